@@ -1,0 +1,288 @@
+import type { Finding, FindingCode, FixId, Severity } from '../contract/report.js';
+import {
+  ACCOUNT_PASSWORDS_STOPPED_DATE,
+  API_TOKEN_STATIC_USERNAME,
+  ACCESS_TOKEN_USERNAME,
+  APP_PASSWORDS_REMOVED_DATE,
+  CLOUD_SSH_HOST,
+  CLOUD_SSH_HOST_MOVE_DATE,
+  HOST_KEY_ROTATION_DATE,
+  SCOPE_REPO_READ,
+  SCOPE_REPO_WRITE,
+} from '../facts/bitbucket.js';
+import { fixRef } from '../fix/catalogue.js';
+
+/** Values a finding's words may mention. Never a secret: at most its masked form. */
+export interface FindingParams {
+  host?: string;
+  url?: string;
+  username?: string;
+  helper?: string;
+  file?: string;
+  masked?: string;
+  timeoutSeconds?: number;
+  reason?: string;
+  keyPath?: string;
+  mode?: string;
+  command?: string;
+  now?: Date;
+}
+
+interface CatalogueEntry {
+  severity: Severity;
+  title(p: FindingParams): string;
+  detail(p: FindingParams): string;
+  /** Alternatives, the recommended one first. */
+  fixes: FixId[];
+}
+
+/** "28 July 2026": absolute, unambiguous in every locale. */
+export function longDate(iso: string): string {
+  const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
+  const month = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'][m - 1];
+  return `${d} ${month} ${y}`;
+}
+
+const host = (p: FindingParams) => p.host ?? 'Bitbucket';
+const afterDate = (p: FindingParams, iso: string) => (p.now ?? new Date()).toISOString().slice(0, 10) >= iso;
+
+/**
+ * The words for every finding, keyed by code, so the CLI, the UI and the report say the same thing.
+ * Titles are one plain sentence; details name the actual cause and the way out.
+ */
+export const FINDING_CATALOGUE: Record<FindingCode, CatalogueEntry> = {
+  'remote.none': {
+    severity: 'error',
+    title: () => 'This repository has no remote to push to.',
+    detail: () => 'git push needs a remote. Add the Bitbucket repository with: git remote add origin <URL from Bitbucket\'s "Clone" button>.',
+    fixes: ['open.repository-page'],
+  },
+  'remote.invalid-url': {
+    severity: 'error',
+    title: (p) => `The remote URL "${p.url ?? ''}" is not a URL git can use.`,
+    detail: (p) => `git cannot parse this address${p.reason ? ` (${p.reason})` : ''}. Copy the URL again from the repository's "Clone" button on Bitbucket and set it with git remote set-url.`,
+    fixes: ['open.repository-page'],
+  },
+  'remote.not-bitbucket': {
+    severity: 'info',
+    title: (p) => `This remote points at ${host(p)}, which is not Bitbucket.`,
+    detail: () => 'Push Doctor only checks Bitbucket remotes. If this is a Bitbucket Data Center server, run again with --bitbucket-host HOST.',
+    fixes: [],
+  },
+  'remote.username-is-email': {
+    severity: 'error',
+    title: (p) => `The remote URL logs in as "${p.username ?? ''}", an email address, which Bitbucket rejects for git.`,
+    detail: () => `Git over HTTPS needs your Bitbucket username (shown in Bitbucket's personal settings) or the fixed username ${API_TOKEN_STATIC_USERNAME}, together with an API token. Your Atlassian email only works for the REST API, not for git.`,
+    fixes: ['remote.use-token-username', 'remote.set-username'],
+  },
+  'remote.secret-in-url': {
+    severity: 'warning',
+    title: (p) => `A password or token (${p.masked ?? 'hidden'}) is written into the remote URL.`,
+    detail: () => 'Anyone who can read this repository\'s .git/config, or your shell history, can read it, and git sends it even when it is out of date. Keep the token in a credential helper instead.',
+    fixes: ['remote.remove-secret'],
+  },
+  'remote.legacy-ssh-host': {
+    severity: 'error',
+    title: (p) =>
+      afterDate(p, CLOUD_SSH_HOST_MOVE_DATE)
+        ? `The remote uses SSH on bitbucket.org, which stopped serving SSH on ${longDate(CLOUD_SSH_HOST_MOVE_DATE)}.`
+        : `The remote uses SSH on bitbucket.org, which stops serving SSH on ${longDate(CLOUD_SSH_HOST_MOVE_DATE)}.`,
+    detail: () => `Bitbucket moved git over SSH to ${CLOUD_SSH_HOST}. Change git@bitbucket.org:WORKSPACE/REPO.git to git@${CLOUD_SSH_HOST}:WORKSPACE/REPO.git; your key and HTTPS are not affected.`,
+    fixes: ['remote.use-ssh-host'],
+  },
+  'https.no-helper': {
+    severity: 'warning',
+    title: () => 'No credential helper is configured, so git cannot remember your token.',
+    detail: () => 'Without a helper git asks for the username and token on every push, and apps that cannot prompt simply fail. Use the secure keychain helper for your system.',
+    fixes: ['credential.use-secure-helper', 'credential.save-token'],
+  },
+  'https.helper-missing': {
+    severity: 'error',
+    title: (p) => `The credential helper "${p.helper ?? ''}" is configured but cannot be run.`,
+    detail: (p) => `git tries to run it on every push and silently gets nothing back${p.file ? ` (configured in ${p.file})` : ''}. Install it, or switch to a helper that exists on this computer.`,
+    fixes: ['credential.use-secure-helper'],
+  },
+  'https.plaintext-store': {
+    severity: 'warning',
+    title: (p) => `Your Bitbucket password or token is saved in plain text${p.file ? ` in ${p.file}` : ''}.`,
+    detail: () => 'The "store" helper writes credentials unencrypted to disk. Any program running as you can read them. The system keychain keeps them encrypted.',
+    fixes: ['credential.use-secure-helper'],
+  },
+  'https.no-cached-credential': {
+    severity: 'warning',
+    title: (p) => `No saved credential for ${host(p)} was found.`,
+    detail: () => `git will have to ask for a username and token. Create an API token with the scopes ${SCOPE_REPO_READ} and ${SCOPE_REPO_WRITE}, then save it.`,
+    fixes: ['credential.save-token', 'open.api-token-page', 'remote.use-ssh'],
+  },
+  'https.app-password': {
+    severity: 'error',
+    title: (p) =>
+      `Your computer is still sending an app password (${p.masked ?? 'ATBB…'}). Bitbucket removed app passwords on ${longDate(APP_PASSWORDS_REMOVED_DATE)}.`,
+    detail: () =>
+      `Bitbucket answers app passwords with HTTP 410 "App passwords are deprecated", and git does not delete them by itself, so every push keeps failing. Remove the saved app password, create an API token with the scopes ${SCOPE_REPO_READ} and ${SCOPE_REPO_WRITE}, and save that instead.`,
+    fixes: ['credential.clear', 'credential.save-token', 'open.api-token-page', 'remote.use-ssh'],
+  },
+  'https.account-password': {
+    severity: 'error',
+    title: () => 'The saved secret looks like your account password, which Bitbucket has not accepted for git since 2022.',
+    detail: () =>
+      `Bitbucket stopped accepting Atlassian account passwords for git on ${longDate(ACCOUNT_PASSWORDS_STOPPED_DATE)}. Remove it and use an API token with the scopes ${SCOPE_REPO_READ} and ${SCOPE_REPO_WRITE}.`,
+    fixes: ['credential.clear', 'credential.save-token', 'open.api-token-page'],
+  },
+  'https.cached-username-is-email': {
+    severity: 'error',
+    title: (p) => `The saved credential uses your email "${p.username ?? ''}" as the username; git over HTTPS needs your Bitbucket username.`,
+    detail: () =>
+      `Bitbucket accepts an API token for git only with your Bitbucket username or with the fixed username ${API_TOKEN_STATIC_USERNAME}. The email works only for the REST API. Save the token again with the right username.`,
+    fixes: ['credential.save-token', 'credential.clear'],
+  },
+  'https.access-token-username': {
+    severity: 'error',
+    title: (p) => `An access token is saved with the username "${p.username ?? ''}"; access tokens need the username ${ACCESS_TOKEN_USERNAME}.`,
+    detail: () =>
+      `Repository, project and workspace access tokens (ATCT…) are not tied to a person, so git must send them with the username ${ACCESS_TOKEN_USERNAME}.`,
+    fixes: ['credential.save-token', 'credential.clear'],
+  },
+  'https.gcm-revalidation': {
+    severity: 'warning',
+    title: () => 'Git Credential Manager re-checks Bitbucket API tokens in a way that fails, so it may ask for them again on every push.',
+    detail: () =>
+      'GCM validates saved Bitbucket credentials against the REST API with the git username, which API tokens do not accept. Setting credential.bitbucketValidateStoredCredentials to false stops it.',
+    fixes: ['credential.save-token'],
+  },
+  'https.auth-rejected': {
+    severity: 'error',
+    title: (p) => `${host(p)} rejected the saved credential${p.username ? ` for "${p.username}"` : ''}.`,
+    detail: () =>
+      `The username or token is wrong, or the token expired (API tokens last at most a year). Remove it and save a new API token with the scopes ${SCOPE_REPO_READ} and ${SCOPE_REPO_WRITE}.`,
+    fixes: ['credential.clear', 'credential.save-token', 'open.api-token-page'],
+  },
+  'https.missing-scope': {
+    severity: 'error',
+    title: () => 'The token works but is not allowed to push: it lacks a required scope.',
+    detail: () =>
+      `Bitbucket answered "Your credentials lack one or more required privilege scopes". Pushing needs both ${SCOPE_REPO_READ} and ${SCOPE_REPO_WRITE} (write does not include read). Scopes cannot be added to an existing token: create a new one.`,
+    fixes: ['credential.save-token', 'open.api-token-page'],
+  },
+  'https.read-only': {
+    severity: 'error',
+    title: (p) => `You can read this repository but ${host(p)} refuses pushes from this account.`,
+    detail: () => 'The credential works, but your account or token has no write permission on this repository. Ask a repository admin for write access, or use a token that has it.',
+    fixes: ['open.repository-page', 'credential.save-token'],
+  },
+  'https.repo-not-found': {
+    severity: 'error',
+    title: (p) => `${host(p)} says the repository does not exist, or this account cannot see it.`,
+    detail: () =>
+      'Check the workspace and repository names in the remote URL against the "Clone" button on Bitbucket. If they are right, the credential belongs to an account without access, or the username is wrong.',
+    fixes: ['open.repository-page', 'credential.clear'],
+  },
+  'https.unreachable': {
+    severity: 'error',
+    title: (p) => `Could not reach ${host(p)} over HTTPS${p.reason ? `: ${p.reason}` : ''}.`,
+    detail: () => 'This is a network problem, not a credential problem: check your connection, VPN, proxy (http.proxy) and certificate settings, then try again.',
+    fixes: [],
+  },
+  'https.ok': {
+    severity: 'info',
+    title: (p) => `HTTPS push access to ${host(p)} works.`,
+    detail: () => 'Bitbucket accepted the saved credential for reading and pushing.',
+    fixes: [],
+  },
+  'ssh.command-not-found': {
+    severity: 'error',
+    title: (p) => `git is set to run "${p.command ?? 'ssh'}" for SSH, and it cannot be started.`,
+    detail: () => 'Check GIT_SSH_COMMAND, GIT_SSH and core.sshCommand: they point to a program that does not exist on this computer.',
+    fixes: [],
+  },
+  'ssh.no-key': {
+    severity: 'error',
+    title: () => 'You have no SSH key that ssh would offer to Bitbucket.',
+    detail: () => 'Create an ed25519 key, add its public key in Bitbucket\'s personal settings under SSH keys, and git can push over SSH.',
+    fixes: ['ssh.generate-key', 'remote.use-https'],
+  },
+  'ssh.key-permissions': {
+    severity: 'error',
+    title: (p) => `ssh ignores your key ${p.keyPath ?? ''} because other users can read it${p.mode ? ` (mode ${p.mode})` : ''}.`,
+    detail: () => 'OpenSSH refuses private keys that are readable by others ("UNPROTECTED PRIVATE KEY FILE"). Make it readable only by you.',
+    fixes: ['ssh.fix-key-permissions'],
+  },
+  'ssh.key-needs-passphrase': {
+    severity: 'error',
+    title: (p) => `Bitbucket knows your key ${p.keyPath ?? ''}, but it is locked with a passphrase and no agent has it unlocked.`,
+    detail: () => 'Apps and scripts cannot type the passphrase. Unlock the key once in the SSH agent and git can use it.',
+    fixes: ['ssh.add-key-to-agent'],
+  },
+  'ssh.host-unknown': {
+    severity: 'error',
+    title: (p) => `ssh does not know ${host(p)}'s host key yet, so a non-interactive push stops at "Host key verification failed".`,
+    detail: () => "Add Bitbucket's published host keys to known_hosts (they are checked against the fingerprints Bitbucket publishes).",
+    fixes: ['ssh.trust-host-keys'],
+  },
+  'ssh.host-key-changed': {
+    severity: 'error',
+    title: (p) => `known_hosts holds an outdated host key for ${host(p)}, so ssh refuses to connect.`,
+    detail: () =>
+      `Bitbucket replaced its RSA host key on ${longDate(HOST_KEY_ROTATION_DATE)}. The old key in known_hosts makes ssh report "REMOTE HOST IDENTIFICATION HAS CHANGED". Replace it with the current published keys.`,
+    fixes: ['ssh.trust-host-keys'],
+  },
+  'ssh.permission-denied': {
+    severity: 'error',
+    title: (p) => `${host(p)} did not accept any of your SSH keys.`,
+    detail: (p) =>
+      `${p.reason ? `${p.reason} ` : ''}Add your public key in Bitbucket's personal settings under SSH keys, and make sure ssh offers that key (IdentityFile in ~/.ssh/config).`,
+    fixes: ['open.ssh-keys-page', 'ssh.configure-host', 'ssh.generate-key'],
+  },
+  'ssh.deploy-key-read-only': {
+    severity: 'error',
+    title: () => 'Your SSH key is a repository access key (deploy key), which can only read.',
+    detail: () => 'Bitbucket access keys never allow pushing. Add a key to your personal account settings instead and let ssh offer that one.',
+    fixes: ['ssh.generate-key', 'open.ssh-keys-page', 'ssh.configure-host'],
+  },
+  'ssh.repo-not-found': {
+    severity: 'error',
+    title: (p) => `${host(p)} says the repository does not exist, or your key's account cannot see it.`,
+    detail: () => 'Check the workspace and repository names in the remote URL against the "Clone" button on Bitbucket.',
+    fixes: ['open.repository-page'],
+  },
+  'ssh.unreachable': {
+    severity: 'error',
+    title: (p) => `Could not reach ${host(p)} over SSH${p.reason ? `: ${p.reason}` : ''}.`,
+    detail: () => 'This is a network problem, not a key problem: a firewall may block the SSH port. HTTPS may still work.',
+    fixes: ['remote.use-https'],
+  },
+  'ssh.ok': {
+    severity: 'info',
+    title: (p) => `SSH push access to ${host(p)} works.`,
+    detail: () => 'Bitbucket accepted your key for reading and pushing.',
+    fixes: [],
+  },
+};
+
+export interface FindingInput {
+  remote: string | null;
+  evidence?: string[];
+  params?: FindingParams;
+  /** Override the catalogue's fixes where the context calls for a different order or set. */
+  fixes?: FixId[];
+}
+
+/** Builds a finding from the catalogue. Evidence must already be redacted by the caller's registry. */
+export function finding(code: FindingCode, input: FindingInput): Finding {
+  const entry = FINDING_CATALOGUE[code];
+  const params = input.params ?? {};
+  return {
+    code,
+    severity: entry.severity,
+    remote: input.remote,
+    title: entry.title(params),
+    detail: entry.detail(params),
+    evidence: input.evidence ?? [],
+    fixes: (input.fixes ?? entry.fixes).map(fixRef),
+  };
+}
+
+/** How long to say something took: "timed out after 15 s". */
+export function timedOutReason(timeoutMs: number): string {
+  return `timed out after ${Number((timeoutMs / 1000).toFixed(1))} s`;
+}

@@ -1,0 +1,31 @@
+/**
+ * The environment external commands run with: the user's own (so config, CA settings, proxies, the
+ * ssh command and agent are exactly what their push uses) plus the switches that make git, ssh and
+ * credential helpers fail instead of prompting.
+ */
+export function nonInteractiveEnv(userEnv: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(userEnv)) {
+    // Tracing only changes what is logged, and can log credentials: never let it into our output.
+    if (/^GIT_TRACE/.test(key) || key === 'GIT_CURL_VERBOSE' || key === 'GCM_TRACE' || key === 'GCM_TRACE_SECRETS') continue;
+    env[key] = value;
+  }
+  return {
+    ...env,
+    // English messages: the classifiers read them.
+    LC_ALL: 'C',
+    LANGUAGE: '',
+    // git: never prompt on a terminal, never run an askpass program (empty GIT_ASKPASS also hides
+    // core.askPass and SSH_ASKPASS from git).
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_ASKPASS: '',
+    // ssh: never run an askpass program for passphrases or host keys.
+    SSH_ASKPASS: '',
+    SSH_ASKPASS_REQUIRE: 'never',
+    // Git Credential Manager: fail rather than open a dialog.
+    GCM_INTERACTIVE: 'never',
+    // Diagnosis is read-only: no opportunistic index refresh.
+    GIT_OPTIONAL_LOCKS: '0',
+    GIT_PAGER: 'cat',
+  };
+}

@@ -1,0 +1,140 @@
+import { spawn } from 'node:child_process';
+
+export interface RunOptions {
+  /** Full environment of the child (build it with the env helpers; nothing is inherited implicitly). */
+  env: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Hard limit; the whole process group is killed when it passes. */
+  timeoutMs: number;
+  /** Written to stdin, which is then closed. Without it stdin is closed from the start. */
+  input?: string;
+  /**
+   * Extra data readable by the child on file descriptor 3 (then closed). Used to hand a secret to a
+   * helper process without argv, environment or disk.
+   */
+  fd3?: string;
+  /** Cancels the command (the process group is killed). */
+  signal?: AbortSignal;
+}
+
+export interface RunResult {
+  /** Exit code, or null when the process was killed or never started. */
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  /** The command could not be started (ENOENT, EACCES...): its message. */
+  spawnError: string | null;
+  durationMs: number;
+}
+
+/** Output beyond this is dropped: a runaway command cannot exhaust memory. */
+const MAX_OUTPUT = 2 * 1024 * 1024;
+/** After SIGTERM, how long a process group gets before SIGKILL. */
+const KILL_GRACE_MS = 500;
+
+/**
+ * Runs a command without a shell and without a terminal: the child gets its own session
+ * (`detached`), so ssh or git can never open /dev/tty to prompt, and on timeout the whole process
+ * group (git → ssh → helpers) is killed. Never throws: failures are in the result.
+ */
+export function run(command: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const stdio: Array<'pipe' | 'ignore'> = ['pipe', 'pipe', 'pipe'];
+    if (options.fd3 !== undefined) stdio.push('pipe');
+    let child;
+    try {
+      child = spawn(command, args, {
+        cwd: options.cwd,
+        env: options.env,
+        stdio,
+        detached: process.platform !== 'win32',
+        windowsHide: true,
+      });
+    } catch (error) {
+      resolve(failed(error, started));
+      return;
+    }
+
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let outBytes = 0;
+    let errBytes = 0;
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (outBytes < MAX_OUTPUT) out.push(chunk);
+      outBytes += chunk.length;
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      if (errBytes < MAX_OUTPUT) err.push(chunk);
+      errBytes += chunk.length;
+    });
+
+    // A child that exits without reading its input must not crash us with EPIPE.
+    child.stdin?.on('error', () => {});
+    child.stdin?.end(options.input ?? '');
+    if (options.fd3 !== undefined) {
+      const fd3 = child.stdio[3] as NodeJS.WritableStream & { on(e: 'error', f: () => void): void };
+      fd3.on('error', () => {});
+      fd3.end(options.fd3);
+    }
+
+    let timedOut = false;
+    let spawnError: string | null = null;
+    let killTimer: NodeJS.Timeout | undefined;
+    const kill = () => {
+      killGroup(child.pid, 'SIGTERM');
+      killTimer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), KILL_GRACE_MS);
+      killTimer.unref();
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      kill();
+    }, options.timeoutMs);
+    const onAbort = () => kill();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+
+    child.on('error', (error) => {
+      spawnError = error.message;
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      // The direct child is gone; make sure nothing it started lingers either.
+      if (timedOut || options.signal?.aborted) killGroup(child.pid, 'SIGKILL');
+      if (killTimer) clearTimeout(killTimer);
+      resolve({
+        exitCode: spawnError === null ? code : null,
+        signal,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        timedOut,
+        spawnError,
+        durationMs: Math.round(performance.now() - started),
+      });
+    });
+  });
+}
+
+function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  try {
+    if (process.platform === 'win32') process.kill(pid, signal);
+    else process.kill(-pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+function failed(error: unknown, started: number): RunResult {
+  return {
+    exitCode: null,
+    signal: null,
+    stdout: '',
+    stderr: '',
+    timedOut: false,
+    spawnError: error instanceof Error ? error.message : String(error),
+    durationMs: Math.round(performance.now() - started),
+  };
+}

@@ -1,0 +1,217 @@
+/**
+ * Every Bitbucket fact the engine relies on, each with its source, in one place.
+ *
+ * Rules read these values; nothing else in the code base hard-codes a Bitbucket host, date, token
+ * prefix, host key, server message or link. When Bitbucket changes something, the fix is a one-line
+ * edit here (plus the test that pins the behaviour).
+ *
+ * Source labels: [OFFICIAL] Atlassian docs, blog, KB or staff answer, or upstream git/OpenSSH source;
+ * [3RD-PARTY] reproducible user reports and scanners; [DERIVED] computed or inferred from the above.
+ */
+
+// ─── Hosts ────────────────────────────────────────────────────────────────────────────────────────
+
+/** [OFFICIAL] https://support.atlassian.com/bitbucket-cloud/docs/using-api-tokens ("git clone https://{bitbucket_username}@bitbucket.org/...") */
+export const CLOUD_WEB_HOST = 'bitbucket.org';
+
+/** [OFFICIAL] https://community.atlassian.com/forums/Bitbucket-articles/Upcoming-change-to-Bitbucket-Cloud-SSH-access-move-from/ba-p/3234032 ("All SSH-based Git operations must use a new hostname: ssh.bitbucket.org") */
+export const CLOUD_SSH_HOST = 'ssh.bitbucket.org';
+
+/** The host git used for SSH before the move; serves only HTTPS after CLOUD_SSH_HOST_MOVE_DATE. Same source as CLOUD_SSH_HOST. */
+export const CLOUD_LEGACY_SSH_HOST = 'bitbucket.org';
+
+/** [3RD-PARTY] SSH over port 443, e.g. https://gist.github.com/pvspain/35f8e605834eb775d76cf93b7a7fb9ed ("HostName altssh.bitbucket.org / Port 443"). */
+export const CLOUD_ALT_SSH_HOST = 'altssh.bitbucket.org';
+export const CLOUD_ALT_SSH_PORT = 443;
+
+/** [OFFICIAL] https://developer.atlassian.com/cloud/bitbucket/rest/api-group-users/ (base https://api.bitbucket.org/2.0) */
+export const CLOUD_API_HOST = 'api.bitbucket.org';
+
+/** Every host name that means "Bitbucket Cloud". */
+export const CLOUD_HOSTS: readonly string[] = [CLOUD_WEB_HOST, CLOUD_SSH_HOST, CLOUD_ALT_SSH_HOST, CLOUD_API_HOST];
+
+/** [OFFICIAL] Bitbucket Data Center: embedded SSH server, default port 7999 ("Replace 7999 with the port that your Bitbucket server uses"), https://developer.atlassian.com/server/bitbucket/reference/plugin-module-types/ssh-request-handler */
+export const DC_DEFAULT_SSH_PORT = 7999;
+
+/** [3RD-PARTY, consistent with DC REST links.clone] HTTPS clone URLs of Data Center have a /scm/ path segment: https://host[:port][/context]/scm/PROJECT/repo.git (jenkinsci/bitbucket-branch-source-plugin#813) */
+export const DC_HTTP_PATH_SEGMENT = 'scm';
+
+// ─── Dates (UTC, ISO) ─────────────────────────────────────────────────────────────────────────────
+
+/** [OFFICIAL] https://bitbucket.org/blog/deprecating-atlassian-account-password-for-bitbucket-api-and-git-activity ("Starting Mar 1, 2022 ... no longer be able to use their Atlassian account password ... via Git over https") */
+export const ACCOUNT_PASSWORDS_STOPPED_DATE = '2022-03-01';
+
+/** [OFFICIAL] https://community.atlassian.com/forums/Bitbucket-articles/Bitbucket-Cloud-enters-phase-2-of-app-password-deprecation/ba-p/3106901 ("effective September 9, 2025 ... new app password creation is disabled") */
+export const APP_PASSWORD_CREATION_DISABLED_DATE = '2025-09-09';
+
+/** [OFFICIAL] https://community.atlassian.com/forums/Bitbucket-articles/Deprecation-notice-Bitbucket-Cloud-app-password-brownout/ba-p/3237429 ("brownouts from June 9, 2026 to July 27, 2026") */
+export const APP_PASSWORD_BROWNOUTS_START_DATE = '2026-06-09';
+
+/** [OFFICIAL] same post: "app passwords will be fully removed on July 28, 2026." */
+export const APP_PASSWORDS_REMOVED_DATE = '2026-07-28';
+
+/** [OFFICIAL] ba-p/3234032: "you'll need to update your configuration by November 12, 2026" */
+export const CLOUD_SSH_HOST_MOVE_DATE = '2026-11-12';
+
+/** [OFFICIAL] https://bitbucket.org/blog/ssh-host-key-changes ("replacing the current host keys on June 20, 2023") */
+export const HOST_KEY_ROTATION_DATE = '2023-06-20';
+
+/** [OFFICIAL] https://support.atlassian.com/atlassian-account/docs/manage-api-tokens-for-your-atlassian-account ("new API tokens ... expire in one year by default", "from one day up to one year") */
+export const API_TOKEN_MAX_LIFETIME_DAYS = 365;
+
+// ─── Usernames ────────────────────────────────────────────────────────────────────────────────────
+
+/** [OFFICIAL] using-api-tokens: "you can also use the static username x-bitbucket-api-token-auth" */
+export const API_TOKEN_STATIC_USERNAME = 'x-bitbucket-api-token-auth';
+
+/** [3RD-PARTY] Repository/project/workspace access tokens and OAuth tokens authenticate git as "x-token-auth" (older Atlassian OAuth docs; real configs). Current doc sentence: unconfirmed. */
+export const ACCESS_TOKEN_USERNAME = 'x-token-auth';
+
+// ─── Secret shapes ────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * [OFFICIAL, Atlassian staff] https://community.atlassian.com/forums/Bitbucket-questions/Re-Re-Can-we-confirm-BitBucket-s-token-prefixes/qaq-p/3096469
+ * "API Token: ATAT  App Password: ATBB  Access Tokens (Workspace, Project, Repo): ATCT"
+ */
+export const API_TOKEN_PREFIX = 'ATAT';
+export const APP_PASSWORD_PREFIX = 'ATBB';
+export const ACCESS_TOKEN_PREFIX = 'ATCT';
+
+/** [3RD-PARTY] trufflehog PR #4883: Data Center HTTP access tokens "prefix BBDC-", 40-50 characters after it. Official statement: unconfirmed. */
+export const DC_TOKEN_PREFIX = 'BBDC-';
+
+/** [3RD-PARTY] scanner rules: app passwords are ATBB + 32 alphanumerics; pre-prefix app passwords were 20 alphanumerics. */
+export const APP_PASSWORD_PATTERN = /^ATBB[A-Za-z0-9_=.-]{20,}$/;
+export const LEGACY_APP_PASSWORD_PATTERN = /^[A-Za-z0-9]{20}$/;
+
+/** [3RD-PARTY] ATATT3xFfGF0 + body + '=' + 8 hex; Atlassian says lengths vary ("check that it can handle a variable" length), so only the prefix and charset are checked. */
+export const API_TOKEN_PATTERN = /^ATAT[A-Za-z0-9_=+/-]{20,}$/;
+export const ACCESS_TOKEN_PATTERN = /^ATCT[A-Za-z0-9_=+/-]{20,}$/;
+export const DC_TOKEN_PATTERN = /^BBDC-[A-Za-z0-9+/@_-]{40,50}$/;
+
+/** [3RD-PARTY, VERIFIED-LOCALLY] legacy Bitbucket Server/DC personal access token: 44-char base64 of "<12-digit id>:" + 20 random bytes. */
+export const DC_LEGACY_TOKEN_PATTERN = /^[A-Za-z0-9+/]{43}=?$/;
+
+// ─── Scopes ───────────────────────────────────────────────────────────────────────────────────────
+
+/** [OFFICIAL] https://support.atlassian.com/bitbucket-cloud/docs/api-token-permissions ("Write ... does not imply the read:repository:bitbucket scope") */
+export const SCOPE_REPO_READ = 'read:repository:bitbucket';
+export const SCOPE_REPO_WRITE = 'write:repository:bitbucket';
+export const SCOPES_FOR_PUSH: readonly string[] = [SCOPE_REPO_READ, SCOPE_REPO_WRITE];
+
+// ─── Server messages (what git and ssh print) ─────────────────────────────────────────────────────
+
+export const MESSAGES = {
+  /** [OFFICIAL KB] authentication-error-remote-invalid-username-or-password-942864127; desktop/desktop#15688 */
+  invalidCredentials: 'Invalid credentials',
+  /** [OFFICIAL KB] same: "Invalid username or password." */
+  invalidUsernameOrPassword: 'Invalid username or password',
+  /** [OFFICIAL source, GCM <= v2.0.696] thrown as "fatal: Invalid credentials" by old Git Credential Manager */
+  oldGcmInvalidCredentials: 'fatal: Invalid credentials',
+  /** [3RD-PARTY] account password refused: "Bitbucket Cloud recently stopped supporting account passwords for Git authentication." */
+  accountPasswordRefused: 'stopped supporting account passwords',
+  /** [3RD-PARTY, community qaq-p/3213684] API token with the wrong username or no access */
+  mayNotHaveAccess: 'You may not have access to this repository or it no longer exists',
+  /** [OFFICIAL community, Atlassian staff] qaa-p/3129221: HTTP 403 */
+  missingScopes: 'Your credentials lack one or more required privilege scopes',
+  /** [3RD-PARTY, two reports] HTTP 410 for app passwords: "App passwords are deprecated and must be replaced with API tokens." */
+  appPasswordDeprecated: 'App passwords are deprecated',
+  appPasswordChange: 'CHANGE-3222',
+  /** [3RD-PARTY] Bitbucket Cloud's SSH service "conq" */
+  conqRepoMissing: 'conq: repository does not exist.',
+  conqDeployKeyReadOnly: 'access via a deployment key is read-only',
+  conqDeployKeyWrongRepo: 'deployment key is not associated with the requested repository',
+  conqAccessDenied: 'conq: repository access denied',
+  /** [OFFICIAL KB] test-bitbucket-cloud-service-credentials: ssh -T greeting, exit 0 */
+  sshGreeting: 'authenticated via ssh key.',
+  sshGreetingShell: 'You can use git to connect to Bitbucket. Shell access is disabled',
+  /** [3RD-PARTY] shimataro/ssh-key-action#142 */
+  sshDeployKeyGreeting: 'authenticated via a deploy key.',
+  /** [3RD-PARTY] pre-2020 greeting */
+  sshLegacyGreeting: 'logged in as ',
+} as const;
+
+// ─── Host keys ────────────────────────────────────────────────────────────────────────────────────
+
+export interface PublishedHostKey {
+  type: string;
+  /** base64 key blob as in known_hosts */
+  key: string;
+  /** OpenSSH SHA256 fingerprint, "SHA256:..." */
+  fingerprint: string;
+}
+
+/**
+ * [OFFICIAL] https://bitbucket.org/site/ssh (current list) and https://bitbucket.org/blog/ssh-host-key-changes
+ * (fingerprints); fingerprints [VERIFIED-LOCALLY] with ssh-keygen -lf.
+ * Whether ssh.bitbucket.org presents the same keys is unconfirmed: the trust fix verifies with ssh -T.
+ */
+export const PUBLISHED_HOST_KEYS: readonly PublishedHostKey[] = [
+  {
+    type: 'ssh-ed25519',
+    key: 'AAAAC3NzaC1lZDI1NTE5AAAAIIazEu89wgQZ4bqs3d63QSMzYVa0MuJ2e2gKTKqu+UUO',
+    fingerprint: 'SHA256:ybgmFkzwOSotHTHLJgHO0QN8L0xErw6vd0VhFA9m3SM',
+  },
+  {
+    type: 'ecdsa-sha2-nistp256',
+    key: 'AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBPIQmuzMBuKdWeF4+a2sjSSpBK0iqitSQ+5BM9KhpexuGt20JpTVM7u5BDZngncgrqDMbWdxMWWOGtZ9UgbqgZE=',
+    fingerprint: 'SHA256:FC73VB6C4OQLSCrjEayhMp9UMxS97caD/Yyi2bhW/J0',
+  },
+  {
+    type: 'ssh-rsa',
+    key: 'AAAAB3NzaC1yc2EAAAADAQABAAABgQDQeJzhupRu0u0cdegZIa8e86EG2qOCsIsD1Xw0xSeiPDlCr7kq97NLmMbpKTX6Esc30NuoqEEHCuc7yWtwp8dI76EEEB1VqY9QJq6vk+aySyboD5QF61I/1WeTwu+deCbgKMGbUijeXhtfbxSxm6JwGrXrhBdofTsbKRUsrN1WoNgUa8uqN1Vx6WAJw1JHPhglEGGHea6QICwJOAr/6mrui/oB7pkaWKHj3z7d1IC4KWLtY47elvjbaTlkN04Kc/5LFEirorGYVbt15kAUlqGM65pk6ZBxtaO3+30LVlORZkxOh+LKL/BvbZ/iRNhItLqNyieoQj/uh/7Iv4uyH/cV/0b4WDSd3DptigWq84lJubb9t/DnZlrJazxyDCulTmKdOR7vs9gMTo+uoIrPSb8ScTtvw65+odKAlBj59dhnVp9zd7QUojOpXlL62Aw56U4oO+FALuevvMjiWeavKhJqlR7i5n9srYcrNV7ttmDw7kf/97P5zauIhxcjX+xHv4M=',
+    fingerprint: 'SHA256:46OSHA1Rmj8E8ERTC6xkNcmGOw9oFxYr0WF6zWW8l1E',
+  },
+];
+
+/**
+ * [OFFICIAL] retired 2023-06-20 (blog above); old "configure SSH" doc lists the RSA and DSA fingerprints.
+ * A known_hosts entry with one of these for a Bitbucket host causes "REMOTE HOST IDENTIFICATION HAS CHANGED".
+ */
+export const RETIRED_HOST_KEYS: readonly PublishedHostKey[] = [
+  {
+    type: 'ssh-rsa',
+    key: 'AAAAB3NzaC1yc2EAAAABIwAAAQEAubiN81eDcafrgMeLzaFPsw2kNvEcqTKl/VqLat/MaB33pZy0y3rJZtnqwR2qOOvbwKZYKiEO1O6VqNEBxKvJJelCq0dTXWT5pbO2gDXC6h6QDXCaHo6pOHGPUy+YBaGQRGuSusMEASYiWunYN0vCAI8QaXnWMXNMdFP3jHAJH0eDsoiGnLPBlBp4TNm6rYI74nMzgz3B9IikW4WVK+dc8KZJZWYjAuORU3jc1c/NPskD2ASinf8v3xnfXeukU0sJ5N6m5E8VLjObPEO+mN2t/FZTMZLiFqPWc/ALSqnMnnhwrNi2rbfg/rd/IpL8Le3pSBne8+seeFVBoGqzHM9yXw==',
+    fingerprint: 'SHA256:zzXQOXSRBEiUtuE8AikJYKwbHaxvSc0ojez9YXaGp1A',
+  },
+];
+/** The retired DSA key's fingerprint (its blob is not needed: only the fingerprint is ever compared). */
+export const RETIRED_DSA_FINGERPRINT = 'SHA256:RezPkAnH1sowiJM0NQXH90IohWdzHc3fAisEp7L3O3o';
+
+/** [OFFICIAL] the known_hosts list Bitbucket publishes; fetched only over verified TLS. */
+export const PUBLISHED_HOST_KEYS_URL = 'https://bitbucket.org/site/ssh';
+
+// ─── Links the user is sent to ────────────────────────────────────────────────────────────────────
+
+export const LINKS = {
+  /** [OFFICIAL] manage-api-tokens-for-your-atlassian-account: API tokens are created on the Atlassian account's security page ("Create API token with scopes"). */
+  createApiToken: 'https://id.atlassian.com/manage-profile/security/api-tokens',
+  /** [DERIVED] Bitbucket personal settings, same pattern as the server message's .../account/settings/app-passwords/ */
+  sshKeys: 'https://bitbucket.org/account/settings/ssh-keys/',
+  /** [DERIVED] where the Bitbucket username is shown ("listed under Bitbucket profile settings", using-api-tokens) */
+  accountSettings: 'https://bitbucket.org/account/settings/',
+  /** [OFFICIAL] */
+  apiTokensDoc: 'https://support.atlassian.com/bitbucket-cloud/docs/using-api-tokens/',
+  apiTokenScopesDoc: 'https://support.atlassian.com/bitbucket-cloud/docs/api-token-permissions/',
+  sshHostMoveNotice:
+    'https://community.atlassian.com/forums/Bitbucket-articles/Upcoming-change-to-Bitbucket-Cloud-SSH-access-move-from/ba-p/3234032',
+  appPasswordRemovalNotice:
+    'https://community.atlassian.com/forums/Bitbucket-articles/Deprecation-notice-Bitbucket-Cloud-app-password-brownout/ba-p/3237429',
+  hostKeyRotation: 'https://bitbucket.org/blog/ssh-host-key-changes',
+  accessKeysDoc: 'https://confluence.atlassian.com/bitbucket/use-access-keys-294486051.html',
+} as const;
+
+/** Hosts the shell may open in the user's browser (https only). */
+export const OPEN_EXTERNAL_ALLOWED_HOSTS: readonly string[] = [
+  CLOUD_WEB_HOST,
+  'id.atlassian.com',
+  'support.atlassian.com',
+  'community.atlassian.com',
+  'confluence.atlassian.com',
+  'developer.atlassian.com',
+];
+
+/** Cloud web URL of a repository, for "open the repository" steps. */
+export function cloudRepoUrl(workspace: string, slug: string): string {
+  return `https://${CLOUD_WEB_HOST}/${encodeURIComponent(workspace)}/${encodeURIComponent(slug)}`;
+}

@@ -1,0 +1,45 @@
+import { maskSecret } from './mask.js';
+
+/**
+ * Patterns that are secrets wherever they appear, even when the engine never saw them as such
+ * (a token inside a URL in a config file, a private key pasted into a log).
+ */
+const PATTERNS: Array<[RegExp, (match: string, ...groups: string[]) => string]> = [
+  // PEM and OpenSSH private key blocks
+  [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g, () => '[private key redacted]'],
+  // userinfo password in URLs: scheme://user:password@host
+  [/([a-z][a-z0-9+.-]*:\/\/[^/\s:@]*):([^/\s@]+)@/gi, (_m, head: string, pw: string) => `${head}:${maskSecret(decodeSafe(pw))}@`],
+  // Authorization headers
+  [/(authorization:\s*(?:basic|bearer|token)\s+)([A-Za-z0-9+/=._~-]+)/gi, (_m, head: string, v: string) => `${head}${maskSecret(v)}`],
+  // password= lines of the git credential protocol
+  [/^(\s*password=)(.+)$/gm, (_m, head: string, v: string) => `${head}${maskSecret(v)}`],
+  // Atlassian token shapes: API tokens, app passwords, access tokens, Data Center tokens
+  [/\b(?:ATAT|ATBB|ATCT)[A-Za-z0-9_=+/-]{16,}|\bBBDC-[A-Za-z0-9+/@_-]{20,}/g, (m) => maskSecret(m)],
+];
+
+function decodeSafe(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+function escapeRegExp(value: string): string {
+  return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Removes secrets from text before it is shown, logged or serialised: the exact values the engine
+ * knows about (also URL-encoded), then anything shaped like a secret.
+ */
+export function redact(text: string, known: Iterable<string> = []): string {
+  let out = text;
+  for (const secret of known) {
+    if (secret.length < 4) continue;
+    const forms = new Set([secret, encodeURIComponent(secret)]);
+    for (const form of forms) out = out.replace(new RegExp(escapeRegExp(form), 'g'), maskSecret(secret));
+  }
+  for (const [pattern, replace] of PATTERNS) out = out.replace(pattern, replace as (m: string) => string);
+  return out;
+}

@@ -1,0 +1,2 @@
+// Placeholder: the typed preload bridge lands with the desktop shell issue.
+export {};

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { run } from '../../app/exec/run.js';
+
+const env = { PATH: process.env.PATH };
+
+describe('run', () => {
+  it('captures stdout, stderr and the exit code', async () => {
+    const r = await run('sh', ['-c', 'echo out; echo err >&2; exit 3'], { env, timeoutMs: 5000 });
+    expect(r).toMatchObject({ exitCode: 3, stdout: 'out\n', stderr: 'err\n', timedOut: false, spawnError: null });
+  });
+
+  it('kills the whole process group when the timeout passes', async () => {
+    // The grandchild would keep the pipe open for 30 s if only the direct child were killed.
+    const r = await run('sh', ['-c', 'sleep 30 & sleep 30; echo never'], { env, timeoutMs: 300 });
+    expect(r.timedOut).toBe(true);
+    expect(r.stdout).toBe('');
+    expect(r.durationMs).toBeLessThan(5000);
+  });
+
+  it('gives the child no terminal to prompt on', async () => {
+    const r = await run('sh', ['-c', '( : </dev/tty ) 2>/dev/null && echo has-tty || echo no-tty'], { env, timeoutMs: 5000 });
+    expect(r.stdout.trim()).toBe('no-tty');
+  });
+
+  it('hands data to the child on fd 3 without argv or environment', async () => {
+    const r = await run('sh', ['-c', 'cat <&3'], { env, timeoutMs: 5000, fd3: 'secret-value' });
+    expect(r.stdout).toBe('secret-value');
+  });
+
+  it('reports a command that does not exist instead of throwing', async () => {
+    const r = await run('/nonexistent/push-doctor-cmd', [], { env, timeoutMs: 5000 });
+    expect(r.exitCode).toBeNull();
+    expect(r.spawnError).toMatch(/ENOENT/);
+  });
+});
