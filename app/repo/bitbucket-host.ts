@@ -1,0 +1,63 @@
+import {
+  CLOUD_HOSTS,
+  CLOUD_LEGACY_SSH_HOST,
+  DC_DEFAULT_SSH_PORT,
+  DC_HTTP_PATH_SEGMENT,
+} from '../facts/bitbucket.js';
+import type { RemoteUrl } from './url.js';
+
+export type BitbucketKind = 'cloud' | 'datacenter' | 'other';
+
+export interface BitbucketTarget {
+  kind: BitbucketKind;
+  /** Why it was recognised, for evidence ("host bitbucket.org", "declared with --bitbucket-host"...). */
+  because: string;
+  /** Cloud: workspace; Data Center: project key. Null when the path does not say. */
+  owner: string | null;
+  /** Repository slug without ".git". */
+  slug: string | null;
+  /** Cloud over SSH on the host that stopped serving SSH. */
+  legacySshHost: boolean;
+}
+
+/**
+ * Decides whether a remote is Bitbucket Cloud, Data Center or something else. For SSH remotes pass
+ * the host name ssh really connects to (`ssh -G` resolves config aliases) as `resolvedHost`.
+ * `declaredHosts` are `--bitbucket-host` values: "host" or "host:port". Pure.
+ */
+export function recognizeBitbucket(url: RemoteUrl, declaredHosts: readonly string[], resolvedHost?: string | null, resolvedPort?: number | null): BitbucketTarget {
+  const host = (resolvedHost ?? url.host ?? '').toLowerCase();
+  const port = resolvedPort ?? url.port;
+  const isSsh = url.protocol === 'ssh';
+  const { owner, slug, scm } = splitRepoPath(url.path);
+
+  if (CLOUD_HOSTS.includes(host)) {
+    return {
+      kind: 'cloud',
+      because: `host ${host}`,
+      owner,
+      slug,
+      legacySshHost: isSsh && host === CLOUD_LEGACY_SSH_HOST,
+    };
+  }
+  const declared = declaredHosts.map((h) => h.toLowerCase()).find((h) => h === host || h === `${host}:${port ?? ''}`);
+  if (declared) return dc(`declared with --bitbucket-host ${declared}`, url);
+  if (!isSsh && scm) return dc(`the path contains /${DC_HTTP_PATH_SEGMENT}/`, url);
+  if (isSsh && port === DC_DEFAULT_SSH_PORT) return dc(`SSH port ${DC_DEFAULT_SSH_PORT}`, url);
+  return { kind: 'other', because: host ? `host ${host}` : 'not a network URL', owner: null, slug: null, legacySshHost: false };
+}
+
+function dc(because: string, url: RemoteUrl): BitbucketTarget {
+  const { owner, slug } = splitRepoPath(url.path);
+  return { kind: 'datacenter', because, owner, slug, legacySshHost: false };
+}
+
+/** "ws/repo.git" → ws, repo; "context/scm/PROJ/repo.git" → PROJ, repo. */
+function splitRepoPath(path: string): { owner: string | null; slug: string | null; scm: boolean } {
+  const parts = path.split('/').filter(Boolean);
+  const scmIndex = parts.indexOf(DC_HTTP_PATH_SEGMENT);
+  const scm = scmIndex !== -1 && parts.length - scmIndex === 3;
+  const rest = scm ? parts.slice(scmIndex + 1) : parts.slice(-2);
+  if (rest.length < 2) return { owner: null, slug: null, scm };
+  return { owner: rest[0]!, slug: rest[1]!.replace(/\.git$/, ''), scm };
+}
