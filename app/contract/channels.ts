@@ -1,0 +1,125 @@
+/**
+ * The one typed contract between the UI and the engine. Main registers a handler per request
+ * channel (ipcMain.handle), the browser preview serves the same handlers over loopback, tests call
+ * them directly, and the preload exposes them as the domain API below. Pure types (no Node
+ * imports): the renderer compiles this file. Runtime validators for every request live in
+ * ./schemas.ts and are checked where payloads enter main.
+ */
+import type { FixInput, FixPlan, FixResult, JournalEntry, RepoTestResult, SshVerifyResult, UndoResult } from './fixes.js';
+import type { DiagnoseProgress, DiagnoseReport, FixId } from './report.js';
+
+export interface RepoSummary {
+  /** Repository root. */
+  path: string;
+  /** Folder name, for headers. */
+  name: string;
+  /** "origin → git@ssh.bitbucket.org:acme/widgets.git" lines, passwords masked. */
+  remotes: Array<{ name: string; url: string }>;
+}
+
+export interface RecentRepo {
+  path: string;
+  name: string;
+  lastOpened: string;
+  /** The last re-test or diagnosis result, if any. */
+  lastResult: RepoTestResult | null;
+}
+
+export interface Settings {
+  /** Re-test recent repositories periodically from the tray; 0 turns it off. */
+  retestIntervalMinutes: number;
+  /** Show a desktop notification when a repository changes state. */
+  notifyOnChange: boolean;
+  /** Timeout for each probe, in seconds. */
+  probeTimeoutSeconds: number;
+}
+
+export type ExternalTarget =
+  | { kind: 'api-token' }
+  | { kind: 'ssh-keys' }
+  | { kind: 'repository'; path: string; remote?: string }
+  | { kind: 'url'; url: string };
+
+/** Request channels: name → request payload and response value. */
+export interface RequestChannels {
+  'repo.open': { request: { path: string }; response: RepoSummary };
+  'repo.choose': { request: Record<string, never>; response: RepoSummary | null };
+  'diagnose.run': { request: { path: string; remote?: string; offline?: boolean; runId: string }; response: DiagnoseReport };
+  'diagnose.cancel': { request: { runId: string }; response: { cancelled: boolean } };
+  'fix.describe': { request: { path: string; fixId: FixId; remote?: string }; response: FixPlan };
+  'fix.apply': { request: { path: string; fixId: FixId; remote?: string; input?: FixInput }; response: FixResult };
+  'fix.undo': { request: Record<string, never>; response: UndoResult };
+  'fix.history': { request: Record<string, never>; response: JournalEntry[] };
+  'ssh.verify': { request: { path: string; remote?: string }; response: SshVerifyResult };
+  'clipboard.copyPublicKey': { request: { publicKeyPath: string }; response: { copied: boolean } };
+  'external.open': { request: ExternalTarget; response: { opened: boolean; url: string } };
+  'report.markdown': { request: { path: string }; response: { markdown: string } };
+  'recent.list': { request: Record<string, never>; response: RecentRepo[] };
+  'recent.remove': { request: { path: string }; response: RecentRepo[] };
+  'settings.get': { request: Record<string, never>; response: Settings };
+  'settings.set': { request: Partial<Settings>; response: Settings };
+  'retest.run': { request: Record<string, never>; response: RepoTestResult[] };
+}
+export type RequestChannel = keyof RequestChannels;
+export type RequestOf<C extends RequestChannel> = RequestChannels[C]['request'];
+export type ResponseOf<C extends RequestChannel> = RequestChannels[C]['response'];
+
+/** Events from main to the UI. */
+export interface EventChannels {
+  'diagnose.progress': { runId: string; progress: DiagnoseProgress };
+  'retest.finished': { results: RepoTestResult[] };
+  /** A folder arrived from outside the window: second launch, command line, tray menu. */
+  'repo.requested': { path: string };
+}
+export type EventChannel = keyof EventChannels;
+
+/** Errors are values, never thrown stack traces. */
+export type ErrorCode = 'invalid-request' | 'untrusted-sender' | 'not-found' | 'not-a-directory' | 'not-a-repo' | 'not-applicable' | 'cancelled' | 'failed';
+export interface ContractError {
+  code: ErrorCode;
+  /** One line for the user; never a secret, never a stack trace. */
+  message: string;
+}
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ContractError };
+
+export const REQUEST_CHANNELS = [
+  'repo.open',
+  'repo.choose',
+  'diagnose.run',
+  'diagnose.cancel',
+  'fix.describe',
+  'fix.apply',
+  'fix.undo',
+  'fix.history',
+  'ssh.verify',
+  'clipboard.copyPublicKey',
+  'external.open',
+  'report.markdown',
+  'recent.list',
+  'recent.remove',
+  'settings.get',
+  'settings.set',
+  'retest.run',
+] as const satisfies readonly RequestChannel[];
+
+export const EVENT_CHANNELS = ['diagnose.progress', 'retest.finished', 'repo.requested'] as const satisfies readonly EventChannel[];
+
+/** "fix.apply" → "fixApply": the preload's method name for a channel. */
+export type MethodName<C extends string> = C extends `${infer Head}.${infer Tail}` ? `${Head}${Capitalize<Tail>}` : C;
+
+export function methodName<C extends RequestChannel>(channel: C): MethodName<C> {
+  return channel.replace(/\.(\w)/, (_m, c: string) => c.toUpperCase()) as MethodName<C>;
+}
+
+/**
+ * What the preload exposes as `window.pushDoctor`: a domain API with one method per request channel
+ * (`diagnoseRun`, `fixApply`, ...), event subscriptions and the drop helper. The browser preview
+ * provides the same object.
+ */
+export type PushDoctorApi = {
+  [C in RequestChannel as MethodName<C>]: (request: RequestOf<C>) => Promise<Result<ResponseOf<C>>>;
+} & {
+  on<E extends EventChannel>(event: E, listener: (payload: EventChannels[E]) => void): () => void;
+  /** The file system path of a dropped File (webUtils.getPathForFile in Electron), or null. */
+  pathForDroppedFile(file: File): string | null;
+};
