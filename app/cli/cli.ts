@@ -1,0 +1,43 @@
+import { DiagnoseInputError } from '../diagnose/diagnose.js';
+import { UsageError } from './args.js';
+import { diagnoseCommand, DIAGNOSE_USAGE } from './commands/diagnose.js';
+import type { CliIo } from './io.js';
+import { redact } from '../secrets/redact.js';
+
+const USAGE = `Bitbucket Push Doctor: finds why git push to Bitbucket fails, and fixes it.
+
+Usage:
+  ${DIAGNOSE_USAGE}
+
+Exit status: 0 pushing works, 1 a problem was found, 2 bad input.
+`;
+
+type Command = (args: string[], io: CliIo) => Promise<number>;
+const COMMANDS: Record<string, Command> = {
+  diagnose: diagnoseCommand,
+};
+
+/** Runs the CLI and returns the exit code. Errors become one line on stderr, never a stack trace. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(USAGE);
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  try {
+    if (!command) throw new UsageError(`unknown command "${name}"`);
+    return await command(args, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`push-doctor: ${error.message}\nRun "push-doctor --help" for usage.\n`);
+      return 2;
+    }
+    if (error instanceof DiagnoseInputError) {
+      io.stderr.write(`push-doctor: ${error.message}\n`);
+      return 2;
+    }
+    io.stderr.write(`push-doctor: unexpected error: ${redact(error instanceof Error ? error.message : String(error))}\n`);
+    return 1;
+  }
+}
