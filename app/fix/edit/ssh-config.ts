@@ -12,6 +12,7 @@
  *   never in the middle of the global lines at the top.
  * - Keywords are case-insensitive and may be separated from their value by whitespace or `=`.
  */
+import { detectEol, joinLines, splitLines, type Line } from './lines.js';
 
 export interface SshOption {
   /** Keyword as it should be written ("IdentityFile"). */
@@ -30,11 +31,6 @@ export interface UpsertResult {
   shadowed: Array<{ keyword: string; line: number }>;
 }
 
-interface Line {
-  text: string;
-  eol: string;
-}
-
 interface Directive {
   indent: string;
   keyword: string;
@@ -49,22 +45,6 @@ interface Section {
   /** First line index after the section. */
   end: number;
   patterns: string[];
-}
-
-function splitLines(text: string): Line[] {
-  const lines: Line[] = [];
-  const re = /([^\r\n]*)(\r\n|\n|\r(?!\n)|$)/g;
-  let match: RegExpExecArray | null;
-  while ((match = re.exec(text)) !== null) {
-    if (match[0] === '' && match.index >= text.length) break;
-    lines.push({ text: match[1]!, eol: match[2]! });
-    if (match[2] === '') break;
-  }
-  return lines;
-}
-
-function joinLines(lines: Line[]): string {
-  return lines.map((l) => l.text + l.eol).join('');
 }
 
 const DIRECTIVE = /^([ \t]*)([A-Za-z][A-Za-z0-9]*)([ \t]*=[ \t]*|[ \t]+|$)(.*)$/;
@@ -126,10 +106,6 @@ function quote(value: string): string {
 function sameValue(current: string, wanted: string): boolean {
   const now = splitArgs(current).join(' ');
   return /^(yes|no|ask|confirm)$/i.test(wanted) ? now.toLowerCase() === wanted.toLowerCase() : now === wanted;
-}
-
-function detectEol(lines: Line[]): string {
-  return lines.find((l) => l.eol !== '')?.eol ?? '\n';
 }
 
 /** The indentation the file already uses inside blocks (two spaces when there is none to copy). */
