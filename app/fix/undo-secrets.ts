@@ -68,24 +68,38 @@ export class KeyringUndoSecretStore implements UndoSecretStore {
     }
   }
 
+  /** Native errors ("Couldn't access platform storage: ...") become one sentence that names the store. */
+  private async guard<T>(action: () => Promise<T>): Promise<T> {
+    try {
+      return await action();
+    } catch (error) {
+      throw new Error(`the ${this.name} is not usable: ${message(error)}`);
+    }
+  }
+
   async put(ref: string, value: Secret): Promise<void> {
     const entry = await this.entry(ref);
-    await entry.setPassword(revealSecret(value));
-    if ((await entry.getPassword()) !== revealSecret(value)) {
+    const kept = await this.guard(async () => {
+      await entry.setPassword(revealSecret(value));
+      return (await entry.getPassword()) === revealSecret(value);
+    });
+    if (!kept) {
       await entry.deleteCredential().catch(() => false);
       throw new Error(`the ${this.name} did not keep the undo data (locked?)`);
     }
   }
 
   async get(ref: string): Promise<Secret> {
-    const value = await (await this.entry(ref)).getPassword();
+    const entry = await this.entry(ref);
+    const value = await this.guard(() => entry.getPassword());
     if (value !== null) return new Secret(value);
     const health = await this.check();
     throw new Error(health.ok ? `the undo data ${ref} is no longer in the ${this.name}` : health.reason);
   }
 
   async delete(ref: string): Promise<void> {
-    await (await this.entry(ref)).deleteCredential();
+    const entry = await this.entry(ref);
+    await this.guard(() => entry.deleteCredential());
   }
 }
 
