@@ -122,16 +122,17 @@ export async function removeStaleTemps(target: string): Promise<string[]> {
   for (const name of names) {
     if (!name.startsWith(prefix) || !name.endsWith(TEMP_SUFFIX)) continue;
     const match = /^(\d+)-[0-9a-f]+$/.exec(name.slice(prefix.length, -TEMP_SUFFIX.length));
-    if (!match || processAlive(Number(match[1]))) continue;
+    // Our own temps belong to writes still in flight (a failed one removes its own).
+    const pid = Number(match?.[1]);
+    if (!match || pid === process.pid || isProcessAlive(pid)) continue;
     await rm(path.join(dir, name), { force: true });
     removed.push(path.join(dir, name));
   }
   return removed;
 }
 
-function processAlive(pid: number): boolean {
-  // Our own temps belong to writes still in flight (a failed one removes its own).
-  if (pid === process.pid) return true;
+/** True while a process with this id exists (EPERM: it exists but belongs to someone else). */
+export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

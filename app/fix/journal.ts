@@ -73,18 +73,24 @@ export interface ChangeRecorder {
   rollback(): Promise<{ restored: string[]; leftAlone: string[] }>;
 }
 
-export async function beginChange(ctx: EngineContext, options: BeginOptions): Promise<ChangeRecorder> {
+/** Takes the journal lock, reads the journal and rolls back any change whose process died; releases the lock on failure. */
+async function openJournal(ctx: EngineContext, given: UndoSecretStore | undefined) {
   const paths = statePaths(ctx);
   const lock = await acquireLock(paths);
   try {
     const journal = await readJournal(paths);
-    const secretStore = lazyStore(options.secretStore);
+    const secretStore = lazyStore(given);
     await recoverPending(ctx, paths, journal, secretStore);
-    return new Change(ctx, paths, journal, lock.release, secretStore, options);
+    return { paths, journal, secretStore, release: lock.release };
   } catch (error) {
     await lock.release();
     throw error;
   }
+}
+
+export async function beginChange(ctx: EngineContext, options: BeginOptions): Promise<ChangeRecorder> {
+  const { paths, journal, secretStore, release } = await openJournal(ctx, options.secretStore);
+  return new Change(ctx, paths, journal, release, secretStore, options);
 }
 
 /** Committed entries, newest first. */
@@ -98,12 +104,8 @@ export async function listJournal(ctx: EngineContext): Promise<JournalEntry[]> {
 
 /** Restores the state before the most recent committed fix, exactly; refuses when the user changed something since. */
 export async function undoLast(ctx: EngineContext, options: { secretStore?: UndoSecretStore } = {}): Promise<UndoResult> {
-  const paths = statePaths(ctx);
-  const lock = await acquireLock(paths);
+  const { paths, journal, secretStore, release } = await openJournal(ctx, options.secretStore);
   try {
-    const journal = await readJournal(paths);
-    const secretStore = lazyStore(options.secretStore);
-    await recoverPending(ctx, paths, journal, secretStore);
     const entry = [...journal.entries].reverse().find((e) => e.state === 'committed');
     if (!entry) return { undone: false, fixId: null, restored: [], message: 'Nothing to undo.' };
     const title = FIX_CATALOGUE[entry.fixId].title;
@@ -127,7 +129,7 @@ export async function undoLast(ctx: EngineContext, options: { secretStore?: Undo
     const kept = leftAlone.length ? ` Left in place (not empty): ${leftAlone.join(', ')}.` : '';
     return { undone: true, fixId: entry.fixId, restored, message: ctx.secrets.redact(`Undid "${title}" (applied ${entry.appliedAt}).${kept}`) };
   } finally {
-    await lock.release();
+    await release();
   }
 }
 

@@ -3,7 +3,7 @@ import { chmod, mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import path from 'node:path';
 import type { EngineContext } from '../context.js';
-import { isCode } from './atomic-write.js';
+import { isCode, isProcessAlive } from './atomic-write.js';
 
 /**
  * The app's own state folder (journal, backups, lock). Folders are 0700 and files 0600, set with
@@ -74,7 +74,7 @@ export async function acquireLock(paths: StatePaths): Promise<{ release(): Promi
     } catch (error) {
       if (!isCode(error, 'EEXIST')) throw error;
       const owner = Number((await readFile(paths.lock, 'utf8').catch(() => '')).trim());
-      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && alive(owner)) {
+      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isProcessAlive(owner)) {
         throw new Error(`Another push-doctor (process ${owner}) is changing files right now; try again when it has finished.`);
       }
       if (owner === process.pid) throw new Error('A change is already in progress in this process; finish it first.');
@@ -83,13 +83,4 @@ export async function acquireLock(paths: StatePaths): Promise<{ release(): Promi
     }
   }
   throw new Error(`Could not take the journal lock ${paths.lock}.`);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return isCode(error, 'EPERM');
-  }
 }
