@@ -106,6 +106,29 @@ describe('key generation', () => {
     expect(JSON.stringify(pair)).not.toContain('PRIVATE KEY');
   });
 
+  it('works from the electron-vite main-process bundle (as the app is built)', async () => {
+    const dir = path.join(process.cwd(), 'out', 'test-bundles', `ev-${process.pid}`);
+    await mkdir(dir, { recursive: true });
+    try {
+      await writeFile(
+        path.join(dir, 'entry.ts'),
+        `import { generateEd25519 } from '../../../app/keys/keygen.js'; import { createContext } from '../../../app/context.js'; import { Secret } from '../../../app/secrets/secret.js';
+const pair = await generateEd25519(createContext(), { comment: 'ev@test', passphrase: new Secret('pw'), engine: 'ssh2' });
+process.stdout.write(pair.publicKey);`,
+      );
+      await writeFile(
+        path.join(dir, 'ev.config.mjs'),
+        `import { defineConfig } from 'electron-vite';
+export default defineConfig({ main: { build: { outDir: ${JSON.stringify(path.join(dir, 'main'))}, lib: { entry: ${JSON.stringify(path.join(dir, 'entry.ts'))} } } } });`,
+      );
+      await exec(process.execPath, [path.join(process.cwd(), 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build', '-c', path.join(dir, 'ev.config.mjs'), '--logLevel', 'silent']);
+      const { stdout } = await exec(process.execPath, [path.join(dir, 'main', 'entry.js')]);
+      expect(stdout).toMatch(/^ssh-ed25519 AAAA[A-Za-z0-9+/=]+ ev@test$/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('works from the esbuild bundle (as the CLI is built), not only from TypeScript sources', async () => {
     const outDir = path.join(process.cwd(), 'out', 'test-bundles');
     await mkdir(outDir, { recursive: true });
