@@ -111,26 +111,35 @@ export async function undoLast(ctx: EngineContext, options: { secretStore?: Undo
     const title = FIX_CATALOGUE[entry.fixId].title;
 
     const undoer = new StepUndoer(ctx, paths, entry, secretStore);
+    const refuse = (why: string): UndoResult => ({ undone: false, fixId: entry.fixId, restored: [], message: ctx.secrets.redact(`Not undone: ${why}. Nothing was changed.`) });
     for (const step of entry.steps) {
-      const where = await undoer.classify(step);
-      if (where === 'changed') {
-        return {
-          undone: false,
-          fixId: entry.fixId,
-          restored: [],
-          message: ctx.secrets.redact(`Not undone: ${describeStep(step)} was changed after "${title}" was applied (${entry.appliedAt}); undoing would overwrite that change. Nothing was changed.`),
-        };
+      let where: Awaited<ReturnType<StepUndoer['classify']>>;
+      try {
+        where = await undoer.classify(step);
+      } catch (error) {
+        return refuse(`cannot check ${describeStep(step)} (${errorText(error)})`);
       }
+      if (where === 'changed') return refuse(`${describeStep(step)} was changed after "${title}" was applied (${entry.appliedAt}); undoing would overwrite that change`);
     }
-    const { restored, leftAlone } = await undoer.restoreAll({ onlyIfOurs: false });
+    let outcome: { restored: string[]; leftAlone: string[] };
+    try {
+      outcome = await undoer.restoreAll({ onlyIfOurs: false });
+    } catch (error) {
+      // Steps already put back read as "before" next time, so running undo again finishes the job.
+      return { undone: false, fixId: entry.fixId, restored: [], message: ctx.secrets.redact(`Undo stopped part-way: ${errorText(error)}. Run undo again to finish.`) };
+    }
     journal.entries = journal.entries.filter((e) => e !== entry);
     await writeJournal(paths, journal);
     await undoer.discardUndoData();
-    const kept = leftAlone.length ? ` Left in place (not empty): ${leftAlone.join(', ')}.` : '';
-    return { undone: true, fixId: entry.fixId, restored, message: ctx.secrets.redact(`Undid "${title}" (applied ${entry.appliedAt}).${kept}`) };
+    const kept = outcome.leftAlone.length ? ` Left in place (not empty): ${outcome.leftAlone.join(', ')}.` : '';
+    return { undone: true, fixId: entry.fixId, restored: outcome.restored, message: ctx.secrets.redact(`Undid "${title}" (applied ${entry.appliedAt}).${kept}`) };
   } finally {
     await release();
   }
+}
+
+function errorText(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).replace(/\.$/, '');
 }
 
 function toJournalEntry(entry: StoredEntry): JournalEntry {

@@ -114,14 +114,25 @@ describe.skipIf(unavailable !== null)('undo secrets in a real Secret Service (pr
     expect(revealSecret((await helperCall(ctx, helper, 'get', key)).password!)).toBe(TOKEN);
   });
 
-  it('a locked keyring is reported, not mistaken for an empty one', async () => {
+  it('a locked keyring is reported, not mistaken for an empty one; undo then refuses and changes nothing', async () => {
     const ref = newSecretRef();
     await store.put(ref, new Secret('kept'));
+    const helper = `store --file=${path.join(home.dir, 'creds')}`;
+    const key = { protocol: 'https', host: 'bitbucket.org', username: 'jdoe' };
+    const change = await beginChange(ctx, { fixId: 'credential.save-token', repo: null, secretStore: store });
+    await change.setCredential({ helper, key, password: new Secret(NEW_TOKEN) });
+    await change.commit();
+    const before = await snapshotTree(home.dir);
+
     // secret-tool exits non-zero here (no prompter to confirm), but the collection is locked.
     await promisify(execFile)('secret-tool', ['lock', '--collection=login'], { env: keyring.env }).catch(() => {});
     const health = await store.check();
     expect(health.ok).toBe(false);
     expect(health.ok ? '' : health.reason).toMatch(/system keychain (is not usable|did not return)/);
     await expect(store.get(ref)).rejects.toThrow(/system keychain/);
+    const refused = await undoLast(ctx, { secretStore: store });
+    expect(refused.undone).toBe(false);
+    expect(refused.message).toMatch(/^Not undone: cannot check saved credential jdoe@bitbucket.org .*\(the system keychain is not usable: .*\)\. Nothing was changed\.$/);
+    expect(await snapshotTree(home.dir)).toEqual(before);
   });
 });
