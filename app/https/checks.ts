@@ -35,9 +35,10 @@ export async function runHttpsChecks(ctx: EngineContext, target: RemoteTarget, r
   // A password in the URL is what git sends; the helpers are then not asked.
   const urlSecret = target.pushUrl.password;
   const fillP: Promise<FillResult | null> = urlSecret ? Promise.resolve(null) : fillCredential(ctx, target.repoRoot, pushUrl, signal);
-  const credentialP = Promise.all([fillP, helpersP]).then(([fill, helpers]) => effectiveCredential(target, fill, helpers));
+  // The probes wait for nothing but the credential.
+  const credentialP = fillP.then((fill) => effectiveCredential(target, fill));
   const probesP = options.offline ? null : credentialP.then((c) => probeRemote(ctx, target, c?.probe ?? null, { signal }));
-  const plaintextP = Promise.all([helpersP, credentialP]).then(([helpers]) => plaintextEntries(ctx, helpers, pushUrl));
+  const plaintextP = helpersP.then((helpers) => plaintextEntries(ctx, helpers, pushUrl));
 
   const probeCheck = (id: 'https.read' | 'https.write', title: string, pick: (p: { read: ProbeResult; write: ProbeResult }) => ProbeResult) => {
     if (!probesP) {
@@ -49,12 +50,13 @@ export async function runHttpsChecks(ctx: EngineContext, target: RemoteTarget, r
 
   await Promise.all([
     reporter.check('https.helpers', remote, 'Credential helpers', async () => helpersOutcome(ctx, await helpersP)),
-    reporter.check('https.credential', remote, 'Saved credential', async () => credentialOutcome(ctx, target, await fillP, await credentialP)),
+    reporter.check('https.credential', remote, 'Saved credential', async () => credentialOutcome(ctx, target, await fillP, answeredBy(await credentialP, await fillP, await helpersP))),
     probeCheck('https.read', 'Read access over HTTPS', (p) => p.read),
     probeCheck('https.write', 'Push access over HTTPS', (p) => p.write),
   ]);
 
-  const [helpers, fill, credential, plaintext, probes] = await Promise.all([helpersP, fillP, credentialP, plaintextP, probesP]);
+  const [helpers, fill, found, plaintext, probes] = await Promise.all([helpersP, fillP, credentialP, plaintextP, probesP]);
+  const credential = answeredBy(found, fill, helpers);
   return buildHttpsFindings({
     remote,
     host: displayHost(target),
@@ -81,7 +83,7 @@ function registerUrlSecrets(ctx: EngineContext, target: RemoteTarget): void {
   if (target.pushUrl.password) ctx.secrets.add(target.pushUrl.password);
 }
 
-function effectiveCredential(target: RemoteTarget, fill: FillResult | null, helpers: HelperResolution): EffectiveCredential | null {
+function effectiveCredential(target: RemoteTarget, fill: FillResult | null): EffectiveCredential | null {
   const urlSecret = target.pushUrl.password;
   if (urlSecret) {
     const username = target.pushUrl.username;
@@ -93,12 +95,17 @@ function effectiveCredential(target: RemoteTarget, fill: FillResult | null, help
   }
   const cached = fill?.credential;
   if (!cached) return null;
-  const answeredBy = fill.helpersRun > 0 ? (helpers.helpers[fill.helpersRun - 1] ?? null) : null;
   return {
     secret: cached.secret,
     probe: { username: cached.username, secret: cached.secret },
-    facts: { source: 'helper', username: cached.username, usernameKind: cached.usernameKind, secretKind: cached.secretKind, masked: cached.secret.masked, answeredBy },
+    facts: { source: 'helper', username: cached.username, usernameKind: cached.usernameKind, secretKind: cached.secretKind, masked: cached.secret.masked, answeredBy: null },
   };
+}
+
+/** Names the helper that answered: git stops at the first that gives a username and a password. */
+function answeredBy(credential: EffectiveCredential | null, fill: FillResult | null, helpers: HelperResolution): EffectiveCredential | null {
+  if (!credential || credential.facts.source !== 'helper' || !fill || fill.helpersRun === 0) return credential;
+  return { ...credential, facts: { ...credential.facts, answeredBy: helpers.helpers[fill.helpersRun - 1] ?? null } };
 }
 
 function credentialEvidence(ctx: EngineContext, target: RemoteTarget, fill: FillResult | null, credential: EffectiveCredential | null): string[] {

@@ -78,6 +78,9 @@ export async function runProbe(
     config: [
       ['credential.helper', ''],
       ['credential.helper', ONE_SHOT_HELPER],
+      // Protocol v2 adds a POST after the advertisement; access is decided on the advertisement
+      // already (as for push, which never uses v2), so the read probe saves that round trip.
+      ...(kind === 'read' ? ([['protocol.version', '0']] as Array<[string, string]>) : []),
     ],
     fd3: pair ? pair.repeat(Math.max(1, target.answers)) : '',
     signal: options.signal,
