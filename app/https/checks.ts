@@ -8,14 +8,13 @@ import { credentialUrlParts } from '../credentials/urlmatch.js';
 import type { CheckOutcome, CheckReporter } from '../diagnose/reporter.js';
 import type { CheckOptions, RemoteTarget } from '../diagnose/target.js';
 import { parseRemoteUrl } from '../repo/url.js';
-import type { Secret } from '../secrets/secret.js';
 import { buildHttpsFindings, describeOutcome, type CredentialFacts, type PlaintextEntry } from './findings.js';
 import { probeRemote, type ProbeCredential, type ProbeResult } from './probe.js';
 
+/** The credential the push sends: what the findings may say about it, and what the probes hand git. */
 interface EffectiveCredential {
   facts: CredentialFacts;
   probe: ProbeCredential;
-  secret: Secret;
 }
 
 /**
@@ -88,7 +87,6 @@ function effectiveCredential(target: RemoteTarget, fill: FillResult | null): Eff
   if (urlSecret) {
     const username = target.pushUrl.username;
     return {
-      secret: urlSecret,
       probe: { username, secret: urlSecret },
       facts: { source: 'url', username, usernameKind: classifyUsername(username), secretKind: classifySecret(urlSecret), masked: urlSecret.masked, answeredBy: null },
     };
@@ -96,7 +94,6 @@ function effectiveCredential(target: RemoteTarget, fill: FillResult | null): Eff
   const cached = fill?.credential;
   if (!cached) return null;
   return {
-    secret: cached.secret,
     probe: { username: cached.username, secret: cached.secret },
     facts: { source: 'helper', username: cached.username, usernameKind: cached.usernameKind, secretKind: cached.secretKind, masked: cached.secret.masked, answeredBy: null },
   };

@@ -1,4 +1,4 @@
-import type { Finding, Severity } from '../contract/report.js';
+import type { Finding, FixId, Severity } from '../contract/report.js';
 import { SECRET_KIND_LABELS, type SecretClassification, type UsernameKind } from '../credentials/classify.js';
 import type { ConfiguredHelper, ConfigOrigin, HelperResolution } from '../credentials/helpers.js';
 import { finding, type FindingParams } from '../diagnose/catalogue.js';
@@ -132,10 +132,12 @@ export function buildHttpsFindings(facts: HttpsFacts): Finding[] {
 
   // ── The cause: what the credential is, confirmed or contradicted by the server ──
   const cause = credentialCause(facts, credentialWorks);
+  // A secret written in the URL is not in any helper: the way out starts with taking it out of the URL.
+  const fixes: FixId[] | undefined = credential?.source === 'url' ? ['remote.remove-secret', 'credential.save-token', 'open.api-token-page'] : undefined;
   if (cause) {
-    findings.push(finding(cause, { remote, evidence: [...credentialLines, ...allProbeLines], params }));
+    findings.push(finding(cause, { remote, evidence: [...credentialLines, ...allProbeLines], params, fixes }));
   } else {
-    findings.push(...probeFindings(facts, params));
+    findings.push(...probeFindings(facts, params, fixes));
   }
   const unreachable = probed('unreachable');
   if (unreachable) findings.push(finding('https.unreachable', { remote, evidence: probeEvidence(unreachable), params: { ...params, reason: unreachable.outcome.reason ?? undefined } }));
@@ -188,14 +190,14 @@ function credentialCause(facts: HttpsFacts, credentialWorks: boolean): CauseCode
 }
 
 /** Findings from the server's answers when no credential shape explains them. */
-function probeFindings(facts: HttpsFacts, params: FindingParams): Finding[] {
+function probeFindings(facts: HttpsFacts, params: FindingParams, rejectedFixes: FixId[] | undefined): Finding[] {
   const { remote, read, write } = facts;
   const out: Finding[] = [];
   const probes = [read, write].filter((p): p is ProbeResult => p !== null);
   const first = (kind: HttpsOutcome['kind']) => probes.find((p) => p.outcome.kind === kind) ?? null;
 
   const rejected = first('auth-rejected');
-  if (rejected) return [finding('https.auth-rejected', { remote, evidence: [...facts.credentialEvidence, ...probeEvidence(rejected)], params })];
+  if (rejected) return [finding('https.auth-rejected', { remote, evidence: [...facts.credentialEvidence, ...probeEvidence(rejected)], params, fixes: rejectedFixes })];
 
   const scope = first('missing-scope');
   if (scope) out.push(finding('https.missing-scope', { remote, evidence: probeEvidence(scope), params }));

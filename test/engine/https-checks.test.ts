@@ -205,6 +205,16 @@ describe('runHttpsChecks: one real broken setup per finding', () => {
     expect(checks['https.credential']!.summary).toBe('jdoe with API token ATAT…9C0D in the remote URL');
   });
 
+  it('offers to take an app password out of the remote URL first', async () => {
+    const fake = await serve({ accounts: [{ username: 'jdoe', secret: APP_PASSWORD, kind: 'app-password' }], repos: WRITE });
+    const repo = await home.repo();
+    await home.git(['remote', 'add', 'origin', `${fake.url.replace('://', `://jdoe:${APP_PASSWORD}@`)}/${WIDGETS}`], repo);
+    // (the URL names the fake directly: no Cloud host, so the server's 410 alone decides)
+    const { findings } = await diagnose(repo);
+    expect(findings.map((f) => f.code)).toEqual(['https.app-password']);
+    expect(findings[0]!.fixes[0]!.id).toBe('remote.remove-secret');
+  });
+
   it('offline: no probe runs, the saved secret is still judged by its shape', async () => {
     const { repo, fake } = await setup({ accounts: [JDOE], repos: WRITE }, 'cache', ['jdoe', APP_PASSWORD]);
     const requestsBefore = fake.requests.length;

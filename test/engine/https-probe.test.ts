@@ -114,6 +114,16 @@ describe('probeRemote against a Bitbucket-like server', () => {
     expect(write.outcome).toMatchObject({ kind: 'unknown', reason: 'cancelled' });
   });
 
+  it("keeps the user's http.extraHeader", async () => {
+    const fake = await serve({ accounts: [JDOE], repos: { [WIDGETS]: { jdoe: 'write' } } });
+    const repo = await cloudRepo(home, fake);
+    await home.git(['config', '--global', 'http.extraHeader', 'X-Team: widgets']);
+    const { read, write } = await probeRemote(home.context(), await remoteTarget(home.context(), repo), credential('jdoe', TOKEN));
+    expect([read.outcome.kind, write.outcome.kind]).toEqual(['ok', 'ok']);
+    expect(fake.requests.length).toBeGreaterThan(0);
+    expect(fake.requests.every((r) => r.headers['x-team'] === 'widgets')).toBe(true);
+  });
+
   it('lets git use a password written in the URL, as the push does', async () => {
     const fake = await serve({ accounts: [JDOE], repos: { [WIDGETS]: { jdoe: 'write' } } });
     // (an insteadOf for https://bitbucket.org/ does not apply to https://user:pw@bitbucket.org/: point at the fake directly)

@@ -51,6 +51,8 @@ export interface FakeRequest {
   service: 'git-upload-pack' | 'git-receive-pack' | null;
   user: string | null;
   status: number;
+  /** Request headers, without Authorization. */
+  headers: Record<string, string | string[] | undefined>;
 }
 
 export interface FakeBitbucketHttp {
@@ -136,7 +138,9 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse, state: Hand
   const pathname = decodeURIComponent(url.pathname);
   const match = /^\/(.+?)\/(info\/refs|git-upload-pack|git-receive-pack|HEAD)$/.exec(pathname);
   const service = match?.[2] === 'info/refs' ? SERVICES.find((s) => s === url.searchParams.get('service')) ?? null : SERVICES.find((s) => s === match?.[2]) ?? null;
-  const log = (status: number, user: string | null) => state.requests.push({ method: req.method ?? 'GET', path: pathname, service, user, status });
+  const headers = { ...req.headers };
+  delete headers.authorization;
+  const log = (status: number, user: string | null) => state.requests.push({ method: req.method ?? 'GET', path: pathname, service, user, status, headers });
 
   const reply = (status: number, lines: readonly string[], user: string | null, headers: Record<string, string> = {}) => {
     log(status, user);
