@@ -59,7 +59,7 @@ export function credentialUrlParts(url: string): CredentialUrl {
 }
 
 /** git's url_decode: %XX becomes that byte (a lone "%" stays); the bytes are UTF-8. */
-export function urlDecode(value: string): string {
+function urlDecode(value: string): string {
   const raw = Buffer.from(value, 'utf8');
   const bytes: number[] = [];
   for (let i = 0; i < raw.length; i++) {

@@ -6,7 +6,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { ACCESS_TOKEN_USERNAME, API_TOKEN_STATIC_USERNAME, DC_HTTP_PATH_SEGMENT, HTTP_ANSWERS } from '../../app/facts/bitbucket.js';
+import { ACCESS_TOKEN_USERNAME, API_TOKEN_STATIC_USERNAME, HTTP_ANSWERS } from '../../app/facts/bitbucket.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -323,9 +323,4 @@ async function createTestPki(root: string): Promise<{ caFile: string; key: strin
   await openssl(['x509', '-req', '-in', f('server.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f('server.pem'), '-days', '2', '-extfile', f('ext.cnf')]);
   const [key, cert] = await Promise.all([readFile(f('server.key'), 'utf8'), readFile(f('server.pem'), 'utf8')]);
   return { caFile: f('ca.pem'), key, cert };
-}
-
-/** The repository path a fake repo has under a Data Center-style URL. */
-export function dataCenterRepoPath(project: string, slug: string): string {
-  return `${DC_HTTP_PATH_SEGMENT}/${project}/${slug}.git`;
 }
