@@ -36,7 +36,7 @@ describe.skipIf(unavailable !== null)('undo secrets in a real Secret Service (pr
   const store = new KeyringUndoSecretStore('push-doctor-undo-test');
 
   beforeAll(async () => {
-    keyring = await startKeyring();
+    keyring = await startKeyring(undefined, { inProcess: true });
   });
   afterAll(async () => {
     await keyring?.stop();
