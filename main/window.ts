@@ -94,7 +94,12 @@ export function hardenWebContents(contents: WebContents): void {
   contents.on('will-attach-webview', (event) => event.preventDefault());
 }
 
-/** Session-wide policy: deny every permission (camera, notifications from the page, clipboard read...), CSP header in production. */
+/**
+ * Session-wide policy: deny every permission (camera, notifications from the page, clipboard read...),
+ * and in production a CSP response header. The packaged page loads from file://, which has no
+ * response headers, so there renderer/index.html's meta tag (the same string) is what applies; the
+ * header covers anything served over http(s).
+ */
 export function applySessionPolicy(session: Session, options: { production: boolean }): void {
   session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.setPermissionCheckHandler(() => false);
