@@ -1,10 +1,10 @@
-import { readFile, rename } from 'node:fs/promises';
+import { mkdir, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { RecentRepo, Settings } from '../contract/channels.js';
 import type { RepoTestResult } from '../contract/fixes.js';
 import { DEFAULT_SETTINGS, isAbsolutePath, settingsSchema } from '../contract/schemas.js';
-import { writeFileAtomic } from './atomic-file.js';
+import { writeFileAtomic } from '../fix/atomic-write.js';
 
 export const STATE_FILE_NAME = 'state.json';
 export const RECENT_LIMIT = 10;
@@ -92,6 +92,7 @@ export function createStateStore(dir: string, options: StateStoreOptions = {}): 
       const next = change(await load());
       // Memory first: if the disk refuses the write, this session still works (the caller sees the error).
       loading = Promise.resolve(next);
+      await mkdir(dir, { recursive: true });
       await writeFileAtomic(file, `${JSON.stringify(next, null, 2)}\n`);
       for (const listener of listeners) listener(next);
       return next;

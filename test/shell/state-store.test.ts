@@ -32,6 +32,12 @@ describe('state store', () => {
     expect(await readJson()).toMatchObject({ version: 1, settings: { ...DEFAULT_SETTINGS, notifyOnChange: false } });
   });
 
+  it('creates its folder on the first write (a first start)', async () => {
+    const nested = path.join(dir, 'Bitbucket Push Doctor');
+    await createStateStore(nested).touchRecent({ path: '/home/me/widgets', name: 'widgets' });
+    expect((await createStateStore(nested).recent()).map((r) => r.name)).toEqual(['widgets']);
+  });
+
   it('reads back what it wrote, in a new store (a new app start)', async () => {
     const first = createStateStore(dir, { now: () => new Date('2026-11-27T10:00:00Z') });
     await first.touchRecent({ path: '/home/me/widgets', name: 'widgets' });

@@ -2,6 +2,7 @@ import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
 import type { EventChannel, EventChannels } from '../../../app/contract/channels.js';
+import type { EngineServices } from '../../../app/service/engine.js';
 import { createHandlers, type HandlerTable } from '../../../app/service/handlers.js';
 import { createRetester, type Retester } from '../../../app/service/retest.js';
 import type { EventSink, ShellServices } from '../../../app/service/shell-services.js';
@@ -28,6 +29,7 @@ export interface TestService {
   repo: string;
   stateDir: string;
   handlers: HandlerTable;
+  /** The engine double (also when `engine` was passed, to keep the type simple: then it is unused). */
   engine: EngineDouble;
   store: StateStore;
   retester: Retester;
@@ -37,7 +39,7 @@ export interface TestService {
 }
 
 /** The real handler table in a throwaway home, with the engine double and a recording shell. */
-export async function createTestService(options: { repo?: string } = {}): Promise<TestService> {
+export async function createTestService(options: { repo?: string; engine?: EngineServices } = {}): Promise<TestService> {
   const home = await createHome('push-doctor-shell-');
   const repo = options.repo ? await realpath(await home.repo(options.repo)) : '';
   const stateDir = path.join(home.dir, 'user-data');
@@ -54,8 +56,9 @@ export async function createTestService(options: { repo?: string } = {}): Promis
     chooseFolder: async () => shell.nextFolder,
   };
   const createContext = ({ timeoutMs }: { timeoutMs: number }) => home.context({ timeoutMs });
-  const retester = createRetester({ engine, store, events: sink, createContext });
-  const handlers = createHandlers({ engine, shell, store, events: sink, createContext, retester });
+  const used = options.engine ?? engine;
+  const retester = createRetester({ engine: used, store, events: sink, createContext });
+  const handlers = createHandlers({ engine: used, shell, store, events: sink, createContext, retester });
   return {
     home,
     repo,
