@@ -1,6 +1,17 @@
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
+import { CONTENT_SECURITY_POLICY, DEV_CONTENT_SECURITY_POLICY } from './main/csp.js';
+
+/** The dev server needs inline styles and its HMR socket; builds keep index.html's strict policy. */
+function devCsp(): Plugin {
+  return {
+    name: 'push-doctor:dev-csp',
+    apply: 'serve',
+    transformIndexHtml: (html) => html.replace(CONTENT_SECURITY_POLICY, DEV_CONTENT_SECURITY_POLICY),
+  };
+}
 
 export default defineConfig({
   main: {
@@ -22,7 +33,10 @@ export default defineConfig({
     build: {
       outDir: 'out/renderer',
       rollupOptions: { input: resolve('renderer/index.html') },
+      // electron-vite leaves the renderer unminified by default.
+      minify: true,
+      sourcemap: false,
     },
-    plugins: [react()],
+    plugins: [react(), devCsp()],
   },
 });

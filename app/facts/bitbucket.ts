@@ -264,3 +264,14 @@ export const OPEN_EXTERNAL_ALLOWED_HOSTS: readonly string[] = [
 export function cloudRepoUrl(workspace: string, slug: string): string {
   return `https://${CLOUD_WEB_HOST}/${encodeURIComponent(workspace)}/${encodeURIComponent(slug)}`;
 }
+
+/**
+ * [DERIVED] Data Center web page of a repository: https://host[:port][/context]/projects/KEY/repos/slug,
+ * the same path the REST API uses ("/rest/api/1.0/projects/WORK/repos/my-repo", BITBUCKETSERVER071
+ * personal access tokens doc); personal repositories (clone path "scm/~user/slug") live under
+ * /users/user/repos/slug. `base` is "https://host[:port]".
+ */
+export function dataCenterRepoUrl(base: string, contextPath: readonly string[], project: string, slug: string): string {
+  const owner = project.startsWith('~') ? ['users', project.slice(1)] : ['projects', project];
+  return [base, ...[...contextPath, ...owner, 'repos', slug].map(encodeURIComponent)].join('/');
+}
