@@ -35,8 +35,6 @@ export default defineConfig({
       // electron-vite leaves bundles unminified by default; the renderer's JavaScript budget is 150 KB gzipped.
       minify: true,
       rollupOptions: { input: resolve('renderer/index.html') },
-      // electron-vite leaves the renderer unminified by default.
-      minify: true,
       sourcemap: false,
     },
     plugins: [react(), devCsp()],
