@@ -74,7 +74,7 @@ describe('Start', () => {
     const { fake } = renderGuide(scenario);
     dropOn(screen.getByRole('banner'), [fake.fileAt(GADGETS.path)]);
     expect(await screen.findByRole('heading', { level: 1, name: 'Found the problem' })).toBeTruthy();
-    expect(fake.callsOf('repoOpen')).toEqual([{ path: GADGETS.path }]);
+    expect(fake.callsOf('repoDrop')).toEqual([{ paths: [GADGETS.path] }]);
   });
 
   it('says what to do when a file is dropped', async () => {

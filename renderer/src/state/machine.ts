@@ -526,6 +526,8 @@ export function hintFor(error: ContractError): string {
       return 'Drop a folder, not a file: the folder your project lives in.';
     case 'not-found':
       return 'The folder may have moved or been deleted. Choose it again.';
+    case 'several-items':
+      return 'Drop one repository folder at a time.';
     case 'not-applicable':
       return 'Nothing to change here. Go back and pick another way.';
     case 'cancelled':

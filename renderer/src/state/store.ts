@@ -168,7 +168,15 @@ export function createGuideStore(api: PushDoctorApi, deps: GuideDeps = {}): Stor
           update((s) => dropRejected(s, 'Push Doctor could not tell where that item is on your computer. Use Choose folder instead.'));
           return;
         }
-        await get().openPath(path);
+        if (isBusy(get())) {
+          update((s) => announce(s, 'Wait for the current step to finish, then open the folder again.'));
+          return;
+        }
+        // Main checks the dropped item again (exists, is a folder, inside a repository): never trust the page alone.
+        update(openStarted);
+        const result = await call(() => api.repoDrop({ paths: [path] }));
+        update((s) => openFinished(s, result));
+        if (result.ok) await get().runDiagnosis();
       },
 
       async removeRecent(path) {

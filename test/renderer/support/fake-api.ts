@@ -90,13 +90,19 @@ export function createFakeApi(scenario: Scenario = {}): FakeApi {
   };
   const repo = (path: string) => scenario.repos?.find((r) => r.path === path);
 
+  const open = (path: string): Result<RepoSummary> => {
+    const found = repo(path);
+    if (found) return ok(found);
+    if (scenario.files?.includes(path)) return err('not-a-directory', `${path} is a file, not a folder.`);
+    return err('not-a-repo', `${path} is not inside a git repository.`);
+  };
+
   const api: PushDoctorApi = {
-    repoOpen: ({ path }) =>
-      record('repoOpen', { path }, () => {
-        const found = repo(path);
-        if (found) return ok(found);
-        if (scenario.files?.includes(path)) return err('not-a-directory', `${path} is a file, not a folder.`);
-        return err('not-a-repo', `${path} is not inside a git repository.`);
+    repoOpen: ({ path }) => record('repoOpen', { path }, () => open(path)),
+    repoDrop: ({ paths }) =>
+      record('repoDrop', { paths }, () => {
+        if (paths.length !== 1) return err('several-items', `You dropped ${paths.length} items. Drop one repository folder at a time.`);
+        return paths[0] ? open(paths[0]) : err('not-found', 'That item has no place on your computer.');
       }),
     repoChoose: (request) =>
       record('repoChoose', request, () => {
