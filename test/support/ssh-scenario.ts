@@ -1,0 +1,121 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { chmod, readdir, readFile, lstat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { EngineContext } from '../../app/context.js';
+import type { CheckResult, Finding } from '../../app/contract/report.js';
+import { CheckReporter } from '../../app/diagnose/reporter.js';
+import type { RemoteTarget } from '../../app/diagnose/target.js';
+import { recognizeBitbucket } from '../../app/repo/bitbucket-host.js';
+import { readRemotes } from '../../app/repo/repository.js';
+import { parseRemoteUrl } from '../../app/repo/url.js';
+import { inspectSshEndpoint, runSshChecks } from '../../app/ssh/checks.js';
+import type { FakeBitbucketSsh } from './bitbucket-ssh.js';
+import type { TestHome } from './home.js';
+
+const execFileAsync = promisify(execFile);
+
+export interface TestKey {
+  path: string;
+  /** "ssh-ed25519 AAAA... comment" */
+  publicLine: string;
+}
+
+/** A real key made by the real ssh-keygen (async: the fake server shares this process). */
+export async function makeKey(home: TestHome, name = 'id_ed25519', options: { passphrase?: string; mode?: number } = {}): Promise<TestKey> {
+  const file = path.join(home.sshDir, name);
+  await execFileAsync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', options.passphrase ?? '', '-C', `${name}@test`, '-f', file]);
+  await chmod(file, options.mode ?? 0o600);
+  return { path: file, publicLine: (await readFile(`${file}.pub`, 'utf8')).trim() };
+}
+
+/**
+ * An ssh config block that sends a real Bitbucket host name to the fake server, the way a user
+ * would point a host at a key. HostKeyAlias keeps known_hosts keyed by the real name.
+ */
+export function hostBlock(name: string, port: number, identityFile: string | null, extra: string[] = []): string {
+  return [
+    `Host ${name}`,
+    '  HostName 127.0.0.1',
+    `  Port ${port}`,
+    `  HostKeyAlias ${name}`,
+    ...(identityFile ? [`  IdentityFile ${identityFile}`, '  IdentitiesOnly yes'] : []),
+    ...extra.map((line) => `  ${line}`),
+    '',
+  ].join('\n');
+}
+
+/** known_hosts lines that trust the fake server's host keys under `name`. */
+export async function trustHost(home: TestHome, server: FakeBitbucketSsh, name = 'ssh.bitbucket.org'): Promise<void> {
+  await writeFile(path.join(home.sshDir, 'known_hosts'), server.hostKeys.map((k) => `${name} ${k.line}\n`).join(''));
+}
+
+export interface Diagnosis {
+  findings: Finding[];
+  checks: CheckResult[];
+  codes: string[];
+}
+
+/** What the lead's orchestrator does for one SSH remote: target, endpoint, then the SSH checks. */
+export async function diagnoseSsh(ctx: EngineContext, repo: string, remoteName = 'origin', options: { offline?: boolean } = {}): Promise<Diagnosis> {
+  const snapshot = await readRemotes(ctx, repo);
+  const remote = snapshot.remotes.find((r) => r.name === remoteName);
+  if (!remote) throw new Error(`no remote ${remoteName}`);
+  const push = parseRemoteUrl(remote.resolvedPushUrls[0]!);
+  const fetch = parseRemoteUrl(remote.resolvedFetchUrl);
+  if (!push.ok || !fetch.ok) throw new Error('bad url');
+  const endpoint = await inspectSshEndpoint(ctx, repo, push.url);
+  const target: RemoteTarget = {
+    repoRoot: repo,
+    remote,
+    pushUrl: push.url,
+    fetchUrl: fetch.url,
+    bitbucket: recognizeBitbucket(push.url, ctx.bitbucketHosts, endpoint.hostname, endpoint.port),
+    isDefaultPush: snapshot.defaultPushRemote === remoteName,
+  };
+  const reporter = new CheckReporter();
+  const findings = await runSshChecks(ctx, target, endpoint, reporter, { offline: options.offline ?? false });
+  return { findings, checks: reporter.results, codes: findings.map((f) => f.code) };
+}
+
+/** Every file and folder under `dir` with its mode and content hash: "byte-identical afterwards". */
+export async function snapshotTree(dir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  const walk = async (current: string) => {
+    for (const entry of await readdir(current, { withFileTypes: true })) {
+      const full = path.join(current, entry.name);
+      const st = await lstat(full);
+      const mode = (st.mode & 0o7777).toString(8);
+      if (entry.isDirectory()) {
+        out[full] = `dir ${mode}`;
+        await walk(full);
+      } else if (entry.isFile()) {
+        out[full] = `file ${mode} ${createHash('sha256').update(await readFile(full)).digest('hex')}`;
+      } else {
+        out[full] = `other ${mode}`;
+      }
+    }
+  };
+  await walk(dir);
+  return out;
+}
+
+/** A real ssh-agent on its own socket (foreground, so the test can stop exactly this process). */
+export async function startAgent(home: TestHome): Promise<{ socket: string; add(key: string): Promise<void>; stop(): void }> {
+  const socket = path.join(home.dir, 'agent.sock');
+  const child: ChildProcess = spawn('ssh-agent', ['-D', '-a', socket], { stdio: 'ignore' });
+  for (let i = 0; i < 100; i++) {
+    if (await lstat(socket).then(() => true, () => false)) break;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return {
+    socket,
+    add: async (key) => {
+      await execFileAsync('ssh-add', ['-q', key], { env: { PATH: process.env.PATH, SSH_AUTH_SOCK: socket, SSH_ASKPASS: '', SSH_ASKPASS_REQUIRE: 'never' } });
+    },
+    stop: () => {
+      child.kill('SIGTERM');
+    },
+  };
+}
