@@ -77,7 +77,7 @@ export function classifySshOutput(output: ProcessOutput, options: ClassifyOption
   const notExecutable = found(/^(?:sh: \d+: (\S+): Permission denied|(?:error|fatal): cannot run (\S+): Permission denied)$/m);
   if (notExecutable) return outcome('command-not-found', notExecutable.line, { reason: `${notExecutable.match[1] ?? notExecutable.match[2]} is not executable` });
 
-  const changed = found(/REMOTE HOST IDENTIFICATION HAS CHANGED|Host key for \S+ has changed and you have requested strict checking/);
+  const changed = found(/REMOTE HOST IDENTIFICATION HAS CHANGED|host key for \S+ has changed and you have requested strict checking/i);
   if (changed) {
     const offending = /Offending (\S+) key in (.+):(\d+)/.exec(text);
     return outcome('host-key-changed', changed.line.replace(/^@\s*|\s*@$/g, ''), {

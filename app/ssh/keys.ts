@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import ssh2 from 'ssh2';
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { sha256Fingerprint } from './fingerprint.js';
 
 /**
@@ -87,16 +87,41 @@ export function describePrivateKey(text: string): PrivateKeyFacts {
   const openssh = /-----BEGIN OPENSSH PRIVATE KEY-----([\s\S]*?)-----END OPENSSH PRIVATE KEY-----/.exec(text);
   if (openssh) return { format: 'openssh', ...parseOpenSshHeader(Buffer.from(openssh[1]!.replace(/\s+/g, ''), 'base64')) };
   if (/^PuTTY-User-Key-File-\d+:/m.test(text)) return describePutty(text);
-  if (/-----BEGIN ENCRYPTED PRIVATE KEY-----/.test(text)) return { format: 'pkcs8', encrypted: true, keyType: null, fingerprint: null };
   const pem = /-----BEGIN ([A-Z ]*)PRIVATE KEY-----/.exec(text);
   if (!pem) return { format: 'unknown', encrypted: null, keyType: null, fingerprint: null };
-  const format = pem[1] === '' ? 'pkcs8' : 'pem';
-  if (/^Proc-Type:\s*4,ENCRYPTED/m.test(text)) return { format, encrypted: true, keyType: null, fingerprint: null };
-  // ssh2 returns (never throws) an Error for an encrypted key without passphrase.
-  const parsed = ssh2.utils.parseKey(text);
-  if (parsed instanceof Error) return { format, encrypted: /encrypted|passphrase/i.test(parsed.message) ? true : null, keyType: null, fingerprint: null };
-  const blob = parsed.getPublicSSH();
-  return { format, encrypted: false, keyType: parsed.type, fingerprint: sha256Fingerprint(blob.toString('base64')) };
+  const format = pem[1] === '' || pem[1] === 'ENCRYPTED ' ? 'pkcs8' : 'pem';
+  if (pem[1] === 'ENCRYPTED ' || /^Proc-Type:\s*4,ENCRYPTED/m.test(text)) return { format, encrypted: true, keyType: null, fingerprint: null };
+  let key: KeyObject;
+  try {
+    key = createPrivateKey({ key: text, format: 'pem' });
+  } catch (error) {
+    // Node asks for a passphrase (ERR_MISSING_PASSPHRASE) exactly when the key is encrypted.
+    const encrypted = (error as NodeJS.ErrnoException).code === 'ERR_MISSING_PASSPHRASE' ? true : null;
+    return { format, encrypted, keyType: null, fingerprint: null };
+  }
+  const blob = sshPublicBlob(createPublicKey(key));
+  return { format, encrypted: false, keyType: blob?.type ?? null, fingerprint: blob ? sha256Fingerprint(blob.data.toString('base64')) : null };
+}
+
+/** The SSH wire form of a public key (RFC 4253 §6.6, RFC 5656, RFC 8709), from Node's JWK export. */
+function sshPublicBlob(key: KeyObject): { type: string; data: Buffer } | null {
+  const jwk = key.export({ format: 'jwk' });
+  const b64u = (v: string | undefined) => Buffer.from(v ?? '', 'base64url');
+  const str = (v: Buffer | string) => {
+    const body = Buffer.isBuffer(v) ? v : Buffer.from(v);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(body.length);
+    return Buffer.concat([length, body]);
+  };
+  const mpint = (v: Buffer) => str(v.length > 0 && v[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), v]) : v);
+  if (jwk.kty === 'RSA') return { type: 'ssh-rsa', data: Buffer.concat([str('ssh-rsa'), mpint(b64u(jwk.e)), mpint(b64u(jwk.n))]) };
+  if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') return { type: 'ssh-ed25519', data: Buffer.concat([str('ssh-ed25519'), str(b64u(jwk.x))]) };
+  const curves: Record<string, string> = { 'P-256': 'nistp256', 'P-384': 'nistp384', 'P-521': 'nistp521' };
+  const curve = jwk.kty === 'EC' && jwk.crv ? curves[jwk.crv] : undefined;
+  if (!curve) return null;
+  const type = `ecdsa-sha2-${curve}`;
+  const point = Buffer.concat([Buffer.from([4]), b64u(jwk.x), b64u(jwk.y)]);
+  return { type, data: Buffer.concat([str(type), str(curve), str(point)]) };
 }
 
 /** openssh-key-v1: magic, cipher name, kdf name, kdf options, key count, then public key blobs in clear. */

@@ -7,10 +7,7 @@ import type { CheckResult } from '../../app/contract/report.js';
 import { RETIRED_HOST_KEYS } from '../../app/facts/bitbucket.js';
 import { generateHostKeys, refusedPort, startFakeBitbucketSsh, type FakeBitbucketSsh } from '../support/bitbucket-ssh.js';
 import { createHome, type TestHome } from '../support/home.js';
-import { diagnoseSsh, hostBlock, makeKey, snapshotTree, startAgent, trustHost } from '../support/ssh-scenario.js';
-
-const HOST = 'ssh.bitbucket.org';
-const REMOTE = `git@${HOST}:acme/widgets.git`;
+import { CLOUD_HOST as HOST, CLOUD_REMOTE as REMOTE, diagnoseSsh, hostBlock, makeKey, snapshotTree, startAgent, startCloudScenario, trustHost, type CloudScenarioOptions } from '../support/ssh-scenario.js';
 
 let home: TestHome;
 let server: FakeBitbucketSsh | null = null;
@@ -29,16 +26,10 @@ afterEach(async () => {
   await home.cleanup();
 });
 
-/** A fake Cloud server with acme/widgets, ssh.bitbucket.org pointed at it, and a repo whose origin is REMOTE. */
-async function cloudSetup(options: { identity?: string | null; remote?: string; trust?: boolean; greetingStream?: 'stdout' | 'stderr'; extra?: string[] } = {}) {
-  server = await startFakeBitbucketSsh({ greetingStream: options.greetingStream });
-  await server.createRepo('acme/widgets');
-  const identity = options.identity === undefined ? path.join(home.sshDir, 'id_ed25519') : options.identity;
-  await home.writeSshConfig(hostBlock(HOST, server.port, identity, options.extra));
-  if (options.trust !== false) await trustHost(home, server);
-  const repo = await home.repo();
-  await home.git(['remote', 'add', 'origin', options.remote ?? REMOTE], repo);
-  return { server, repo };
+async function cloudSetup(options: CloudScenarioOptions = {}) {
+  const scenario = await startCloudScenario(home, options);
+  server = scenario.server;
+  return scenario;
 }
 
 const byId = (checks: CheckResult[], id: string) => checks.find((c) => c.id === id);

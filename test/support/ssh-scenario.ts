@@ -11,7 +11,7 @@ import { recognizeBitbucket } from '../../app/repo/bitbucket-host.js';
 import { readRemotes } from '../../app/repo/repository.js';
 import { parseRemoteUrl } from '../../app/repo/url.js';
 import { inspectSshEndpoint, runSshChecks } from '../../app/ssh/checks.js';
-import type { FakeBitbucketSsh } from './bitbucket-ssh.js';
+import { startFakeBitbucketSsh, type FakeBitbucketSsh } from './bitbucket-ssh.js';
 import type { TestHome } from './home.js';
 
 const execFileAsync = promisify(execFile);
@@ -49,6 +49,35 @@ export function hostBlock(name: string, port: number, identityFile: string | nul
 /** known_hosts lines that trust the fake server's host keys under `name`. */
 export async function trustHost(home: TestHome, server: FakeBitbucketSsh, name = 'ssh.bitbucket.org'): Promise<void> {
   await writeFile(path.join(home.sshDir, 'known_hosts'), server.hostKeys.map((k) => `${name} ${k.line}\n`).join(''));
+}
+
+export const CLOUD_HOST = 'ssh.bitbucket.org';
+export const CLOUD_REMOTE = `git@${CLOUD_HOST}:acme/widgets.git`;
+
+export interface CloudScenarioOptions {
+  /** IdentityFile of the host block; default ~/.ssh/id_ed25519 (null: none, ssh's defaults). */
+  identity?: string | null;
+  remote?: string;
+  /** Write known_hosts trusting the server (default true). */
+  trust?: boolean;
+  greetingStream?: 'stdout' | 'stderr';
+  /** More lines for the host block. */
+  extra?: string[];
+}
+
+/**
+ * A fake Cloud server holding acme/widgets, ssh.bitbucket.org pointed at it by ~/.ssh/config, and
+ * a repository whose origin is git@ssh.bitbucket.org:acme/widgets.git. The caller stops the server.
+ */
+export async function startCloudScenario(home: TestHome, options: CloudScenarioOptions = {}): Promise<{ server: FakeBitbucketSsh; repo: string }> {
+  const server = await startFakeBitbucketSsh({ greetingStream: options.greetingStream });
+  await server.createRepo('acme/widgets');
+  const identity = options.identity === undefined ? path.join(home.sshDir, 'id_ed25519') : options.identity;
+  await home.writeSshConfig(hostBlock(CLOUD_HOST, server.port, identity, options.extra));
+  if (options.trust !== false) await trustHost(home, server);
+  const repo = await home.repo();
+  await home.git(['remote', 'add', 'origin', options.remote ?? CLOUD_REMOTE], repo);
+  return { server, repo };
 }
 
 export interface Diagnosis {
