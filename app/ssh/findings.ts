@@ -108,8 +108,12 @@ function permissionFindings(o: SshObservations, ran: string[], make: Make): Find
   switch (verbose?.verdict) {
     case 'key-permissions':
       return tooOpen.length > 0 ? [permissionsFinding()] : [make('ssh.permission-denied', evidence)];
-    case 'no-key-offered':
-      return tooOpen.length > 0 ? [permissionsFinding()] : [make('ssh.no-key', evidence)];
+    case 'no-key-offered': {
+      if (tooOpen.length > 0) return [permissionsFinding()];
+      // A locked key without its .pub file cannot even be offered: ssh needs the passphrase first.
+      const locked = (o.keys ?? []).find((k) => k.exists && k.encrypted === true && !agentHolds(o.agent, k.fingerprint));
+      return locked ? [make('ssh.key-needs-passphrase', evidence, { keyPath: locked.path })] : [make('ssh.no-key', evidence)];
+    }
     case 'key-needs-passphrase':
       return [make('ssh.key-needs-passphrase', evidence, { keyPath: verbose.accepted?.label })];
     case 'agent-refused':
@@ -142,6 +146,10 @@ function offlineFindings(o: SshObservations, make: Make): Finding[] {
     if (o.knownHosts.verdict === 'retired') findings.push(make('ssh.host-key-changed', evidence));
   }
   return findings;
+}
+
+function agentHolds(agent: AgentState | null, fingerprint: string | null): boolean {
+  return fingerprint !== null && (agent?.keys ?? []).some((k) => k.fingerprint === fingerprint);
 }
 
 function tooOpenKeys(o: SshObservations): Array<{ path: string; mode: string }> {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -86,6 +86,16 @@ describe('SSH checks against a Bitbucket-like server', () => {
     expect(evidence).toContain('the server accepts:');
     expect(evidence).toContain('passphrase-protected');
     expect(evidence).toContain('SSH_AUTH_SOCK is not set');
+  });
+
+  it('ssh.key-needs-passphrase: a locked PEM key without its .pub file cannot even be offered', async () => {
+    const file = path.join(home.sshDir, 'id_rsa');
+    await promisify(execFile)('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-m', 'PEM', '-N', 'secret words', '-f', file]);
+    await rm(`${file}.pub`);
+    const { repo } = await cloudSetup({ identity: file });
+    const result = await diagnoseSsh(home.context(), repo);
+    expect(result.codes).toEqual(['ssh.key-needs-passphrase']);
+    expect(result.findings[0]!.title).toContain(file);
   });
 
   it('ssh.host-unknown: empty known_hosts', async () => {

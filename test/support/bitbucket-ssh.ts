@@ -74,8 +74,12 @@ let defaultHostKeys: HostKeyPair[] | undefined;
 /** An ed25519 and an RSA host key, like Bitbucket offers (RSA lets ssh report a changed RSA key). */
 export function generateHostKeys(): HostKeyPair[] {
   defaultHostKeys ??= (['ed25519', 'rsa'] as const).map((type) => {
-    const pair = type === 'rsa' ? utils.generateKeyPairSync('rsa', { bits: 2048 }) : utils.generateKeyPairSync('ed25519');
-    return { private: pair.private, public: pair.public };
+    // ssh2 1.17 sometimes (about 1 in 200 ed25519 keys) writes a private key its own parser calls
+    // "Malformed OpenSSH private key": generate again until it reads back.
+    for (;;) {
+      const pair = type === 'rsa' ? utils.generateKeyPairSync('rsa', { bits: 2048 }) : utils.generateKeyPairSync('ed25519');
+      if (!(utils.parseKey(pair.private) instanceof Error)) return { private: pair.private, public: pair.public };
+    }
   });
   return defaultHostKeys;
 }
