@@ -242,31 +242,30 @@ describe('SSH checks against a Bitbucket-like server', () => {
 });
 
 describe('Data Center', () => {
-  it('logs in with whoami (no shell) and pushes', async () => {
+  const DC_HOST = 'bitbucket.example.com';
+
+  /** A Data Center server (declared with --bitbucket-host) holding proj/repo; origin points at `repoPath`. */
+  async function dcSetup(repoPath: string) {
     const key = await makeKey(home);
     server = await startFakeBitbucketSsh({ mode: 'datacenter' });
     await server.createRepo('proj/repo');
     server.authorize(key.publicLine, { kind: 'personal', username: 'jdoe' });
-    await home.writeSshConfig(hostBlock('bitbucket.example.com', server.port, key.path));
-    await trustHost(home, server, 'bitbucket.example.com');
+    await home.writeSshConfig(hostBlock(DC_HOST, server.port, key.path));
+    await trustHost(home, server, DC_HOST);
     const repo = await home.repo();
-    await home.git(['remote', 'add', 'origin', 'ssh://git@bitbucket.example.com/proj/repo.git'], repo);
-    const result = await diagnoseSsh(home.context({ bitbucketHosts: ['bitbucket.example.com'] }), repo);
+    await home.git(['remote', 'add', 'origin', `ssh://git@${DC_HOST}/${repoPath}`], repo);
+    return diagnoseSsh(home.context({ bitbucketHosts: [DC_HOST] }), repo);
+  }
+
+  it('logs in with whoami (no shell) and pushes', async () => {
+    const result = await dcSetup('proj/repo.git');
     expect(result.codes).toEqual(['ssh.ok']);
     expect(byId(result.checks, 'ssh.auth')?.summary).toBe('whoami answered jdoe');
-    expect(server.commands).toContain('whoami');
-    expect(server.commands).not.toContain('shell');
+    expect(server!.commands).toContain('whoami');
+    expect(server!.commands).not.toContain('shell');
   });
 
   it('repo-not-found from the Data Center message', async () => {
-    const key = await makeKey(home);
-    server = await startFakeBitbucketSsh({ mode: 'datacenter' });
-    server.authorize(key.publicLine, { kind: 'personal', username: 'jdoe' });
-    await home.writeSshConfig(hostBlock('bitbucket.example.com', server.port, key.path));
-    await trustHost(home, server, 'bitbucket.example.com');
-    const repo = await home.repo();
-    await home.git(['remote', 'add', 'origin', 'ssh://git@bitbucket.example.com/proj/missing.git'], repo);
-    const result = await diagnoseSsh(home.context({ bitbucketHosts: ['bitbucket.example.com'] }), repo);
-    expect(result.codes).toEqual(['ssh.repo-not-found']);
+    expect((await dcSetup('proj/missing.git')).codes).toEqual(['ssh.repo-not-found']);
   });
 });
