@@ -61,6 +61,8 @@ export async function runSshChecks(ctx: EngineContext, target: RemoteTarget, end
           return redacted(ctx, { status: agent.status === 'unreachable' ? 'warning' : 'ok', summary: agent.summary });
         }),
         reporter.check('ssh.known-hosts', remote, `Host key of ${host} in known_hosts`, async () => {
+          const knownHostsCommand = config.raw.get('knownhostscommand')?.[0];
+          if (knownHostsCommand && knownHostsCommand !== 'none') return redacted(ctx, { status: 'ok', summary: `host keys also come from KnownHostsCommand ${knownHostsCommand}: the live probe decides` });
           knownHosts = await checkKnownHosts({ hostname: config.hostname, port: config.port, hostKeyAlias: config.hostKeyAlias, files: [...config.userKnownHostsFiles, ...config.globalKnownHostsFiles], cloud: target.bitbucket.kind === 'cloud' });
           return redacted(ctx, knownHostsOutcome(knownHosts, acceptsNewHostKeys(config)));
         }),
