@@ -197,21 +197,27 @@ export async function startFakeBitbucketSsh(options: FakeBitbucketSshOptions = {
 
   const repos = new Set<string>();
   let listener: net.Server;
-  if (mode === 'silent') {
-    // Accepts the TCP connection and never sends a banner: a dead proxy or a black-holing firewall.
-    listener = net.createServer((socket) => {
-      sockets.add(socket);
-      socket.on('error', () => {});
-      socket.on('close', () => sockets.delete(socket));
+  try {
+    if (mode === 'silent') {
+      // Accepts the TCP connection and never sends a banner: a dead proxy or a black-holing firewall.
+      listener = net.createServer((socket) => {
+        sockets.add(socket);
+        socket.on('error', () => {});
+        socket.on('close', () => sockets.delete(socket));
+      });
+    } else {
+      const ident = mode === 'cloud' ? 'conker_fake' : 'SSHD-CORE-fake-ATLASSIAN';
+      listener = new Server({ hostKeys: hostKeyPairs.map((k) => k.private), ident }, onConnection) as unknown as net.Server;
+    }
+    await new Promise<void>((resolve, reject) => {
+      listener.once('error', reject);
+      listener.listen(0, '127.0.0.1', () => resolve());
     });
-  } else {
-    const server = new Server({ hostKeys: hostKeyPairs.map((k) => k.private), ident: mode === 'cloud' ? 'conker_fake' : 'SSHD-CORE-fake-ATLASSIAN' }, onConnection);
-    listener = server as unknown as net.Server;
+  } catch (error) {
+    // Unreadable host keys or no port: leave nothing behind.
+    await rm(reposDir, { recursive: true, force: true });
+    throw error;
   }
-  await new Promise<void>((resolve, reject) => {
-    listener.once('error', reject);
-    listener.listen(0, '127.0.0.1', () => resolve());
-  });
   const port = (listener.address() as net.AddressInfo).port;
 
   const hostKeys: FakeHostKey[] = hostKeyPairs.map((pair) => {
