@@ -28,6 +28,7 @@ export const FINDING_CODES = [
   'https.auth-rejected',
   'https.missing-scope',
   'https.read-only',
+  'https.forbidden',
   'https.repo-not-found',
   'https.unreachable',
   'https.ok',

@@ -170,6 +170,13 @@ export const FINDING_CATALOGUE: Record<FindingCode, CatalogueEntry> = {
     detail: () => 'The credential works, but your account or token has no write permission on this repository. Ask a repository admin for write access, or use a token that has it.',
     fixes: ['open.repository-page', 'credential.save-token'],
   },
+  'https.forbidden': {
+    severity: 'error',
+    title: (p) => `${host(p)} accepted the credential but refuses access to this repository${p.reason ? `: ${p.reason}` : ''}.`,
+    detail: () =>
+      'A workspace rule blocks this account here: an IP allowlist, required two-step verification, or a repository permission. A workspace admin can see which rule applies and lift it for you.',
+    fixes: ['open.repository-page'],
+  },
   'https.repo-not-found': {
     severity: 'error',
     title: (p) => `${host(p)} says the repository does not exist, or this account cannot see it.`,

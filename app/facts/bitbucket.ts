@@ -89,8 +89,11 @@ export const API_TOKEN_PATTERN = /^ATAT[A-Za-z0-9_=+/-]{20,}$/;
 export const ACCESS_TOKEN_PATTERN = /^ATCT[A-Za-z0-9_=+/-]{20,}$/;
 export const DC_TOKEN_PATTERN = /^BBDC-[A-Za-z0-9+/@_-]{40,50}$/;
 
-/** [3RD-PARTY, VERIFIED-LOCALLY] legacy Bitbucket Server/DC personal access token: 44-char base64 of "<12-digit id>:" + 20 random bytes. */
-export const DC_LEGACY_TOKEN_PATTERN = /^[A-Za-z0-9+/]{43}=?$/;
+/**
+ * [3RD-PARTY, VERIFIED-LOCALLY] legacy Bitbucket Server/DC personal access token: 44-char base64 of "<12-digit id>:" + 20 random bytes
+ * (33 bytes: 44 characters, no padding; a trailing "=" is tolerated for ids of other lengths).
+ */
+export const DC_LEGACY_TOKEN_PATTERN = /^[A-Za-z0-9+/]{43}[A-Za-z0-9+/=]$/;
 
 // ─── Scopes ───────────────────────────────────────────────────────────────────────────────────────
 
@@ -117,6 +120,12 @@ export const MESSAGES = {
   /** [3RD-PARTY, two reports] HTTP 410 for app passwords: "App passwords are deprecated and must be replaced with API tokens." */
   appPasswordDeprecated: 'App passwords are deprecated',
   appPasswordChange: 'CHANGE-3222',
+  /** [OFFICIAL KB] https://confluence.atlassian.com/bbkb/error-403-when-performing-git-operations-1155479141.html, scenario 3 (HTTP 403) */
+  repoMissingOrNoAccess: 'The requested repository either does not exist or you do not have access',
+  /** [OFFICIAL KB] same article, scenario 1 (HTTP 403): IP allowlisting on the workspace */
+  ipNotAllowed: 'an admin must whitelist your IP',
+  /** [OFFICIAL KB] same article, scenario 2 (HTTP 403): the workspace requires two-step verification */
+  twoStepRequired: 'enable two-step authentication',
   /** [3RD-PARTY] Bitbucket Cloud's SSH service "conq" */
   conqRepoMissing: 'conq: repository does not exist.',
   conqDeployKeyReadOnly: 'access via a deployment key is read-only',
@@ -133,6 +142,46 @@ export const MESSAGES = {
   sshDeployKeyGreeting: 'authenticated via a deploy key.',
   /** [3RD-PARTY] pre-2020 greeting */
   sshLegacyGreeting: 'logged in as ',
+} as const;
+
+/**
+ * Whole server answers, as Bitbucket Cloud sends them over HTTPS (text/plain bodies, which git prints
+ * as "remote: ..." lines). The local test server replays these.
+ */
+export const HTTP_ANSWERS = {
+  /** [OFFICIAL KB] getting-401-http-error-while-authenticating-to-bitbucket-cloud-rest-apis: `www-authenticate: Basic realm="Bitbucket.org HTTP"` */
+  cloudRealm: 'Bitbucket.org HTTP',
+  /** [3RD-PARTY] fork-dev/TrackerWin#1993: Data Center's realm as git helpers see it, `Basic realm="Atlassian Bitbucket"` */
+  dataCenterRealm: 'Atlassian Bitbucket',
+  /** [OFFICIAL KB] authentication-error-remote-invalid-username-or-password-942864127; desktop/desktop#15688 (HTTP 401) */
+  invalidCredentials: ['Invalid credentials'],
+  /** [3RD-PARTY] ankushshandilya.com/bitbucket-410-app-passwords-deprecated and praveenboyalapalli.com/bitbucket (HTTP 410) */
+  appPasswordRemoved: [
+    'CHANGE-3222 - Functionality has been deprecated',
+    'App passwords are deprecated and must be replaced with API tokens.',
+    'https://developer.atlassian.com/cloud/bitbucket/changelog#CHANGE-3222',
+  ],
+  /** [3RD-PARTY reproductions] kouhan.cn/en/article/00038763, dev-solve.com/posts/4412797 (HTTP 401) */
+  accountPasswordRefused: [
+    'Bitbucket Cloud recently stopped supporting account passwords for Git authentication.',
+    'See our community post for more details: https://atlassian.community/t5/x/x/ba-p/1948231',
+    'App passwords are recommended for most use cases and can be created in your Personal settings:',
+    'https://bitbucket.org/account/settings/app-passwords/',
+  ],
+  /** [3RD-PARTY community] qaq-p/3213684: API token with a username git does not accept (HTTP 401) */
+  mayNotHaveAccess: [
+    'You may not have access to this repository or it no longer exists in this workspace. If you think this repository exists and you have access, make sure you are authenticated.',
+  ],
+  /** [OFFICIAL community, Atlassian staff] qaa-p/3129221 (HTTP 403) */
+  missingScopes: ['Your credentials lack one or more required privilege scopes.'],
+  /** [OFFICIAL KB] error-403-when-performing-git-operations-1155479141, scenario 1 (HTTP 403) */
+  ipNotAllowed: ['To access this repository, an admin must whitelist your IP.'],
+  /** [OFFICIAL KB] same article, scenario 2 (HTTP 403) */
+  twoStepRequired: ['To access this repository, enable two-step authentication.'],
+  /** [OFFICIAL KB] error-403-when-performing-git-operations-1155479141, scenario 3 (HTTP 403) */
+  repoMissingOrNoAccess: [
+    "The requested repository either does not exist or you do not have access. If you believe this repository exists and you have access, make sure you're authenticated.",
+  ],
 } as const;
 
 // ─── Host keys ────────────────────────────────────────────────────────────────────────────────────
@@ -218,4 +267,15 @@ export const OPEN_EXTERNAL_ALLOWED_HOSTS: readonly string[] = [
 /** Cloud web URL of a repository, for "open the repository" steps. */
 export function cloudRepoUrl(workspace: string, slug: string): string {
   return `https://${CLOUD_WEB_HOST}/${encodeURIComponent(workspace)}/${encodeURIComponent(slug)}`;
+}
+
+/**
+ * [DERIVED] Data Center web page of a repository: https://host[:port][/context]/projects/KEY/repos/slug,
+ * the same path the REST API uses ("/rest/api/1.0/projects/WORK/repos/my-repo", BITBUCKETSERVER071
+ * personal access tokens doc); personal repositories (clone path "scm/~user/slug") live under
+ * /users/user/repos/slug. `base` is "https://host[:port]".
+ */
+export function dataCenterRepoUrl(base: string, contextPath: readonly string[], project: string, slug: string): string {
+  const owner = project.startsWith('~') ? ['users', project.slice(1)] : ['projects', project];
+  return [base, ...[...contextPath, ...owner, 'repos', slug].map(encodeURIComponent)].join('/');
 }

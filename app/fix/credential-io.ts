@@ -1,0 +1,49 @@
+import type { EngineContext } from '../context.js';
+import { nonInteractiveEnv } from '../exec/env.js';
+import { run } from '../exec/run.js';
+import type { Secret} from '../secrets/secret.js';
+import { revealSecret } from '../secrets/secret.js';
+
+/** Which saved credential: the attributes git's credential protocol matches on. */
+export interface CredentialKey {
+  protocol: string;
+  host: string;
+  path?: string;
+  username: string;
+}
+
+/**
+ * Talks to ONE credential helper, as git itself does (`git credential-<name> get|store|erase`, or
+ * the `!command` form through the shell), so that undo puts back exactly what one helper held and
+ * no other configured helper sees the secret. The secret travels on stdin only.
+ */
+export async function helperCall(
+  ctx: EngineContext,
+  helper: string,
+  action: 'get' | 'store' | 'erase',
+  key: CredentialKey,
+  password: Secret | null = null,
+  cwd?: string,
+): Promise<{ ok: boolean; password: Secret | null; error: string }> {
+  const lines = [`protocol=${key.protocol}`, `host=${key.host}`];
+  if (key.path) lines.push(`path=${key.path}`);
+  lines.push(`username=${key.username}`);
+  if (password) lines.push(`password=${revealSecret(password)}`);
+  const result = await run('sh', ['-c', `${helperCommand(helper)} ${action}`], {
+    env: nonInteractiveEnv(ctx.env),
+    cwd: cwd ?? ctx.homeDir,
+    timeoutMs: ctx.timeoutMs,
+    input: `${lines.join('\n')}\n\n`,
+  });
+  const got = /^password=(.*)$/m.exec(result.stdout)?.[1];
+  const found = action === 'get' && got !== undefined ? ctx.secrets.wrap(got) : null;
+  return { ok: result.exitCode === 0, password: found, error: ctx.secrets.redact(result.stderr.trim() || result.spawnError || '') };
+}
+
+/** The shell command git runs for a credential.helper value (gitcredentials(7) "Custom helpers"). */
+export function helperCommand(helper: string): string {
+  if (helper.startsWith('!')) return helper.slice(1);
+  const first = helper.split(/\s+/, 1)[0] ?? '';
+  if (first.startsWith('/') || /^[A-Za-z]:[\\/]/.test(first)) return helper;
+  return `git credential-${helper}`;
+}

@@ -1,0 +1,73 @@
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { KeygenResult } from '../../contract/fixes.js';
+import type { EngineContext } from '../../context.js';
+import { createKey, defaultKeyComment, freeKeyName } from '../../keys/keygen.js';
+import { derivePublicKey } from '../../keys/inspect.js';
+import { sha256Fingerprint } from '../../ssh/fingerprint.js';
+import { isCode } from '../atomic-write.js';
+import { listJournal } from '../journal.js';
+import { fixPlan, type Fix } from '../types.js';
+
+function sshDir(ctx: EngineContext): string {
+  return path.join(ctx.homeDir, '.ssh');
+}
+
+/** The key the last applied ssh.generate-key made, if both its files are still there. */
+async function keyFromJournal(ctx: EngineContext): Promise<KeygenResult | null> {
+  const entry = (await listJournal(ctx)).find((e) => e.fixId === 'ssh.generate-key');
+  const privateKeyPath = entry?.changed.find((p) => entry.changed.includes(`${p}.pub`));
+  if (!privateKeyPath) return null;
+  try {
+    await stat(privateKeyPath);
+    const publicKey = (await readFile(`${privateKeyPath}.pub`, 'utf8')).trim();
+    return { privateKeyPath, publicKeyPath: `${privateKeyPath}.pub`, publicKey, fingerprint: sha256Fingerprint(publicKey.split(/\s+/)[1] ?? '') };
+  } catch (error) {
+    if (isCode(error, 'ENOENT')) return null;
+    throw error;
+  }
+}
+
+/** ssh.generate-key: a new ed25519 key pair in ~/.ssh (no ssh config change: that is ssh.configure-host). */
+export const generateKey: Fix = {
+  id: 'ssh.generate-key',
+
+  async describe(ctx) {
+    const dir = sshDir(ctx);
+    const dirExists = await stat(dir).then(() => true, () => false);
+    const name = dirExists ? await freeKeyName(dir) : 'id_ed25519';
+    const privateKeyPath = path.join(dir, name);
+    return fixPlan(this.id, {
+      applicable: true,
+      changes: [
+        ...(dirExists ? [] : [{ target: dir, action: 'Create the folder (mode 700)' }]),
+        { target: privateKeyPath, action: 'Create the private key (ed25519, mode 600; encrypted if you give a passphrase)' },
+        { target: `${privateKeyPath}.pub`, action: 'Create the public key (mode 644), to add to Bitbucket' },
+      ],
+      details: [`Key comment: ${defaultKeyComment(ctx)}`, 'No existing key is replaced.'],
+    });
+  },
+
+  async inEffect(ctx) {
+    const key = await keyFromJournal(ctx);
+    return key ? { inEffect: true, outcome: { message: `A key was already created: ${key.privateKeyPath} (${key.fingerprint}).`, key } } : { inEffect: false };
+  },
+
+  async apply(ctx, _scope, change, input) {
+    const passphrase = input.passphrase ? ctx.secrets.wrap(input.passphrase) : null;
+    const key = await createKey(ctx, change, { passphrase });
+    return { message: `Created ${key.privateKeyPath} (${key.fingerprint}). Add the public key to Bitbucket.`, key };
+  },
+
+  async verify(ctx, _scope, outcome, input) {
+    const key = outcome.key;
+    if (!key) return { ok: false, detail: 'No key was created.' };
+    const mode = (await stat(key.privateKeyPath)).mode & 0o777;
+    if (mode !== 0o600) return { ok: false, detail: `${key.privateKeyPath} has mode ${mode.toString(8)}, not 600.` };
+    // The real ssh-keygen must load the private key (with the passphrase) and derive our public key.
+    const derived = await derivePublicKey(ctx, key.privateKeyPath, input.passphrase ? ctx.secrets.wrap(input.passphrase) : null);
+    if (!derived.ok) return { ok: false, detail: `ssh-keygen cannot load the new key: ${derived.reason}` };
+    if (derived.publicKey !== key.publicKey.split(/\s+/).slice(0, 2).join(' ')) return { ok: false, detail: 'The private and public key files do not match.' };
+    return { ok: true, detail: `ssh-keygen loads ${key.privateKeyPath} and derives its public key.` };
+  },
+};

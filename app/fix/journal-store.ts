@@ -1,0 +1,105 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { FIX_IDS } from '../contract/report.js';
+import { isCode, writeFileAtomic } from './atomic-write.js';
+import { FILE_MODE, type StatePaths } from './state-dir.js';
+
+/** Version of journal.json; a newer file is refused rather than misread. */
+export const JOURNAL_VERSION = 1;
+
+const fileState = z.union([
+  z.object({ exists: z.literal(false) }),
+  z.object({ exists: z.literal(true), mode: z.number().int(), sha256: z.string() }),
+]);
+
+/** Where the old bytes of a file are kept: a 0600 file in the state folder, or the secret store for secret-bearing files. */
+const backupRef = z.union([z.object({ in: z.literal('file'), name: z.string() }), z.object({ in: z.literal('secret-store'), ref: z.string() })]);
+
+const fileStep = z.object({
+  kind: z.literal('file'),
+  path: z.string(),
+  before: fileState,
+  backup: backupRef.nullable(),
+  /** What we left (intended before the write, measured at commit); null for a change made by another program until commit. */
+  after: fileState.nullable(),
+});
+const modeStep = z.object({
+  kind: z.literal('mode'),
+  path: z.string(),
+  sha256: z.string(),
+  beforeMode: z.number().int(),
+  afterMode: z.number().int(),
+});
+const dirStep = z.object({ kind: z.literal('mkdir'), path: z.string() });
+const credentialStep = z.object({
+  kind: z.literal('credential'),
+  helper: z.string(),
+  protocol: z.string(),
+  host: z.string(),
+  path: z.string().optional(),
+  username: z.string(),
+  cwd: z.string().nullable(),
+  /** Secret-store references of the saved password before and after the fix (null: none saved). */
+  beforeRef: z.string().nullable(),
+  afterRef: z.string().nullable(),
+});
+const step = z.discriminatedUnion('kind', [fileStep, modeStep, dirStep, credentialStep]);
+
+const entry = z.object({
+  id: z.string(),
+  fixId: z.enum(FIX_IDS),
+  appliedAt: z.string(),
+  repo: z.string().nullable(),
+  /** pending: being applied (or its process died: rolled back by the next run); committed: can be undone. */
+  state: z.enum(['pending', 'committed']),
+  pid: z.number().int(),
+  steps: z.array(step),
+});
+
+const journalFile = z.object({ version: z.literal(JOURNAL_VERSION), entries: z.array(entry) });
+
+export type FileStep = z.infer<typeof fileStep>;
+export type ModeStep = z.infer<typeof modeStep>;
+export type CredentialStep = z.infer<typeof credentialStep>;
+export type Step = z.infer<typeof step>;
+export type StoredEntry = z.infer<typeof entry>;
+export type JournalFile = z.infer<typeof journalFile>;
+
+export class JournalError extends Error {
+  override readonly name = 'JournalError';
+}
+
+/**
+ * Reads the journal. A missing file is an empty journal; an unreadable, corrupt or newer one is a
+ * JournalError with one clear sentence, and the file is left exactly as it is (never "repaired"
+ * by overwriting: it holds the only way back to the user's old files).
+ */
+export async function readJournal(paths: StatePaths): Promise<JournalFile> {
+  let text: string;
+  try {
+    text = await readFile(paths.journal, 'utf8');
+  } catch (error) {
+    if (isCode(error, 'ENOENT')) return { version: JOURNAL_VERSION, entries: [] };
+    throw new JournalError(`The undo journal ${paths.journal} cannot be read (${(error as Error).message}).`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new JournalError(`The undo journal ${paths.journal} is damaged (not valid JSON); it was left untouched, and nothing can be undone or applied until it is moved away.`);
+  }
+  const version = (data as { version?: unknown } | null)?.version;
+  if (typeof version === 'number' && version > JOURNAL_VERSION) {
+    throw new JournalError(`The undo journal ${paths.journal} was written by a newer push-doctor (format ${version}); use that version.`);
+  }
+  const parsed = journalFile.safeParse(data);
+  if (!parsed.success) {
+    const where = parsed.error.issues[0]?.path.join('.') || 'top level';
+    throw new JournalError(`The undo journal ${paths.journal} is damaged (unexpected content at ${where}); it was left untouched, and nothing can be undone or applied until it is moved away.`);
+  }
+  return parsed.data;
+}
+
+export async function writeJournal(paths: StatePaths, journal: JournalFile): Promise<void> {
+  await writeFileAtomic(paths.journal, `${JSON.stringify(journal, null, 2)}\n`, { forceMode: FILE_MODE });
+}

@@ -1,0 +1,551 @@
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, readdir, readFile, rm, rmdir, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import type { EngineContext } from '../context.js';
+import type { JournalEntry, UndoResult } from '../contract/fixes.js';
+import type { FixId } from '../contract/report.js';
+import type { RunResult } from '../exec/run.js';
+import { git } from '../git/git.js';
+import type { Secret} from '../secrets/secret.js';
+import { revealSecret } from '../secrets/secret.js';
+import { createFileExclusive, isCode, writeFileAtomic } from './atomic-write.js';
+import { FIX_CATALOGUE } from './catalogue.js';
+import { helperCall, type CredentialKey } from './credential-io.js';
+import { readJournal, writeJournal, type CredentialStep, type FileStep, type JournalFile, type Step, type StoredEntry } from './journal-store.js';
+import { acquireLock, ensurePrivateDir, FILE_MODE, readFileState, sameState, sha256, statePaths, type FileState, type StatePaths } from './state-dir.js';
+import { KeyringUndoSecretStore, newSecretRef, type UndoSecretStore } from './undo-secrets.js';
+
+export { JournalError } from './journal-store.js';
+
+export interface BeginOptions {
+  fixId: FixId;
+  /** Repository the fix is applied for, if any (shown in the history). */
+  repo: string | null;
+  /** Where secrets needed for undo are kept; the system keychain by default. */
+  secretStore?: UndoSecretStore;
+}
+
+export interface FileChangeOptions {
+  /** Mode of a file that does not exist yet (an existing file keeps its mode). */
+  mode?: number;
+  /** The old bytes hold secrets (a plain-text credentials file): keep them in the secret store, not on disk. */
+  sensitive?: boolean;
+}
+
+export interface CredentialChange {
+  /** The credential.helper value as configured ("store", "osxkeychain", "!f() {...}; f"). */
+  helper: string;
+  key: CredentialKey;
+  /** The new password, or null to erase the saved one. */
+  password: Secret | null;
+  /** Folder the helper runs in (the repository), default the home. */
+  cwd?: string;
+}
+
+/**
+ * One fix's changes as a transaction. Every method records what undo needs BEFORE it changes
+ * anything (the journal is written first), so a crash at any point can be rolled back by the next
+ * run. `commit()` makes the change undoable; `rollback()` (or an error before commit, handled by
+ * the caller) puts everything back.
+ */
+export interface ChangeRecorder {
+  readonly id: string;
+  readonly fixId: FixId;
+  /** True while nothing has been changed. */
+  readonly empty: boolean;
+  /** What was changed so far, for the user. */
+  readonly changed: string[];
+  /** Creates a folder and its missing parents with this mode; undo removes the ones we created if they are empty. */
+  ensureDir(dir: string, mode: number): Promise<void>;
+  /** Replaces (or creates) a file atomically. */
+  writeFile(file: string, content: string | Uint8Array, options?: FileChangeOptions): Promise<void>;
+  /** Creates a new file; fails with EEXIST rather than replace one (keys). */
+  createFile(file: string, content: string | Uint8Array, mode: number): Promise<void>;
+  deleteFile(file: string, options?: Pick<FileChangeOptions, 'sensitive'>): Promise<void>;
+  chmod(file: string, mode: number): Promise<void>;
+  /** Backs up a file another program is about to change (git config); what it left is recorded at commit. */
+  snapshotFile(file: string, options?: Pick<FileChangeOptions, 'sensitive'>): Promise<void>;
+  /** Runs `git <args>` after snapshotting the config file it writes; throws when git fails. */
+  runGitConfig(args: readonly string[], options: { file: string; cwd?: string }): Promise<RunResult>;
+  /** Saves or erases a credential in one helper, keeping the old one in the secret store for undo. */
+  setCredential(change: CredentialChange): Promise<void>;
+  commit(): Promise<JournalEntry | null>;
+  rollback(): Promise<{ restored: string[]; leftAlone: string[] }>;
+}
+
+/** Takes the journal lock, reads the journal and rolls back any change whose process died; releases the lock on failure. */
+async function openJournal(ctx: EngineContext, given: UndoSecretStore | undefined) {
+  const paths = statePaths(ctx);
+  const lock = await acquireLock(paths);
+  try {
+    const journal = await readJournal(paths);
+    const secretStore = lazyStore(given);
+    await recoverPending(ctx, paths, journal, secretStore);
+    return { paths, journal, secretStore, release: lock.release };
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+}
+
+export async function beginChange(ctx: EngineContext, options: BeginOptions): Promise<ChangeRecorder> {
+  const { paths, journal, secretStore, release } = await openJournal(ctx, options.secretStore);
+  return new Change(ctx, paths, journal, release, secretStore, options);
+}
+
+/** Committed entries, newest first. */
+export async function listJournal(ctx: EngineContext): Promise<JournalEntry[]> {
+  const journal = await readJournal(statePaths(ctx));
+  return journal.entries
+    .filter((e) => e.state === 'committed')
+    .reverse()
+    .map(toJournalEntry);
+}
+
+/** Restores the state before the most recent committed fix, exactly; refuses when the user changed something since. */
+export async function undoLast(ctx: EngineContext, options: { secretStore?: UndoSecretStore } = {}): Promise<UndoResult> {
+  const { paths, journal, secretStore, release } = await openJournal(ctx, options.secretStore);
+  try {
+    const entry = [...journal.entries].reverse().find((e) => e.state === 'committed');
+    if (!entry) return { undone: false, fixId: null, restored: [], message: 'Nothing to undo.' };
+    const title = FIX_CATALOGUE[entry.fixId].title;
+
+    const undoer = new StepUndoer(ctx, paths, entry, secretStore);
+    const refuse = (why: string): UndoResult => ({ undone: false, fixId: entry.fixId, restored: [], message: ctx.secrets.redact(`Not undone: ${why}. Nothing was changed.`) });
+    for (const step of entry.steps) {
+      let where: Awaited<ReturnType<StepUndoer['classify']>>;
+      try {
+        where = await undoer.classify(step);
+      } catch (error) {
+        return refuse(`cannot check ${describeStep(step)} (${errorText(error)})`);
+      }
+      if (where === 'changed') return refuse(`${describeStep(step)} was changed after "${title}" was applied (${entry.appliedAt}); undoing would overwrite that change`);
+    }
+    let outcome: { restored: string[]; leftAlone: string[] };
+    try {
+      outcome = await undoer.restoreAll({ onlyIfOurs: false });
+    } catch (error) {
+      // Steps already put back read as "before" next time, so running undo again finishes the job.
+      return { undone: false, fixId: entry.fixId, restored: [], message: ctx.secrets.redact(`Undo stopped part-way: ${errorText(error)}. Run undo again to finish.`) };
+    }
+    journal.entries = journal.entries.filter((e) => e !== entry);
+    await writeJournal(paths, journal);
+    await undoer.discardUndoData();
+    const kept = outcome.leftAlone.length ? ` Left in place (not empty): ${outcome.leftAlone.join(', ')}.` : '';
+    return { undone: true, fixId: entry.fixId, restored: outcome.restored, message: ctx.secrets.redact(`Undid "${title}" (applied ${entry.appliedAt}).${kept}`) };
+  } finally {
+    await release();
+  }
+}
+
+function errorText(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).replace(/\.$/, '');
+}
+
+function toJournalEntry(entry: StoredEntry): JournalEntry {
+  return { id: entry.id, fixId: entry.fixId, appliedAt: entry.appliedAt, repo: entry.repo, changed: entry.steps.map(describeStep) };
+}
+
+function describeStep(step: Step): string {
+  if (step.kind === 'credential') return `saved credential ${step.username}@${step.host} (helper ${step.helper})`;
+  return step.path;
+}
+
+function lazyStore(given: UndoSecretStore | undefined): () => UndoSecretStore {
+  let store = given;
+  return () => (store ??= new KeyringUndoSecretStore());
+}
+
+/** A change whose process died before commit or rollback: put back what it did. */
+async function recoverPending(ctx: EngineContext, paths: StatePaths, journal: JournalFile, secretStore: () => UndoSecretStore): Promise<void> {
+  const pending = journal.entries.filter((e) => e.state === 'pending');
+  if (!pending.length) return;
+  for (const entry of pending.reverse()) {
+    const undoer = new StepUndoer(ctx, paths, entry, secretStore);
+    await undoer.restoreAll({ onlyIfOurs: true });
+    journal.entries = journal.entries.filter((e) => e !== entry);
+    await writeJournal(paths, journal);
+    await undoer.discardUndoData();
+  }
+}
+
+function newEntryId(now: Date): string {
+  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(4).toString('hex')}`;
+}
+
+async function readWithState(file: string): Promise<{ state: FileState; bytes: Buffer | null }> {
+  try {
+    const bytes = await readFile(file);
+    const info = await stat(file);
+    return { state: { exists: true, mode: info.mode & 0o7777, sha256: sha256(bytes) }, bytes };
+  } catch (error) {
+    if (isCode(error, 'ENOENT')) return { state: { exists: false }, bytes: null };
+    throw error;
+  }
+}
+
+class Change implements ChangeRecorder {
+  readonly id: string;
+  readonly fixId: FixId;
+  private readonly entry: StoredEntry;
+  private persisted = false;
+  private closed = false;
+  private backupCount = 0;
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly paths: StatePaths,
+    private readonly journal: JournalFile,
+    private readonly releaseLock: () => Promise<void>,
+    private readonly secretStore: () => UndoSecretStore,
+    options: BeginOptions,
+  ) {
+    this.id = newEntryId(ctx.now());
+    this.fixId = options.fixId;
+    this.entry = { id: this.id, fixId: options.fixId, appliedAt: ctx.now().toISOString(), repo: options.repo, state: 'pending', pid: process.pid, steps: [] };
+  }
+
+  get empty(): boolean {
+    return this.entry.steps.length === 0;
+  }
+
+  get changed(): string[] {
+    return this.entry.steps.map(describeStep);
+  }
+
+  private open(): void {
+    if (this.closed) throw new Error('This change was already committed or rolled back.');
+  }
+
+  /** Write-ahead: the journal knows about a step before the step happens. */
+  private async persist(): Promise<void> {
+    if (!this.persisted) {
+      this.journal.entries.push(this.entry);
+      this.persisted = true;
+    }
+    await writeJournal(this.paths, this.journal);
+  }
+
+  private async record(step: Step): Promise<void> {
+    this.entry.steps.push(step);
+    await this.persist();
+  }
+
+  private async forget(step: Step): Promise<void> {
+    this.entry.steps = this.entry.steps.filter((s) => s !== step);
+    await this.persist();
+  }
+
+  private backupDir(): string {
+    return path.join(this.paths.backups, this.id);
+  }
+
+  private fileStep(file: string): FileStep | undefined {
+    return this.entry.steps.find((s): s is FileStep => s.kind === 'file' && s.path === file);
+  }
+
+  /** The file step for a path, created with a backup of its current bytes the first time the fix touches it. */
+  private async touch(file: string, sensitive: boolean): Promise<{ step: FileStep; isNew: boolean }> {
+    const existing = this.fileStep(file);
+    if (existing) return { step: existing, isNew: false };
+    const { state, bytes } = await readWithState(file);
+    let before = state;
+    const modeStep = this.entry.steps.find((s) => s.kind === 'mode' && s.path === file);
+    if (modeStep?.kind === 'mode' && before.exists) before = { ...before, mode: modeStep.beforeMode };
+    let backup: FileStep['backup'] = null;
+    if (bytes) {
+      if (sensitive) {
+        const ref = newSecretRef();
+        await this.secretStore().put(ref, this.ctx.secrets.wrap(bytes.toString('base64')));
+        backup = { in: 'secret-store', ref };
+      } else {
+        await ensurePrivateDir(this.paths.backups);
+        await ensurePrivateDir(this.backupDir());
+        const name = String(++this.backupCount);
+        await createFileExclusive(path.join(this.backupDir(), name), bytes, FILE_MODE);
+        backup = { in: 'file', name };
+      }
+    }
+    const step: FileStep = { kind: 'file', path: file, before, backup, after: null };
+    if (modeStep) this.entry.steps = this.entry.steps.filter((s) => s !== modeStep);
+    await this.record(step);
+    return { step, isNew: true };
+  }
+
+  /** Runs one action; if it failed without changing the file, the step it just added is dropped again. */
+  private async act(step: FileStep, isNew: boolean, action: () => Promise<void>): Promise<void> {
+    try {
+      await action();
+    } catch (error) {
+      if (isNew && sameState(await readFileState(step.path), step.before)) {
+        await this.forget(step);
+        await discardBackup(this.paths, this.entry, step, this.secretStore);
+      }
+      throw error;
+    }
+  }
+
+  async ensureDir(dir: string, mode: number): Promise<void> {
+    this.open();
+    const missing: string[] = [];
+    for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+      const info = await stat(current).catch((error: unknown) => (isCode(error, 'ENOENT') ? null : Promise.reject(error)));
+      if (info) {
+        if (!info.isDirectory()) throw new Error(`${current} is not a folder`);
+        break;
+      }
+      missing.unshift(current);
+      if (path.dirname(current) === current) break;
+    }
+    for (const folder of missing) {
+      await this.record({ kind: 'mkdir', path: folder });
+      await mkdir(folder, { mode });
+      await chmod(folder, mode);
+    }
+  }
+
+  async writeFile(file: string, content: string | Uint8Array, options: FileChangeOptions = {}): Promise<void> {
+    this.open();
+    const { step, isNew } = await this.touch(file, options.sensitive ?? false);
+    const current = await readFileState(file);
+    const mode = current.exists ? current.mode : (options.mode ?? 0o600);
+    step.after = { exists: true, mode, sha256: sha256(content) };
+    await this.persist();
+    await this.act(step, isNew, () => writeFileAtomic(file, content, { mode }));
+  }
+
+  async createFile(file: string, content: string | Uint8Array, mode: number): Promise<void> {
+    this.open();
+    const { step, isNew } = await this.touch(file, false);
+    step.after = { exists: true, mode, sha256: sha256(content) };
+    await this.persist();
+    await this.act(step, isNew, () => createFileExclusive(file, content, mode));
+  }
+
+  async deleteFile(file: string, options: Pick<FileChangeOptions, 'sensitive'> = {}): Promise<void> {
+    this.open();
+    const { step, isNew } = await this.touch(file, options.sensitive ?? false);
+    step.after = { exists: false };
+    await this.persist();
+    await this.act(step, isNew, () => unlink(file).catch((error: unknown) => (isCode(error, 'ENOENT') ? undefined : Promise.reject(error))));
+  }
+
+  async chmod(file: string, mode: number): Promise<void> {
+    this.open();
+    const step = this.fileStep(file);
+    if (step) {
+      if (step.after?.exists) step.after = { ...step.after, mode };
+      await this.persist();
+      await chmod(file, mode);
+      return;
+    }
+    const state = await readFileState(file);
+    if (!state.exists) throw new Error(`${file} does not exist`);
+    const previous = this.entry.steps.find((s) => s.kind === 'mode' && s.path === file);
+    if (previous?.kind === 'mode') previous.afterMode = mode;
+    else await this.record({ kind: 'mode', path: file, sha256: state.sha256, beforeMode: state.mode, afterMode: mode });
+    await this.persist();
+    await chmod(file, mode);
+  }
+
+  async snapshotFile(file: string, options: Pick<FileChangeOptions, 'sensitive'> = {}): Promise<void> {
+    this.open();
+    const { step } = await this.touch(file, options.sensitive ?? false);
+    step.after = null;
+    await this.persist();
+  }
+
+  async runGitConfig(args: readonly string[], options: { file: string; cwd?: string }): Promise<RunResult> {
+    await this.snapshotFile(options.file);
+    const result = await git(this.ctx, args, { cwd: options.cwd });
+    if (result.exitCode !== 0) throw new Error(this.ctx.secrets.redact(`git ${args.join(' ')} failed: ${result.stderr.trim() || result.spawnError || `exit ${result.exitCode}`}`));
+    return result;
+  }
+
+  async setCredential(change: CredentialChange): Promise<void> {
+    this.open();
+    const store = this.secretStore();
+    const cwd = change.cwd ?? null;
+    const current = await helperCall(this.ctx, change.helper, 'get', change.key, null, cwd ?? undefined);
+    // Already as wanted: nothing to change, nothing to record.
+    if (sameSecret(current.password, change.password)) return;
+    const beforeRef = current.password ? newSecretRef() : null;
+    const afterRef = change.password ? newSecretRef() : null;
+    if (beforeRef && current.password) await store.put(beforeRef, current.password);
+    if (afterRef && change.password) await store.put(afterRef, change.password);
+    const step: CredentialStep = { kind: 'credential', helper: change.helper, ...change.key, cwd, beforeRef, afterRef };
+    await this.record(step);
+    await applyCredential(this.ctx, step, change.password, current.password);
+  }
+
+  async commit(): Promise<JournalEntry | null> {
+    this.open();
+    try {
+      if (this.empty) {
+        if (this.persisted) {
+          this.journal.entries = this.journal.entries.filter((e) => e !== this.entry);
+          await writeJournal(this.paths, this.journal);
+        }
+        return null;
+      }
+      for (const step of this.entry.steps) if (step.kind === 'file') step.after = await readFileState(step.path);
+      this.entry.state = 'committed';
+      await this.persist();
+      return toJournalEntry(this.entry);
+    } finally {
+      this.closed = true;
+      await this.releaseLock();
+    }
+  }
+
+  async rollback(): Promise<{ restored: string[]; leftAlone: string[] }> {
+    this.open();
+    this.closed = true;
+    try {
+      const undoer = new StepUndoer(this.ctx, this.paths, this.entry, this.secretStore);
+      const result = await undoer.restoreAll({ onlyIfOurs: true });
+      if (this.persisted) {
+        this.journal.entries = this.journal.entries.filter((e) => e !== this.entry);
+        await writeJournal(this.paths, this.journal);
+      }
+      await undoer.discardUndoData();
+      return result;
+    } finally {
+      await this.releaseLock();
+    }
+  }
+}
+
+/** Saves or erases through one helper; a helper that stores nothing on "store" is an error. */
+async function applyCredential(ctx: EngineContext, step: CredentialStep, password: Secret | null, previous: Secret | null): Promise<void> {
+  const key: CredentialKey = { protocol: step.protocol, host: step.host, path: step.path, username: step.username };
+  const cwd = step.cwd ?? undefined;
+  if (password) {
+    const stored = await helperCall(ctx, step.helper, 'store', key, password, cwd);
+    if (!stored.ok) throw new Error(`credential helper ${step.helper} could not save: ${stored.error}`);
+  } else {
+    const erased = await helperCall(ctx, step.helper, 'erase', key, previous, cwd);
+    if (!erased.ok) throw new Error(`credential helper ${step.helper} could not erase: ${erased.error}`);
+  }
+}
+
+async function discardBackup(paths: StatePaths, entry: StoredEntry, step: FileStep, secretStore: () => UndoSecretStore): Promise<void> {
+  if (step.backup?.in === 'file') await rm(path.join(paths.backups, entry.id, step.backup.name), { force: true });
+  if (step.backup?.in === 'secret-store') await secretStore().delete(step.backup.ref).catch(() => {});
+}
+
+type Where = 'before' | 'after' | 'changed';
+
+/** Puts the steps of one entry back, newest first. */
+class StepUndoer {
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly paths: StatePaths,
+    private readonly entry: StoredEntry,
+    private readonly secretStore: () => UndoSecretStore,
+  ) {}
+
+  /** Is the thing as we left it, already as it was before, or changed by someone else since? */
+  async classify(step: Step): Promise<Where> {
+    switch (step.kind) {
+      case 'mkdir':
+        return 'after';
+      case 'mode': {
+        const now = await readFileState(step.path);
+        if (!now.exists || now.sha256 !== step.sha256) return 'changed';
+        if (now.mode === step.afterMode) return 'after';
+        return now.mode === step.beforeMode ? 'before' : 'changed';
+      }
+      case 'file': {
+        const now = await readFileState(step.path);
+        if (step.after && sameState(now, step.after)) return 'after';
+        if (sameState(now, step.before)) return 'before';
+        // A change made by another program that died before we measured it: ours to put back.
+        return step.after === null ? 'after' : 'changed';
+      }
+      case 'credential': {
+        const key = { protocol: step.protocol, host: step.host, path: step.path, username: step.username };
+        const now = await helperCall(this.ctx, step.helper, 'get', key, null, step.cwd ?? undefined);
+        const after = step.afterRef ? await this.secretStore().get(step.afterRef) : null;
+        const before = step.beforeRef ? await this.secretStore().get(step.beforeRef) : null;
+        if (sameSecret(now.password, after)) return 'after';
+        if (sameSecret(now.password, before)) return 'before';
+        return 'changed';
+      }
+    }
+  }
+
+  /**
+   * Restores every step still as we left it. With onlyIfOurs (rollback, crash recovery) a step
+   * someone else changed is left alone; undo checks beforehand and refuses instead.
+   */
+  async restoreAll({ onlyIfOurs }: { onlyIfOurs: boolean }): Promise<{ restored: string[]; leftAlone: string[] }> {
+    const restored: string[] = [];
+    const leftAlone: string[] = [];
+    for (const step of [...this.entry.steps].reverse()) {
+      const where = await this.classify(step);
+      if (where === 'before') continue;
+      if (where === 'changed' && onlyIfOurs) {
+        leftAlone.push(describeStep(step));
+        continue;
+      }
+      if (await this.restore(step)) restored.push(describeStep(step));
+      else leftAlone.push(describeStep(step));
+    }
+    return { restored, leftAlone };
+  }
+
+  private async restore(step: Step): Promise<boolean> {
+    switch (step.kind) {
+      case 'mkdir': {
+        const left = await readdir(step.path).catch(() => null);
+        if (left === null) return true;
+        if (left.length) return false;
+        await rmdir(step.path);
+        return true;
+      }
+      case 'mode':
+        await chmod(step.path, step.beforeMode);
+        return true;
+      case 'file': {
+        if (!step.before.exists) {
+          await unlink(step.path).catch((error: unknown) => (isCode(error, 'ENOENT') ? undefined : Promise.reject(error)));
+          return true;
+        }
+        const bytes = await this.backupBytes(step);
+        if (sha256(bytes) !== step.before.sha256) throw new Error(`The backup of ${step.path} does not match what was saved; ${step.path} was left as it is.`);
+        await writeFileAtomic(step.path, bytes, { forceMode: step.before.mode });
+        return true;
+      }
+      case 'credential': {
+        const before = step.beforeRef ? await this.secretStore().get(step.beforeRef) : null;
+        const after = step.afterRef ? await this.secretStore().get(step.afterRef) : null;
+        await applyCredential(this.ctx, step, before, after);
+        return true;
+      }
+    }
+  }
+
+  private async backupBytes(step: FileStep): Promise<Buffer> {
+    if (step.backup?.in === 'file') return readFile(path.join(this.paths.backups, this.entry.id, step.backup.name));
+    if (step.backup?.in === 'secret-store') {
+      const secret = this.ctx.secrets.add(await this.secretStore().get(step.backup.ref));
+      return Buffer.from(revealSecret(secret), 'base64');
+    }
+    throw new Error(`No backup of ${step.path} was kept.`);
+  }
+
+  /** Removes the entry's backups (files and secret-store items) once they are no longer needed. */
+  async discardUndoData(): Promise<void> {
+    await rm(path.join(this.paths.backups, this.entry.id), { recursive: true, force: true });
+    for (const step of this.entry.steps) {
+      const refs = step.kind === 'credential' ? [step.beforeRef, step.afterRef] : step.kind === 'file' && step.backup?.in === 'secret-store' ? [step.backup.ref] : [];
+      for (const ref of refs) if (ref) await this.secretStore().delete(ref).catch(() => {});
+    }
+  }
+}
+
+function sameSecret(a: Secret | null, b: Secret | null): boolean {
+  if (a === null || b === null) return a === b;
+  return revealSecret(a) === revealSecret(b);
+}

@@ -1,0 +1,83 @@
+import type { EngineContext } from '../context.js';
+import type { FixInput, FixPlan, FixResult, JournalEntry, UndoResult } from '../contract/fixes.js';
+import type { FixId } from '../contract/report.js';
+import { generateKey } from './fixes/ssh-generate-key.js';
+import { fixKeyPermissions } from './fixes/ssh-key-permissions.js';
+import { beginChange, listJournal, undoLast, type ChangeRecorder } from './journal.js';
+import { fixPlan, type Fix, type FixScope } from './types.js';
+import type { UndoSecretStore } from './undo-secrets.js';
+
+/** Every fix that can be applied automatically. Add new fixes here. */
+export const FIXES: ReadonlyMap<FixId, Fix> = new Map<FixId, Fix>([fixKeyPermissions, generateKey].map((fix) => [fix.id, fix]));
+
+export interface FixRunOptions {
+  /** Where undo keeps secrets (system keychain by default). */
+  secretStore?: UndoSecretStore;
+  /** The fixes to look ids up in (tests). */
+  fixes?: ReadonlyMap<FixId, Fix>;
+}
+
+function lookup(id: FixId, options: FixRunOptions): Fix | undefined {
+  return (options.fixes ?? FIXES).get(id);
+}
+
+/** The dry run of a fix. */
+export async function describeFix(ctx: EngineContext, id: FixId, scope: FixScope, options: FixRunOptions = {}): Promise<FixPlan> {
+  const fix = lookup(id, options);
+  if (!fix) return fixPlan(id, { applicable: false, reason: 'This fix cannot be applied automatically yet.' });
+  return fix.describe(ctx, scope);
+}
+
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error)).replace(/\.$/, '');
+
+/**
+ * Applies a fix as one undoable transaction: a fix already in effect is a no-op (applied, nothing
+ * changed); one that does not apply or lacks input changes nothing; otherwise apply + verify run
+ * inside a journal transaction that is committed only when verify passes, and rolled back on any
+ * error. Never throws for a failed fix: the result says what happened, redacted.
+ */
+export async function applyFix(ctx: EngineContext, id: FixId, scope: FixScope, input: FixInput = {}, options: FixRunOptions = {}): Promise<FixResult> {
+  const result = (applied: boolean, text: string, extra: Partial<FixResult> = {}): FixResult => ({ id, applied, changed: [], message: ctx.secrets.redact(text), ...extra });
+  const fix = lookup(id, options);
+  if (!fix) return result(false, 'This fix cannot be applied automatically yet.');
+  for (const value of [input.token, input.passphrase]) if (value) ctx.secrets.wrap(value);
+
+  let change: ChangeRecorder | null = null;
+  try {
+    const current = await fix.inEffect(ctx, scope);
+    if (current.inEffect) return result(true, current.outcome?.message ?? 'Already in effect; nothing to change.', { key: current.outcome?.key, url: current.outcome?.url });
+    const plan = await fix.describe(ctx, scope);
+    if (!plan.applicable) return result(false, plan.reason ?? 'This fix does not apply here.');
+    const missing = plan.inputs.filter((kind) => !input[kind]);
+    if (missing.length) return result(false, `This fix needs: ${missing.join(', ')}.`);
+
+    change = await beginChange(ctx, { fixId: id, repo: scope.repoRoot, secretStore: options.secretStore });
+    const outcome = await fix.apply(ctx, scope, change, input);
+    if (change.empty) {
+      const empty = change;
+      change = null;
+      await empty.commit();
+      return result(true, outcome.message, { key: outcome.key, url: outcome.url });
+    }
+    const verified = await fix.verify(ctx, scope, outcome, input);
+    if (!verified.ok) throw new Error(`the change did not take effect (${verified.detail})`);
+    const entry = await change.commit();
+    change = null;
+    return result(true, outcome.message, { changed: entry?.changed ?? [], key: outcome.key, url: outcome.url });
+  } catch (error) {
+    if (!change) return result(false, `Not applied: ${message(error)}`);
+    const rolledBack = await change.rollback().catch((rollbackError: unknown) => ({ restored: [], leftAlone: [`(rollback failed: ${message(rollbackError)})`] }));
+    const left = rolledBack.leftAlone.length ? ` Could not put back: ${rolledBack.leftAlone.join(', ')}.` : ' Everything was put back as it was.';
+    return result(false, `Not applied: ${message(error)}.${left}`);
+  }
+}
+
+/** Restores the state before the most recent applied fix (one per call). */
+export function undoLastFix(ctx: EngineContext, options: Pick<FixRunOptions, 'secretStore'> = {}): Promise<UndoResult> {
+  return undoLast(ctx, options);
+}
+
+/** Applied fixes, newest first. */
+export function fixHistory(ctx: EngineContext): Promise<JournalEntry[]> {
+  return listJournal(ctx);
+}

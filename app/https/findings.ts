@@ -1,0 +1,222 @@
+import type { Finding, FixId, Severity } from '../contract/report.js';
+import { SECRET_KIND_LABELS, type SecretClassification, type UsernameKind } from '../credentials/classify.js';
+import type { ConfiguredHelper, ConfigOrigin, HelperResolution } from '../credentials/helpers.js';
+import { finding, type FindingParams } from '../diagnose/catalogue.js';
+import type { HttpsOutcome } from './classify.js';
+import type { ProbeResult } from './probe.js';
+
+/**
+ * Turns what the HTTPS checks saw into findings. One cause gets one clear finding: a 410 from an
+ * app password is "app password", not also "rejected" and "no access". Pure.
+ */
+
+/** The credential a push sends, described without its value. */
+export interface CredentialFacts {
+  /** 'url': the password written in the remote URL; 'helper': what the helpers handed git. */
+  source: 'url' | 'helper';
+  username: string | null;
+  usernameKind: UsernameKind;
+  secretKind: SecretClassification;
+  /** Masked secret, e.g. "ATAT…9F2C". */
+  masked: string;
+  /** The helper that answered, when git's trace told. */
+  answeredBy: ConfiguredHelper | null;
+}
+
+export interface PlaintextEntry {
+  file: string;
+  line: number;
+  /** The line with its password masked. */
+  display: string;
+}
+
+export interface HttpsFacts {
+  remote: string;
+  /** Host to name in the words ("bitbucket.org"). */
+  host: string;
+  cloud: boolean;
+  /** The remote URL itself carries the username (the remote checks report problems with it). */
+  usernameInUrl: boolean;
+  helpers: HelperResolution;
+  credential: CredentialFacts | null;
+  /** Redacted lines of the credential lookup. */
+  credentialEvidence: string[];
+  plaintext: PlaintextEntry[];
+  /** GCM will re-validate stored Bitbucket credentials (credential.bitbucketValidateStoredCredentials not false). */
+  gcmValidates: boolean;
+  read: ProbeResult | null;
+  write: ProbeResult | null;
+  now: Date;
+  /** ctx.secrets.redact: helper values are config text and may hold anything. */
+  redact: (text: string) => string;
+}
+
+export function helperEvidence(helper: ConfiguredHelper, redact: (text: string) => string): string {
+  return redact(`${helper.origin.key} = ${helper.value} (${originLabel(helper.origin)})`);
+}
+
+export function originLabel(origin: ConfigOrigin): string {
+  return origin.file ? `${origin.scope} config ${origin.file}` : `${origin.scope} config`;
+}
+
+function probeEvidence(probe: ProbeResult): string[] {
+  const status = probe.outcome.status ? ` (HTTP ${probe.outcome.status})` : '';
+  return [`$ ${probe.command}`, ...probe.evidence, `→ ${describeOutcome(probe.outcome)}${status}`];
+}
+
+/** One line for a probe's outcome, for evidence and check summaries. */
+export function describeOutcome(outcome: HttpsOutcome): string {
+  switch (outcome.kind) {
+    case 'ok':
+      return 'accepted';
+    case 'auth-rejected':
+      return 'the server rejected the credential';
+    case 'app-password-removed':
+      return 'the server refuses app passwords';
+    case 'missing-scope':
+      return 'the token lacks a required scope';
+    case 'forbidden':
+      return `access refused${outcome.reason ? `: ${outcome.reason}` : ''}`;
+    case 'not-found':
+      return 'repository not found, or no access to it';
+    case 'unreachable':
+      return `server not reachable: ${outcome.reason ?? 'no answer'}`;
+    case 'no-credential':
+      return 'the server asked for a credential and none was saved';
+    default:
+      return `unexpected answer${outcome.reason ? `: ${outcome.reason}` : ''}`;
+  }
+}
+
+function withSeverity(f: Finding, severity: Severity): Finding {
+  return { ...f, severity };
+}
+
+const FORBIDDEN_REASONS: Record<string, string> = {
+  'ip-not-allowed': 'the workspace only allows listed IP addresses',
+  'two-step-required': 'the workspace requires two-step verification',
+};
+
+export function buildHttpsFindings(facts: HttpsFacts): Finding[] {
+  const { remote, helpers, credential, read, write } = facts;
+  const probes = [read, write].filter((p): p is ProbeResult => p !== null);
+  const params: FindingParams = { host: facts.host, username: credential?.username ?? undefined, masked: credential?.masked, now: facts.now };
+  const credentialLines = facts.credentialEvidence;
+  const allProbeLines = probes.flatMap(probeEvidence);
+  const probed = (kind: HttpsOutcome['kind']) => probes.find((p) => p.outcome.kind === kind) ?? null;
+  const credentialWorks = probes.some((p) => p.outcome.kind === 'ok');
+  const pushWorks = write?.outcome.kind === 'ok';
+  const findings: Finding[] = [];
+
+  // ── Helpers ──
+  if (helpers.helpers.length === 0 && credential?.source !== 'url') {
+    const resets = helpers.resets.map((origin) => `${origin.key} = (empty: clears the helpers before it) (${originLabel(origin)})`);
+    findings.push(finding('https.no-helper', { remote, evidence: resets.length ? resets : ['git config credential.helper: not set'], params }));
+  }
+  for (const helper of helpers.helpers.filter((h) => h.runnable === 'no')) {
+    const f = finding('https.helper-missing', {
+      remote,
+      evidence: [helperEvidence(helper, facts.redact), `${helper.program}: not found${helper.value.startsWith('!') ? ' in PATH' : ''}`],
+      params: { ...params, helper: helper.program ?? undefined, file: helper.origin.file ?? undefined },
+    });
+    findings.push(pushWorks ? withSeverity(f, 'warning') : f);
+  }
+
+  // ── No credential ──
+  if (!credential) {
+    const noCredential = probed('no-credential');
+    const f = finding('https.no-cached-credential', { remote, evidence: [...credentialLines, ...(noCredential ? probeEvidence(noCredential) : [])], params });
+    // Without a prompt (apps, scripts) a push with nothing saved fails: an error once the server asked.
+    findings.push(noCredential ? withSeverity(f, 'error') : f);
+  }
+
+  // ── The cause: what the credential is, confirmed or contradicted by the server ──
+  const cause = credentialCause(facts, credentialWorks);
+  // A secret written in the URL is not in any helper: the way out starts with taking it out of the URL.
+  const fixes: FixId[] | undefined = credential?.source === 'url' ? ['remote.remove-secret', 'credential.save-token', 'open.api-token-page'] : undefined;
+  if (cause) {
+    findings.push(finding(cause, { remote, evidence: [...credentialLines, ...allProbeLines], params, fixes }));
+  } else {
+    findings.push(...probeFindings(facts, params, fixes));
+  }
+  const unreachable = probed('unreachable');
+  if (unreachable) findings.push(finding('https.unreachable', { remote, evidence: probeEvidence(unreachable), params: { ...params, reason: unreachable.outcome.reason ?? undefined } }));
+
+  // ── Warnings about how the credential is kept ──
+  const gcm = helpers.helpers.find((h) => h.kind === 'manager');
+  if (facts.cloud && gcm && credential?.secretKind.kind === 'api-token' && facts.gcmValidates) {
+    findings.push(
+      finding('https.gcm-revalidation', {
+        remote,
+        evidence: [helperEvidence(gcm, facts.redact), 'credential.bitbucketValidateStoredCredentials: not set to false', `saved secret: ${SECRET_KIND_LABELS['api-token']} ${credential.masked}`],
+        params,
+      }),
+    );
+  }
+  if (facts.plaintext.length > 0) {
+    findings.push(
+      finding('https.plaintext-store', {
+        remote,
+        evidence: facts.plaintext.map((e) => `${e.file}:${e.line}: ${e.display}`),
+        params: { ...params, file: facts.plaintext[0]!.file },
+      }),
+    );
+  }
+
+  if (pushWorks) findings.push(finding('https.ok', { remote, evidence: probeEvidence(write!), params }));
+  return findings;
+}
+
+type CauseCode = 'https.app-password' | 'https.account-password' | 'https.cached-username-is-email' | 'https.access-token-username';
+
+/**
+ * The one finding that explains a failing credential, from its shape and the server's answer. A
+ * shape alone never wins over a server that accepted the credential.
+ */
+function credentialCause(facts: HttpsFacts, credentialWorks: boolean): CauseCode | null {
+  const { credential, cloud } = facts;
+  const outcomes = [facts.read, facts.write].filter((p): p is ProbeResult => p !== null).map((p) => p.outcome);
+  // What the server says about the credential comes first.
+  if (outcomes.some((o) => o.kind === 'app-password-removed')) return 'https.app-password';
+  if (cloud && outcomes.some((o) => o.hint === 'account-password')) return 'https.account-password';
+  if (!cloud || !credential || credentialWorks) return null;
+  const kind = credential.secretKind.kind;
+  if (kind === 'app-password') return 'https.app-password';
+  if (kind === 'account-password') return 'https.account-password';
+  // A username written in the URL is the remote checks' finding (remote.username-is-email).
+  if (credential.usernameKind === 'email' && !facts.usernameInUrl) return 'https.cached-username-is-email';
+  if (kind === 'access-token' && credential.usernameKind !== 'access-token-static') return 'https.access-token-username';
+  return null;
+}
+
+/** Findings from the server's answers when no credential shape explains them. */
+function probeFindings(facts: HttpsFacts, params: FindingParams, rejectedFixes: FixId[] | undefined): Finding[] {
+  const { remote, read, write } = facts;
+  const out: Finding[] = [];
+  const probes = [read, write].filter((p): p is ProbeResult => p !== null);
+  const first = (kind: HttpsOutcome['kind']) => probes.find((p) => p.outcome.kind === kind) ?? null;
+
+  const rejected = first('auth-rejected');
+  if (rejected) return [finding('https.auth-rejected', { remote, evidence: [...facts.credentialEvidence, ...probeEvidence(rejected)], params, fixes: rejectedFixes })];
+
+  const scope = first('missing-scope');
+  if (scope) out.push(finding('https.missing-scope', { remote, evidence: probeEvidence(scope), params }));
+
+  const readOk = read?.outcome.kind === 'ok';
+  if (read?.outcome.kind === 'not-found') {
+    out.push(finding('https.repo-not-found', { remote, evidence: probeEvidence(read), params }));
+  } else if (read?.outcome.kind === 'forbidden') {
+    const reason = FORBIDDEN_REASONS[read.outcome.hint ?? ''] ?? read.outcome.reason ?? undefined;
+    out.push(finding('https.forbidden', { remote, evidence: probeEvidence(read), params: { ...params, reason } }));
+  } else if (write && (write.outcome.kind === 'forbidden' || write.outcome.kind === 'not-found')) {
+    if (readOk) {
+      out.push(finding('https.read-only', { remote, evidence: [...probeEvidence(read), ...probeEvidence(write)], params }));
+    } else if (write.outcome.kind === 'not-found') {
+      out.push(finding('https.repo-not-found', { remote, evidence: probeEvidence(write), params }));
+    } else {
+      const reason = FORBIDDEN_REASONS[write.outcome.hint ?? ''] ?? write.outcome.reason ?? undefined;
+      out.push(finding('https.forbidden', { remote, evidence: probeEvidence(write), params: { ...params, reason } }));
+    }
+  }
+  return out;
+}

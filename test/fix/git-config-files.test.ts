@@ -1,0 +1,47 @@
+import { mkdir, realpath, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { globalGitConfigFile, localGitConfigFile } from '../../app/fix/git-config-files.js';
+import { beginChange, undoLast } from '../../app/fix/journal.js';
+import { createHome, type TestHome } from '../support/home.js';
+import { snapshotTree } from '../support/tree.js';
+
+let home: TestHome;
+beforeEach(async () => {
+  home = await createHome('gitcfg-');
+});
+afterEach(async () => {
+  await home.cleanup();
+});
+
+describe('git config files', () => {
+  it('finds the file git config --global writes, as git does', async () => {
+    const ctx = home.context();
+    expect(await globalGitConfigFile(ctx)).toBe(path.join(home.dir, '.gitconfig'));
+    await rm(path.join(home.dir, '.gitconfig'));
+    const xdg = path.join(home.dir, '.config', 'git', 'config');
+    await mkdir(path.dirname(xdg), { recursive: true });
+    await writeFile(xdg, '[user]\n\tname = X\n');
+    expect(await globalGitConfigFile(ctx)).toBe(xdg);
+    // Cross-check with git itself: the change lands in the file we named.
+    await home.git(['config', '--global', 'push.default', 'simple']);
+    expect(await home.git(['config', '--file', xdg, 'push.default'])).toBe('simple\n');
+    expect(await globalGitConfigFile({ ...ctx, env: { ...ctx.env, GIT_CONFIG_GLOBAL: '/elsewhere/cfg' } })).toBe('/elsewhere/cfg');
+  });
+
+  it('finds the local config of a linked worktree, and a global change through git is undone byte for byte', async () => {
+    const ctx = home.context();
+    const repo = await home.repo();
+    const linked = path.join(home.dir, 'linked');
+    await home.git(['worktree', 'add', '-q', linked], repo);
+    expect(await localGitConfigFile(ctx, linked)).toBe(path.join(await realpath(repo), '.git', 'config'));
+
+    const before = await snapshotTree(home.dir, { exclude: [path.join(home.dir, '.local')] });
+    const change = await beginChange(ctx, { fixId: 'credential.use-secure-helper', repo });
+    await change.runGitConfig(['config', '--global', 'credential.helper', 'cache'], { file: await globalGitConfigFile(ctx) });
+    await change.commit();
+    expect(await home.git(['config', '--global', 'credential.helper'])).toBe('cache\n');
+    await undoLast(ctx);
+    expect(await snapshotTree(home.dir, { exclude: [path.join(home.dir, '.local')] })).toEqual(before);
+  });
+});

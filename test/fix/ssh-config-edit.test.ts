@@ -1,0 +1,216 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bitbucketHostOptions, upsertHostBlock, type SshOption } from '../../app/fix/edit/ssh-config.js';
+
+const HOST = 'ssh.bitbucket.org';
+const KEY = '/home/u/.ssh/id_ed25519_bitbucket';
+const OPTIONS = bitbucketHostOptions({ identityFile: KEY, platform: 'linux' });
+
+// ─── generators of unrelated ssh_config content ───────────────────────────────────────────────────
+const eolArb = fc.constantFrom('\n', '\r\n');
+const ws = fc.constantFrom('', ' ', '  ', '\t', '    ');
+const word = fc.stringMatching(/^[A-Za-z0-9._/~%-]{1,12}$/);
+const comment = fc.tuple(ws, fc.stringMatching(/^[^\r\n]{0,30}$/)).map(([i, t]) => `${i}#${t}`);
+const blank = ws;
+const keyword = fc.constantFrom('User', 'port', 'IdentityFile', 'ForwardAgent', 'ServerAliveInterval', 'HOSTNAME', 'SendEnv', 'ProxyJump', 'IdentitiesOnly', 'AddKeysToAgent', 'Ciphers');
+const directive = fc.tuple(ws, keyword, fc.constantFrom(' ', '=', ' = ', '\t'), word).map(([i, k, s, v]) => `${i}${k}${s}${v}`);
+const include = fc.tuple(ws, word).map(([i, w]) => `${i}Include ${w}`);
+// Other hosts: anything but exactly our host as a single pattern.
+const otherHost = fc.oneof(
+  word.filter((w) => w.toLowerCase() !== HOST),
+  fc.constant('*'),
+  fc.constant('*.bitbucket.org'),
+  fc.constant(`${HOST} bitbucket.org`),
+  fc.constant(`* !${HOST}`),
+);
+const hostLine = fc.tuple(fc.constantFrom('Host', 'host', 'HOST'), fc.constantFrom(' ', '='), otherHost).map(([k, s, h]) => `${k}${s}${h}`);
+const matchLine = fc.constantFrom('Match all', 'Match host foo,bar', 'match exec "true" user git', 'Match canonical final');
+const line = fc.oneof({ weight: 2, arbitrary: comment }, { weight: 1, arbitrary: blank }, { weight: 4, arbitrary: directive }, { weight: 1, arbitrary: include }, { weight: 2, arbitrary: hostLine }, { weight: 1, arbitrary: matchLine });
+const configText = fc.tuple(fc.array(line, { maxLength: 25 }), eolArb, fc.boolean()).map(([lines, eol, finalNewline]) => {
+  const body = lines.join(eol);
+  return finalNewline && lines.length ? body + eol : body;
+});
+
+/** The text inserted into the original at a line boundary to give the result, or null when the result is not such an insertion. */
+function insertedPart(original: string, result: string): string | null {
+  const added = result.length - original.length;
+  if (added <= 0) return null;
+  const boundaries = [0, ...[...original.matchAll(/\n/g)].map((m) => m.index + 1), original.length];
+  for (const at of boundaries) {
+    if (result.slice(0, at) === original.slice(0, at) && result.slice(at + added) === original.slice(at)) {
+      const inserted = result.slice(at, at + added);
+      if (inserted.includes(`Host ${HOST}`)) return inserted;
+    }
+  }
+  return null;
+}
+
+describe('ssh_config editor', () => {
+  it('property: unrelated content round-trips byte for byte around the new block', () => {
+    fc.assert(
+      fc.property(configText, (original) => {
+        const { text, changed } = upsertHostBlock(original, HOST, OPTIONS);
+        expect(changed).toBe(true);
+        const inserted = insertedPart(original, text);
+        expect(inserted).not.toBeNull();
+        for (const option of OPTIONS) expect(inserted).toContain(`${option.keyword} ${option.value}`);
+        expect(inserted).toContain(`Host ${HOST}`);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('property: applying twice equals applying once', () => {
+    fc.assert(
+      fc.property(configText, (original) => {
+        const once = upsertHostBlock(original, HOST, OPTIONS).text;
+        const twice = upsertHostBlock(once, HOST, OPTIONS);
+        expect(twice.changed).toBe(false);
+        expect(twice.text).toBe(once);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('property: the new block comes before every Host/Match section that could apply, and uses the file line ends', () => {
+    fc.assert(
+      fc.property(configText, (original) => {
+        const { text } = upsertHostBlock(original, HOST, OPTIONS);
+        const lines = text.split(/\r?\n/);
+        const ours = lines.indexOf(`Host ${HOST}`);
+        const firstApplicable = lines.findIndex((l, i) => i !== ours && /^\s*(match\b|host\s*[= ]\s*(\*|\*\.bitbucket\.org|ssh\.bitbucket\.org bitbucket\.org)\s*$)/i.test(l));
+        if (firstApplicable >= 0) expect(ours).toBeLessThan(firstApplicable);
+        if (original.includes('\r\n')) expect(text.replace(/\r\n/g, '')).not.toMatch(/\n/);
+        if (original !== '' && !/\r?\n$/.test(original)) expect(text).not.toMatch(/\n$/);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('property: an existing block for exactly this host is updated in place; its other lines stay', () => {
+    const blockLine = fc.oneof(comment, blank, directive);
+    fc.assert(
+      fc.property(configText, fc.array(blockLine, { maxLength: 8 }), configText, eolArb, (head, blockBody, tail, eol) => {
+        const headPart = head === '' || /\n$/.test(head) ? head : head + eol;
+        const original = `${headPart}Host ${HOST}${eol}${blockBody.map((l) => l + eol).join('')}${tail}`;
+        const { text } = upsertHostBlock(original, HOST, OPTIONS);
+        // Lines with unmanaged keywords and comments survive, in order.
+        const managed = new Set(OPTIONS.map((o) => o.keyword.toLowerCase()));
+        const keep = (t: string) => t.split(/\r?\n/).filter((l) => !managed.has(/^\s*([A-Za-z]+)/.exec(l)?.[1]?.toLowerCase() ?? ''));
+        const kept = keep(text);
+        for (const l of keep(original)) expect(kept).toContain(l);
+        expect(text.startsWith(headPart)).toBe(true);
+        expect(text.split(/\r?\n/).filter((l) => l === `Host ${HOST}`)).toHaveLength(1);
+        expect(upsertHostBlock(text, HOST, OPTIONS).changed).toBe(false);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('updates only the managed keys of an existing block, keeping spelling, separators and comments', () => {
+    const original = ['# mine', 'Host other', '    User me', '', 'host SSH.Bitbucket.org  # note', '    identityfile=~/.ssh/old', '    # keep me', '    ForwardAgent no', '    user git', '', 'Host *', '    IdentityFile ~/.ssh/id_rsa', ''].join('\n');
+    const { text, changed } = upsertHostBlock(original, HOST, OPTIONS.slice(0, 2));
+    // "host SSH.Bitbucket.org  # note" is not a single exact pattern: a new block is added before it.
+    expect(changed).toBe(true);
+    const exact = original.replace('host SSH.Bitbucket.org  # note', 'host SSH.Bitbucket.org');
+    const updated = upsertHostBlock(exact, HOST, OPTIONS);
+    expect(updated.text).toBe(
+      ['# mine', 'Host other', '    User me', '', 'host SSH.Bitbucket.org', `    identityfile=${KEY}`, '    # keep me', '    ForwardAgent no', '    user git', '    IdentitiesOnly yes', '    AddKeysToAgent yes', '', 'Host *', '    IdentityFile ~/.ssh/id_rsa', ''].join('\n'),
+    );
+    expect(updated.shadowed).toEqual([]);
+    expect(text.split('\n').slice(0, 4)).toEqual(['# mine', 'Host other', '    User me', '']);
+  });
+
+  it('reports keys an earlier applicable section sets', () => {
+    const original = 'User someone\nHost *\n  IdentityFile ~/.ssh/id_rsa\nHost ssh.bitbucket.org\n  User git\n';
+    expect(upsertHostBlock(original, HOST, OPTIONS).shadowed).toEqual([
+      { keyword: 'User', line: 1 },
+      { keyword: 'IdentityFile', line: 3 },
+    ]);
+  });
+
+  it('handles empty files, missing final newlines and CRLF', () => {
+    expect(upsertHostBlock('', HOST, [{ keyword: 'User', value: 'git' }]).text).toBe(`Host ${HOST}\n  User git\n`);
+    expect(upsertHostBlock('Host a\r\n\tUser x', HOST, [{ keyword: 'User', value: 'git' }]).text).toBe(`Host a\r\n\tUser x\r\n\r\nHost ${HOST}\r\n\tUser git`);
+    expect(upsertHostBlock(`Host ${HOST}\n  User git`, HOST, [{ keyword: 'User', value: 'git' }, { keyword: 'Port', value: '22' }]).text).toBe(`Host ${HOST}\n  User git\n  Port 22`);
+    expect(upsertHostBlock('Host a\n', HOST, [{ keyword: 'IdentityFile', value: '/a b/key' }]).text).toBe(`Host a\n\nHost ${HOST}\n  IdentityFile "/a b/key"\n`);
+  });
+
+  it('rejects values that cannot be written safely', () => {
+    expect(() => upsertHostBlock('', 'evil host', OPTIONS)).toThrow();
+    expect(() => upsertHostBlock('', HOST, [{ keyword: 'User', value: 'a\nHost *' }])).toThrow();
+    expect(() => upsertHostBlock('', HOST, [{ keyword: 'Match', value: 'all' }])).toThrow();
+  });
+
+  it('writes UseKeychain only for macOS', () => {
+    expect(bitbucketHostOptions({ identityFile: KEY, platform: 'darwin' }).map((o) => o.keyword)).toContain('UseKeychain');
+    expect(bitbucketHostOptions({ identityFile: KEY, platform: 'linux', hostName: 'altssh.bitbucket.org', port: 443 }).map((o: SshOption) => `${o.keyword} ${o.value}`)).toEqual([
+      'HostName altssh.bitbucket.org',
+      'User git',
+      'Port 443',
+      `IdentityFile ${KEY}`,
+      'IdentitiesOnly yes',
+      'AddKeysToAgent yes',
+    ]);
+  });
+});
+
+describe('ssh_config editor with the real OpenSSH client', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'sshcfg-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function effective(text: string, host = HOST): Promise<{ identityfile: string[]; user: string; hostname: string; port: string }> {
+    const file = path.join(dir, `config-${Math.random().toString(36).slice(2)}`);
+    await writeFile(file, text);
+    const { stdout } = await promisify(execFile)('ssh', ['-G', '-F', file, host]);
+    const values = (key: string) => stdout.split('\n').filter((l) => l.toLowerCase().startsWith(`${key} `)).map((l) => l.slice(key.length + 1));
+    return { identityfile: values('identityfile'), user: values('user')[0]!, hostname: values('hostname')[0]!, port: values('port')[0]! };
+  }
+
+  const realistic = [
+    ['', ''],
+    ['defaults first', 'Host *\n  IdentityFile ~/.ssh/id_rsa\n  User nobody\n  Port 2222\n'],
+    ['Match all', 'Host github.com\n  User git\n\nMatch all\n  IdentityFile /tmp/other\n  User matched\n'],
+    ['crlf with Include', '# top\r\nInclude /nonexistent/config.d/*\r\n\r\nHost *.bitbucket.org\r\n  User wildcard\r\n'],
+    ['existing block after Host *-less config', `Host ${HOST}\n  IdentityFile /tmp/old\n  User old\n`],
+    ['negated wildcard', `Host * !${HOST}\n  User notus\nHost *\n  User everyone\n`],
+  ] as const;
+
+  it.each(realistic)('ssh -G reports our identity file, user and port first (%s)', async (_name, original) => {
+    const { text } = upsertHostBlock(original, HOST, bitbucketHostOptions({ identityFile: '/tmp/keys/id_ed25519_bitbucket', port: 22, platform: 'linux' }));
+    const config = await effective(text);
+    expect(config.identityfile[0]).toBe('/tmp/keys/id_ed25519_bitbucket');
+    expect(config.user).toBe('git');
+    expect(config.port).toBe('22');
+    expect(config.hostname).toBe(HOST);
+  });
+
+  it('property: for random valid configs, ssh -G uses our identity file and user unless the editor reported them shadowed', async () => {
+    // Only keywords whose any word is a valid value, and no % tokens: ssh -G must accept the file.
+    const plainWord = fc.stringMatching(/^[A-Za-z0-9._/-]{1,12}$/);
+    const validDirective = fc.tuple(ws, fc.constantFrom('User', 'IdentityFile', 'identityfile', 'USER'), fc.constantFrom(' ', '=', ' = '), plainWord).map(([i, k, sep, v]) => `${i}${k}${sep}${v}`);
+    const validLine = fc.oneof(comment, blank, validDirective, hostLine, fc.constant('Match all'));
+    const validConfig = fc.tuple(fc.array(validLine, { maxLength: 15 }), eolArb).map(([lines, eol]) => lines.join(eol) + eol);
+    await fc.assert(
+      fc.asyncProperty(validConfig, async (original) => {
+        const { text, shadowed } = upsertHostBlock(original, HOST, bitbucketHostOptions({ identityFile: '/tmp/keys/ours', platform: 'linux' }));
+        const config = await effective(text);
+        // What the editor does not report as shadowed is exactly what ssh uses.
+        const isShadowed = (k: string) => shadowed.some((s) => s.keyword.toLowerCase() === k);
+        expect(config.identityfile[0] === '/tmp/keys/ours').toBe(!isShadowed('identityfile'));
+        expect(config.user === 'git').toBe(!isShadowed('user'));
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
