@@ -23,6 +23,7 @@ export { verifySsh } from './verify.js';
  * ssh.auth, ssh.write. Read-only.
  */
 export async function runSshChecks(ctx: EngineContext, target: RemoteTarget, endpoint: SshEndpoint, reporter: CheckReporter, options: CheckOptions): Promise<Finding[]> {
+  if (target.pushUrl.protocol !== 'ssh') return [];
   const remote = target.remote.name;
   const host = endpoint.hostname;
   const config = endpoint.config;

@@ -1,4 +1,5 @@
 import type { EngineContext } from '../context.js';
+import { splitShellWords } from '../exec/shell-words.js';
 import { git } from '../git/git.js';
 
 /**
@@ -84,35 +85,10 @@ function variantFromProgram(program: string, platform: NodeJS.Platform): SshVari
   return 'auto';
 }
 
-/**
- * git's split_cmdline: whitespace-separated words with single quotes, double quotes and backslash
- * escapes (outside single quotes). Null for an unclosed quote. Pure.
- */
+/** git's split_cmdline: the words of a shell string, or null for an unclosed quote. Pure. */
 export function splitCommandLine(text: string): string[] | null {
-  const words: string[] = [];
-  let current = '';
-  let inWord = false;
-  let quote: '"' | "'" | null = null;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quote) {
-      if (c === quote) quote = null;
-      else if (c === '\\' && quote === '"' && i + 1 < text.length) current += text[++i];
-      else current += c;
-    } else if (/\s/.test(c)) {
-      if (inWord) words.push(current);
-      current = '';
-      inWord = false;
-    } else {
-      inWord = true;
-      if (c === '"' || c === "'") quote = c;
-      else if (c === '\\' && i + 1 < text.length) current += text[++i];
-      else current += c;
-    }
-  }
-  if (quote) return null;
-  if (inWord) words.push(current);
-  return words;
+  const { words, unclosed } = splitShellWords(text);
+  return unclosed ? null : words;
 }
 
 /** Where argv[0] of a shell string ends (index into the string), or null when it cannot be told. */

@@ -7,7 +7,8 @@ import type { CheckResult } from '../../app/contract/report.js';
 import { RETIRED_HOST_KEYS } from '../../app/facts/bitbucket.js';
 import { generateHostKeys, refusedPort, startFakeBitbucketSsh, type FakeBitbucketSsh } from '../support/bitbucket-ssh.js';
 import { createHome, type TestHome } from '../support/home.js';
-import { CLOUD_HOST as HOST, CLOUD_REMOTE as REMOTE, diagnoseSsh, hostBlock, makeKey, snapshotTree, startAgent, startCloudScenario, trustHost, type CloudScenarioOptions } from '../support/ssh-scenario.js';
+import { snapshotTree } from '../support/tree.js';
+import { CLOUD_HOST as HOST, CLOUD_REMOTE as REMOTE, diagnoseSsh, hostBlock, makeKey, startAgent, startCloudScenario, trustHost, type CloudScenarioOptions } from '../support/ssh-scenario.js';
 
 let home: TestHome;
 let server: FakeBitbucketSsh | null = null;

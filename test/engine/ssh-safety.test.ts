@@ -6,7 +6,8 @@ import { RETIRED_HOST_KEYS } from '../../app/facts/bitbucket.js';
 import { verifySsh } from '../../app/ssh/checks.js';
 import { generateHostKeys, type FakeBitbucketSsh } from '../support/bitbucket-ssh.js';
 import { createHome, type TestHome } from '../support/home.js';
-import { CLOUD_HOST, diagnoseSsh, makeKey, snapshotTree, startCloudScenario } from '../support/ssh-scenario.js';
+import { snapshotTree } from '../support/tree.js';
+import { CLOUD_HOST, diagnoseSsh, makeKey, startCloudScenario } from '../support/ssh-scenario.js';
 
 let home: TestHome;
 let server: FakeBitbucketSsh | null = null;

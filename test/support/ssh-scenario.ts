@@ -1,18 +1,14 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { chmod, readdir, readFile, lstat, writeFile } from 'node:fs/promises';
+import { chmod, lstat, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { EngineContext } from '../../app/context.js';
 import type { CheckResult, Finding } from '../../app/contract/report.js';
 import { CheckReporter } from '../../app/diagnose/reporter.js';
-import type { RemoteTarget } from '../../app/diagnose/target.js';
-import { recognizeBitbucket } from '../../app/repo/bitbucket-host.js';
-import { readRemotes } from '../../app/repo/repository.js';
-import { parseRemoteUrl } from '../../app/repo/url.js';
 import { inspectSshEndpoint, runSshChecks } from '../../app/ssh/checks.js';
 import { startFakeBitbucketSsh, type FakeBitbucketSsh } from './bitbucket-ssh.js';
 import type { TestHome } from './home.js';
+import { remoteTarget } from './target.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -86,48 +82,13 @@ export interface Diagnosis {
   codes: string[];
 }
 
-/** What the lead's orchestrator does for one SSH remote: target, endpoint, then the SSH checks. */
+/** What the orchestrator does for one SSH remote: target, endpoint, then the SSH checks. */
 export async function diagnoseSsh(ctx: EngineContext, repo: string, remoteName = 'origin', options: { offline?: boolean } = {}): Promise<Diagnosis> {
-  const snapshot = await readRemotes(ctx, repo);
-  const remote = snapshot.remotes.find((r) => r.name === remoteName);
-  if (!remote) throw new Error(`no remote ${remoteName}`);
-  const push = parseRemoteUrl(remote.resolvedPushUrls[0]!);
-  const fetch = parseRemoteUrl(remote.resolvedFetchUrl);
-  if (!push.ok || !fetch.ok) throw new Error('bad url');
-  const endpoint = await inspectSshEndpoint(ctx, repo, push.url);
-  const target: RemoteTarget = {
-    repoRoot: repo,
-    remote,
-    pushUrl: push.url,
-    fetchUrl: fetch.url,
-    bitbucket: recognizeBitbucket(push.url, ctx.bitbucketHosts, endpoint.hostname, endpoint.port),
-    isDefaultPush: snapshot.defaultPushRemote === remoteName,
-  };
+  const target = await remoteTarget(ctx, repo, remoteName);
+  const endpoint = await inspectSshEndpoint(ctx, repo, target.pushUrl);
   const reporter = new CheckReporter();
   const findings = await runSshChecks(ctx, target, endpoint, reporter, { offline: options.offline ?? false });
   return { findings, checks: reporter.results, codes: findings.map((f) => f.code) };
-}
-
-/** Every file and folder under `dir` with its mode and content hash: "byte-identical afterwards". */
-export async function snapshotTree(dir: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  const walk = async (current: string) => {
-    for (const entry of await readdir(current, { withFileTypes: true })) {
-      const full = path.join(current, entry.name);
-      const st = await lstat(full);
-      const mode = (st.mode & 0o7777).toString(8);
-      if (entry.isDirectory()) {
-        out[full] = `dir ${mode}`;
-        await walk(full);
-      } else if (entry.isFile()) {
-        out[full] = `file ${mode} ${createHash('sha256').update(await readFile(full)).digest('hex')}`;
-      } else {
-        out[full] = `other ${mode}`;
-      }
-    }
-  };
-  await walk(dir);
-  return out;
 }
 
 /** A real ssh-agent on its own socket (foreground, so the test can stop exactly this process). */
