@@ -131,6 +131,10 @@ export const MESSAGES = {
   conqDeployKeyReadOnly: 'access via a deployment key is read-only',
   conqDeployKeyWrongRepo: 'deployment key is not associated with the requested repository',
   conqAccessDenied: 'conq: repository access denied',
+  /** [3RD-PARTY] Strider-CD/strider-git#36: an exec request conq does not understand (e.g. a badly quoted path) */
+  conqInvalidCommand: 'conq: invalid command syntax.',
+  /** [OFFICIAL KB] support.atlassian.com/bamboo/kb/plans-with-git-submodule-fail-in-bamboo-server-dc-with-...: Data Center over SSH, after a "Repository not found" line */
+  dcRepoNotFound: 'The requested repository does not exist, or you do not have permission to access it',
   /** [OFFICIAL KB] test-bitbucket-cloud-service-credentials: ssh -T greeting, exit 0 */
   sshGreeting: 'authenticated via ssh key.',
   sshGreetingShell: 'You can use git to connect to Bitbucket. Shell access is disabled',

@@ -1,4 +1,5 @@
 import { applyFix, describeFix, fixHistory, undoLastFix } from '../fix/registry.js';
+import { verifySsh } from '../ssh/verify.js';
 import type { EngineServices } from './engine.js';
 import { ServiceError } from './errors.js';
 
@@ -19,7 +20,7 @@ export function engineServices(): EngineServices {
     applyFix: (ctx, target, fixId, input) => applyFix(ctx, fixId, { repoRoot: target.repoRoot, remoteName: target.remoteName ?? null }, input),
     undoLast: (ctx) => undoLastFix(ctx),
     history: (ctx) => fixHistory(ctx),
-    verifySsh: async () => missing('SSH verification'),
+    verifySsh: (ctx, repoRoot, remoteName) => verifySsh(ctx, repoRoot, remoteName),
     testRepos: async () => missing('The re-test'),
     markdownReport: () => missing('The report'),
   };

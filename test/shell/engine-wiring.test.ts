@@ -30,6 +30,14 @@ describe('engine wiring', () => {
     expect((await stat(key)).mode & 0o777).toBe(0o644);
   });
 
+  it('verifies SSH with the real engine', async () => {
+    await service.home.git(['remote', 'add', 'origin', 'https://bitbucket.org/acme/widgets.git'], service.repo);
+    expect(await callHandler(service.handlers, 'ssh.verify', { path: service.repo })).toMatchObject({
+      ok: true,
+      value: { ok: false, message: 'The remote "origin" does not push over SSH (https://bitbucket.org/acme/widgets.git).' },
+    });
+  });
+
   it('answers the parts that are not wired yet with a clear error', async () => {
     expect(await callHandler(service.handlers, 'diagnose.run', { path: service.repo, runId: 'r' })).toEqual({ ok: false, error: { code: 'failed', message: 'Diagnosis is not part of this build of Push Doctor yet.' } });
     expect(await callHandler(service.handlers, 'repo.open', { path: service.repo })).toMatchObject({ ok: true });
