@@ -1,6 +1,17 @@
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
+import { CONTENT_SECURITY_POLICY, DEV_CONTENT_SECURITY_POLICY } from './main/csp.js';
+
+/** The dev server needs inline styles and its HMR socket; builds keep index.html's strict policy. */
+function devCsp(): Plugin {
+  return {
+    name: 'push-doctor:dev-csp',
+    apply: 'serve',
+    transformIndexHtml: (html) => html.replace(CONTENT_SECURITY_POLICY, DEV_CONTENT_SECURITY_POLICY),
+  };
+}
 
 export default defineConfig({
   main: {
@@ -21,8 +32,11 @@ export default defineConfig({
     root: 'renderer',
     build: {
       outDir: 'out/renderer',
+      // electron-vite leaves bundles unminified by default; the renderer's JavaScript budget is 150 KB gzipped.
+      minify: true,
       rollupOptions: { input: resolve('renderer/index.html') },
+      sourcemap: false,
     },
-    plugins: [react()],
+    plugins: [react(), devCsp()],
   },
 });

@@ -1,4 +1,8 @@
-// Placeholder: the Electron shell lands with the desktop shell issue.
+// The Electron main process: everything is in lifecycle.ts, so tests can start it with a fake electron.
 import { app } from 'electron';
+import { startShell } from './lifecycle.js';
 
-void app.whenReady().then(() => app.quit());
+startShell().catch((error: unknown) => {
+  console.error('Push Doctor could not start:', error instanceof Error ? error.message : error);
+  app.exit(1);
+});

@@ -43,6 +43,11 @@ export type ExternalTarget =
 /** Request channels: name → request payload and response value. */
 export interface RequestChannels {
   'repo.open': { request: { path: string }; response: RepoSummary };
+  /**
+   * What was dropped on the window: one path per item, from `pathForDroppedFile` (null for an item
+   * without a file system path, such as text or a link). Exactly one folder inside a repository opens.
+   */
+  'repo.drop': { request: { paths: Array<string | null> }; response: RepoSummary };
   'repo.choose': { request: Record<string, never>; response: RepoSummary | null };
   'diagnose.run': { request: { path: string; remote?: string; offline?: boolean; runId: string }; response: DiagnoseReport };
   'diagnose.cancel': { request: { runId: string }; response: { cancelled: boolean } };
@@ -74,7 +79,17 @@ export interface EventChannels {
 export type EventChannel = keyof EventChannels;
 
 /** Errors are values, never thrown stack traces. */
-export type ErrorCode = 'invalid-request' | 'untrusted-sender' | 'not-found' | 'not-a-directory' | 'not-a-repo' | 'not-applicable' | 'cancelled' | 'failed';
+export type ErrorCode =
+  | 'invalid-request'
+  | 'untrusted-sender'
+  | 'not-found'
+  | 'not-a-directory'
+  | 'not-a-repo'
+  /** More than one item was dropped. */
+  | 'several-items'
+  | 'not-applicable'
+  | 'cancelled'
+  | 'failed';
 export interface ContractError {
   code: ErrorCode;
   /** One line for the user; never a secret, never a stack trace. */
@@ -84,6 +99,7 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: ContractErr
 
 export const REQUEST_CHANNELS = [
   'repo.open',
+  'repo.drop',
   'repo.choose',
   'diagnose.run',
   'diagnose.cancel',

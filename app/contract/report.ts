@@ -42,6 +42,7 @@ export const FINDING_CODES = [
   // SSH: what the server said
   'ssh.permission-denied',
   'ssh.deploy-key-read-only',
+  'ssh.read-only',
   'ssh.repo-not-found',
   'ssh.unreachable',
   'ssh.ok',

@@ -1,6 +1,7 @@
 import { access, constants } from 'node:fs/promises';
 import path from 'node:path';
 import type { EngineContext } from '../context.js';
+import { shellWords } from '../exec/shell-words.js';
 import { git } from '../git/git.js';
 import { credentialUrlParts, urlMatches, type CredentialUrl } from './urlmatch.js';
 
@@ -188,36 +189,7 @@ function storeFileOf(words: string[], expand: (p: string) => string): string | n
   return null;
 }
 
-/** Splits a command line into words with sh's quoting rules (enough for helper values). */
-export function shellWords(command: string): string[] {
-  const words: string[] = [];
-  let current = '';
-  let inWord = false;
-  let quote: '"' | "'" | null = null;
-  for (let i = 0; i < command.length; i++) {
-    const c = command[i]!;
-    if (quote) {
-      if (c === quote) quote = null;
-      else if (c === '\\' && quote === '"' && i + 1 < command.length) current += command[++i];
-      else current += c;
-    } else if (c === '"' || c === "'") {
-      quote = c;
-      inWord = true;
-    } else if (c === '\\' && i + 1 < command.length) {
-      current += command[++i];
-      inWord = true;
-    } else if (/\s/.test(c)) {
-      if (inWord) words.push(current);
-      current = '';
-      inWord = false;
-    } else {
-      current += c;
-      inWord = true;
-    }
-  }
-  if (inWord) words.push(current);
-  return words;
-}
+export { shellWords };
 
 /**
  * Resolves the helpers for a push URL as git will (read-only): reads the config, selects, and checks

@@ -246,6 +246,13 @@ export const FINDING_CATALOGUE: Record<FindingCode, CatalogueEntry> = {
     detail: () => 'Bitbucket access keys never allow pushing. Add a key to your personal account settings instead and let ssh offer that one.',
     fixes: ['ssh.generate-key', 'open.ssh-keys-page', 'ssh.configure-host'],
   },
+  'ssh.read-only': {
+    severity: 'error',
+    title: (p) => `${host(p)} accepted your SSH key but refuses pushes to this repository from its account.`,
+    detail: (p) =>
+      `${p.reason ? `${p.reason} ` : ''}The key works, but the account it belongs to has no write permission on this repository. Ask a repository admin for write access, or let ssh offer the key of an account that has it.`,
+    fixes: ['open.repository-page', 'ssh.configure-host'],
+  },
   'ssh.repo-not-found': {
     severity: 'error',
     title: (p) => `${host(p)} says the repository does not exist, or your key's account cannot see it.`,

@@ -131,6 +131,10 @@ export const MESSAGES = {
   conqDeployKeyReadOnly: 'access via a deployment key is read-only',
   conqDeployKeyWrongRepo: 'deployment key is not associated with the requested repository',
   conqAccessDenied: 'conq: repository access denied',
+  /** [3RD-PARTY] Strider-CD/strider-git#36: an exec request conq does not understand (e.g. a badly quoted path) */
+  conqInvalidCommand: 'conq: invalid command syntax.',
+  /** [OFFICIAL KB] support.atlassian.com/bamboo/kb/plans-with-git-submodule-fail-in-bamboo-server-dc-with-...: Data Center over SSH, after a "Repository not found" line */
+  dcRepoNotFound: 'The requested repository does not exist, or you do not have permission to access it',
   /** [OFFICIAL KB] test-bitbucket-cloud-service-credentials: ssh -T greeting, exit 0 */
   sshGreeting: 'authenticated via ssh key.',
   sshGreetingShell: 'You can use git to connect to Bitbucket. Shell access is disabled',
@@ -263,4 +267,15 @@ export const OPEN_EXTERNAL_ALLOWED_HOSTS: readonly string[] = [
 /** Cloud web URL of a repository, for "open the repository" steps. */
 export function cloudRepoUrl(workspace: string, slug: string): string {
   return `https://${CLOUD_WEB_HOST}/${encodeURIComponent(workspace)}/${encodeURIComponent(slug)}`;
+}
+
+/**
+ * [DERIVED] Data Center web page of a repository: https://host[:port][/context]/projects/KEY/repos/slug,
+ * the same path the REST API uses ("/rest/api/1.0/projects/WORK/repos/my-repo", BITBUCKETSERVER071
+ * personal access tokens doc); personal repositories (clone path "scm/~user/slug") live under
+ * /users/user/repos/slug. `base` is "https://host[:port]".
+ */
+export function dataCenterRepoUrl(base: string, contextPath: readonly string[], project: string, slug: string): string {
+  const owner = project.startsWith('~') ? ['users', project.slice(1)] : ['projects', project];
+  return [base, ...[...contextPath, ...owner, 'repos', slug].map(encodeURIComponent)].join('/');
 }

@@ -26,21 +26,25 @@ export interface BitbucketTarget {
  * `declaredHosts` are `--bitbucket-host` values: "host" or "host:port". Pure.
  */
 export function recognizeBitbucket(url: RemoteUrl, declaredHosts: readonly string[], resolvedHost?: string | null, resolvedPort?: number | null): BitbucketTarget {
-  const host = (resolvedHost ?? url.host ?? '').toLowerCase();
+  // The resolved name first (an alias "bb" → HostName bitbucket.org), then the URL's own name (a
+  // Bitbucket name sent elsewhere by HostName: a proxy, a jump host, a test server).
+  const names = [...new Set([resolvedHost, url.host].filter((h): h is string => Boolean(h)).map((h) => h.toLowerCase()))];
+  const host = names[0] ?? '';
   const port = resolvedPort ?? url.port;
   const isSsh = url.protocol === 'ssh';
   const { owner, slug, scm } = splitRepoPath(url.path);
 
-  if (CLOUD_HOSTS.includes(host)) {
+  const cloudHost = names.find((h) => CLOUD_HOSTS.includes(h));
+  if (cloudHost) {
     return {
       kind: 'cloud',
-      because: `host ${host}`,
+      because: `host ${cloudHost}`,
       owner,
       slug,
-      legacySshHost: isSsh && host === CLOUD_LEGACY_SSH_HOST,
+      legacySshHost: isSsh && cloudHost === CLOUD_LEGACY_SSH_HOST,
     };
   }
-  const declared = declaredHosts.map((h) => h.toLowerCase()).find((h) => h === host || h === `${host}:${port ?? ''}`);
+  const declared = declaredHosts.map((h) => h.toLowerCase()).find((h) => names.some((n) => h === n || h === `${n}:${port ?? ''}` || h === `${n}:${url.port ?? ''}`));
   if (declared) return dc(`declared with --bitbucket-host ${declared}`, url);
   if (!isSsh && scm) return dc(`the path contains /${DC_HTTP_PATH_SEGMENT}/`, url);
   if (isSsh && port === DC_DEFAULT_SSH_PORT) return dc(`SSH port ${DC_DEFAULT_SSH_PORT}`, url);

@@ -85,4 +85,11 @@ describe('recognizeBitbucket', () => {
     expect(recognizeBitbucket(parsed('bb:acme/w.git'), [], 'ssh.bitbucket.org', 22)).toMatchObject({ kind: 'cloud', legacySshHost: false });
     expect(recognizeBitbucket(parsed('bb:acme/w.git'), [], 'bitbucket.org', 22)).toMatchObject({ kind: 'cloud', legacySshHost: true });
   });
+
+  it('keeps a Bitbucket name that ssh config sends elsewhere (proxy, test server), and a config that already moved it', () => {
+    expect(recognizeBitbucket(parsed('git@ssh.bitbucket.org:acme/w.git'), [], '127.0.0.1', 2222)).toMatchObject({ kind: 'cloud', legacySshHost: false });
+    expect(recognizeBitbucket(parsed('git@bitbucket.org:acme/w.git'), [], '127.0.0.1', 2222)).toMatchObject({ kind: 'cloud', legacySshHost: true });
+    expect(recognizeBitbucket(parsed('git@bitbucket.org:acme/w.git'), [], 'ssh.bitbucket.org', 22)).toMatchObject({ kind: 'cloud', legacySshHost: false });
+    expect(recognizeBitbucket(parsed('ssh://git@git.corp.example/p/r.git'), ['git.corp.example'], '127.0.0.1', 2222)).toMatchObject({ kind: 'datacenter' });
+  });
 });

@@ -1,0 +1,36 @@
+/**
+ * What the shell needs from the engine. The diagnosis, fixes, journal, SSH verification and the
+ * re-test live in the engine modules; the shell (Electron main, the browser preview, tests) reaches
+ * them only through this interface, so the handler table does not depend on how they are built.
+ */
+import type { EngineContext } from '../context.js';
+import type { FixInput, FixPlan, FixResult, JournalEntry, RepoTestResult, SshVerifyResult, UndoResult } from '../contract/fixes.js';
+import type { DiagnoseProgress, DiagnoseReport, FixId } from '../contract/report.js';
+
+export interface DiagnoseOptions {
+  /** Only this remote; all Bitbucket remotes when absent. */
+  remote?: string;
+  /** Skip every network probe. */
+  offline?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (progress: DiagnoseProgress) => void;
+}
+
+/** The repository (root) and remote a fix is for. */
+export interface FixTarget {
+  repoRoot: string;
+  remoteName?: string;
+}
+
+export interface EngineServices {
+  diagnose(ctx: EngineContext, path: string, options: DiagnoseOptions): Promise<DiagnoseReport>;
+  describeFix(ctx: EngineContext, target: FixTarget, fixId: FixId): Promise<FixPlan>;
+  applyFix(ctx: EngineContext, target: FixTarget, fixId: FixId, input?: FixInput): Promise<FixResult>;
+  undoLast(ctx: EngineContext): Promise<UndoResult>;
+  history(ctx: EngineContext): Promise<JournalEntry[]>;
+  verifySsh(ctx: EngineContext, repoRoot: string, remoteName: string): Promise<SshVerifyResult>;
+  /** `push-doctor test`: can each repository authenticate and push now? One result per path, same order. */
+  testRepos(ctx: EngineContext, paths: string[]): Promise<RepoTestResult[]>;
+  /** A redacted Markdown report of a diagnosis, for a support ticket. */
+  markdownReport(report: DiagnoseReport): string;
+}

@@ -1,0 +1,156 @@
+import path from 'node:path';
+import type { EngineContext } from '../context.js';
+import type { RequestChannel, RequestOf, ResponseOf, Result } from '../contract/channels.js';
+import type { DiagnoseReport } from '../contract/report.js';
+import { validateRequest } from '../contract/schemas.js';
+import { readRemotes } from '../repo/repository.js';
+import type { EngineServices } from './engine.js';
+import { failure, ok, ServiceError, toContractError } from './errors.js';
+import { resolveExternalTarget } from './external.js';
+import { readPublicKeyFile } from './public-key.js';
+import { droppedPath, repositoryRoot, summarizeRepository } from './repo-summary.js';
+import { createRetester, resultFromReport, type Retester } from './retest.js';
+import type { EventSink, ShellServices } from './shell-services.js';
+import type { StateStore } from './state-store.js';
+
+/** A request handler: takes the untrusted payload, validates it, never throws. */
+export type Handler<C extends RequestChannel> = (payload: unknown) => Promise<Result<ResponseOf<C>>>;
+export type HandlerTable = { [C in RequestChannel]: Handler<C> };
+
+export interface HandlerDeps {
+  engine: EngineServices;
+  shell: ShellServices;
+  store: StateStore;
+  events: EventSink;
+  /** A fresh engine context per request (its own secret registry) with the probe timeout from the settings. */
+  createContext(options: { timeoutMs: number }): EngineContext;
+  /** Shared with the tray in main; created here when absent. */
+  retester?: Retester;
+}
+
+/**
+ * The contract's request handlers, independent of Electron: main registers them on ipcMain, the
+ * browser preview serves them on loopback, tests call them directly. Every payload is validated
+ * against its schema first; every failure comes back as a typed, redacted ContractError.
+ */
+export function createHandlers(deps: HandlerDeps): HandlerTable {
+  const retester = deps.retester ?? createRetester(deps);
+  /** Running diagnoses by runId, for diagnose.cancel. */
+  const runs = new Map<string, AbortController>();
+  /** The last diagnosis per repository root, for report.markdown. */
+  const reports = new Map<string, DiagnoseReport>();
+
+  function define<C extends RequestChannel>(channel: C, run: (request: RequestOf<C>, ctx: EngineContext) => Promise<ResponseOf<C>>): Handler<C> {
+    return async (payload) => {
+      const valid = validateRequest(channel, payload);
+      if (!valid.ok) return failure('invalid-request', valid.message);
+      let ctx: EngineContext | undefined;
+      try {
+        const settings = await deps.store.settings();
+        ctx = deps.createContext({ timeoutMs: settings.probeTimeoutSeconds * 1000 });
+        return ok(await run(valid.value, ctx));
+      } catch (error) {
+        const secrets = ctx?.secrets;
+        return { ok: false, error: toContractError(error, secrets ? (text) => secrets.redact(text) : undefined) };
+      }
+    };
+  }
+
+  async function openAndRemember(ctx: EngineContext, inputPath: string) {
+    const summary = await summarizeRepository(ctx, inputPath);
+    await deps.store.touchRecent({ path: summary.path, name: summary.name });
+    return summary;
+  }
+
+  async function defaultRemote(ctx: EngineContext, root: string): Promise<string> {
+    const { defaultPushRemote, remotes } = await readRemotes(ctx, root);
+    const name = defaultPushRemote ?? remotes[0]?.name;
+    if (!name) throw new ServiceError('not-applicable', 'This repository has no remote to check.');
+    return name;
+  }
+
+  async function diagnose(request: RequestOf<'diagnose.run'>, ctx: EngineContext): Promise<DiagnoseReport> {
+    if (runs.has(request.runId)) throw new ServiceError('invalid-request', `A diagnosis with runId ${request.runId} is already running.`);
+    const controller = new AbortController();
+    runs.set(request.runId, controller);
+    try {
+      const root = await repositoryRoot(ctx, request.path);
+      const report = await deps.engine.diagnose(ctx, root, {
+        remote: request.remote,
+        offline: request.offline,
+        signal: controller.signal,
+        onProgress: (progress) => {
+          if (!controller.signal.aborted) deps.events.emit('diagnose.progress', { runId: request.runId, progress });
+        },
+      });
+      if (controller.signal.aborted) throw new ServiceError('cancelled', 'The diagnosis was cancelled.');
+      reports.set(root, report);
+      await deps.store.touchRecent({ path: root, name: path.basename(root) });
+      const result = request.offline ? null : resultFromReport(root, report, ctx.now());
+      if (result) await deps.store.recordResults([result]);
+      return report;
+    } catch (error) {
+      if (controller.signal.aborted) throw new ServiceError('cancelled', 'The diagnosis was cancelled.');
+      throw error;
+    } finally {
+      runs.delete(request.runId);
+    }
+  }
+
+  return {
+    'repo.open': define('repo.open', (request, ctx) => openAndRemember(ctx, request.path)),
+    'repo.drop': define('repo.drop', (request, ctx) => openAndRemember(ctx, droppedPath(request.paths))),
+    'repo.choose': define('repo.choose', async (_request, ctx) => {
+      const folder = await deps.shell.chooseFolder();
+      return folder === null ? null : openAndRemember(ctx, folder);
+    }),
+    'diagnose.run': define('diagnose.run', diagnose),
+    'diagnose.cancel': define('diagnose.cancel', async (request) => {
+      const controller = runs.get(request.runId);
+      controller?.abort();
+      return { cancelled: controller !== undefined };
+    }),
+    'fix.describe': define('fix.describe', async (request, ctx) => {
+      const repoRoot = await repositoryRoot(ctx, request.path);
+      return deps.engine.describeFix(ctx, { repoRoot, remoteName: request.remote }, request.fixId);
+    }),
+    'fix.apply': define('fix.apply', async (request, ctx) => {
+      // Registered first, so that any message mentioning them is masked.
+      if (request.input?.token) ctx.secrets.wrap(request.input.token);
+      if (request.input?.passphrase) ctx.secrets.wrap(request.input.passphrase);
+      const repoRoot = await repositoryRoot(ctx, request.path);
+      return deps.engine.applyFix(ctx, { repoRoot, remoteName: request.remote }, request.fixId, request.input);
+    }),
+    'fix.undo': define('fix.undo', (_request, ctx) => deps.engine.undoLast(ctx)),
+    'fix.history': define('fix.history', (_request, ctx) => deps.engine.history(ctx)),
+    'ssh.verify': define('ssh.verify', async (request, ctx) => {
+      const root = await repositoryRoot(ctx, request.path);
+      return deps.engine.verifySsh(ctx, root, request.remote ?? (await defaultRemote(ctx, root)));
+    }),
+    'clipboard.copyPublicKey': define('clipboard.copyPublicKey', async (request) => {
+      await deps.shell.clipboard.writeText(await readPublicKeyFile(request.publicKeyPath));
+      return { copied: true };
+    }),
+    'external.open': define('external.open', async (request, ctx) => {
+      const url = await resolveExternalTarget(ctx, request);
+      await deps.shell.openExternal(url);
+      return { opened: true, url };
+    }),
+    'report.markdown': define('report.markdown', async (request, ctx) => {
+      const root = await repositoryRoot(ctx, request.path);
+      const report = reports.get(root);
+      if (!report) throw new ServiceError('not-found', 'Run a diagnosis of this repository first.');
+      return { markdown: ctx.secrets.redact(deps.engine.markdownReport(report)) };
+    }),
+    'recent.list': define('recent.list', () => deps.store.recent()),
+    'recent.remove': define('recent.remove', (request) => deps.store.removeRecent(request.path)),
+    'settings.get': define('settings.get', () => deps.store.settings()),
+    'settings.set': define('settings.set', (request) => deps.store.updateSettings(request)),
+    'retest.run': define('retest.run', () => retester.run()),
+  };
+}
+
+/** Typed call of one handler, for code that already holds a well-typed request (tests, the tray). */
+export function callHandler<C extends RequestChannel>(table: HandlerTable, channel: C, request: RequestOf<C>): Promise<Result<ResponseOf<C>>> {
+  return (table[channel] as Handler<C>)(request);
+}

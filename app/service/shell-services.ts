@@ -1,0 +1,18 @@
+import type { EventChannel, EventChannels } from '../contract/channels.js';
+
+/**
+ * What the handlers need from the desktop (or from whatever serves them): Electron's clipboard,
+ * shell.openExternal and folder dialog in main; stand-ins in the browser preview and in tests.
+ */
+export interface ShellServices {
+  clipboard: { writeText(text: string): void | Promise<void> };
+  /** Opens an already allow-listed https URL in the user's browser. */
+  openExternal(url: string): Promise<void>;
+  /** Asks the user for a folder; null when they cancel. */
+  chooseFolder(): Promise<string | null>;
+}
+
+/** Events from the handlers to the UI (main sends them to the window, the preview to the page). */
+export interface EventSink {
+  emit<E extends EventChannel>(event: E, payload: EventChannels[E]): void;
+}

@@ -1,0 +1,164 @@
+import path from 'node:path';
+import { app, clipboard, dialog, session, shell, type BrowserWindow } from 'electron';
+import { createContext } from '../app/context.js';
+import type { EngineServices } from '../app/service/engine.js';
+import { engineServices } from '../app/service/engine-wiring.js';
+import { createHandlers, type HandlerTable } from '../app/service/handlers.js';
+import { createRetester } from '../app/service/retest.js';
+import { WindowEvents } from './events.js';
+import { registerIpc } from './ipc.js';
+import { appOriginOf, shellPaths, type ShellPaths } from './paths.js';
+import { createAppStateStore } from './state.js';
+import { createTray, type TrayController } from './tray.js';
+import { applySessionPolicy, createMainWindow, hardenWebContents } from './window.js';
+
+/**
+ * The folder a launch asks for: the first argument after the executable (and, when running from
+ * source, the app path) that is not a switch, resolved against the launch's working directory.
+ * Chromium may add its own switches to a second instance's argv; they all start with "-".
+ */
+export function folderFromArgv(argv: readonly string[], workingDirectory: string, skip: number): string | null {
+  const candidate = argv.slice(skip).find((arg) => arg.length > 0 && !arg.startsWith('-'));
+  return candidate ? path.resolve(workingDirectory, candidate) : null;
+}
+
+/** How many leading argv entries are not the user's: the executable, plus the app path under `electron .`. */
+export function argvSkip(): number {
+  return process.defaultApp ? 2 : 1;
+}
+
+export interface ShellOptions {
+  engine?: EngineServices;
+  paths?: ShellPaths;
+  /** This launch's command line and working directory (default: the process's). */
+  argv?: readonly string[];
+  cwd?: string;
+}
+
+export interface Shell {
+  handlers: HandlerTable;
+  window(): BrowserWindow | null;
+  tray: TrayController | null;
+  /** Shows (creating if needed) and focuses the window. */
+  showWindow(): void;
+  /** Shows the window and asks the page to open this folder (repo.requested). */
+  requestRepository(folder: string): void;
+}
+
+/**
+ * The app: one instance, one window, a tray. A second launch (or a folder given on its command
+ * line, or dropped on the macOS dock icon) focuses the existing window and asks it to open that
+ * folder. Closing the window keeps the app in the tray; Quit in the tray ends it.
+ * Returns null when another instance already runs (this one quits).
+ */
+export async function startShell(options: ShellOptions = {}): Promise<Shell | null> {
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return null;
+  }
+  let quitting = false;
+  let mainWindow: BrowserWindow | null = null;
+  const events = new WindowEvents();
+  const early: string[] = [];
+  let shellApi: Shell | null = null;
+  const requestRepository = (folder: string) => (shellApi ? shellApi.requestRepository(folder) : early.push(folder));
+
+  app.on('second-instance', (_event, argv, workingDirectory) => {
+    const folder = folderFromArgv(argv, workingDirectory, argvSkip());
+    if (folder) requestRepository(folder);
+    else shellApi?.showWindow();
+  });
+  // macOS: a folder dropped on the dock icon (may arrive before ready).
+  app.on('open-file', (event, file) => {
+    event.preventDefault();
+    requestRepository(file);
+  });
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
+  app.on('before-quit', () => {
+    quitting = true;
+  });
+  // The tray keeps the app alive when the window is closed.
+  app.on('window-all-closed', () => {});
+
+  await app.whenReady();
+  const paths = options.paths ?? shellPaths();
+  const store = createAppStateStore();
+  const engine = options.engine ?? engineServices();
+  const contextFor = ({ timeoutMs }: { timeoutMs: number }) => createContext({ timeoutMs });
+  const retester = createRetester({ engine, store, events, createContext: contextFor });
+  const handlers = createHandlers({
+    engine,
+    store,
+    events,
+    retester,
+    createContext: contextFor,
+    shell: {
+      clipboard: { writeText: (text) => clipboard.writeText(text) },
+      openExternal: (url) => shell.openExternal(url),
+      chooseFolder: async () => {
+        const result = mainWindow
+          ? await dialog.showOpenDialog(mainWindow, { title: 'Choose a repository folder', properties: ['openDirectory'] })
+          : await dialog.showOpenDialog({ title: 'Choose a repository folder', properties: ['openDirectory'] });
+        return result.canceled ? null : (result.filePaths[0] ?? null);
+      },
+    },
+  });
+  registerIpc(handlers, {
+    window: () => mainWindow,
+    appOrigin: appOriginOf(paths),
+    onRefused: (channel, url) => console.warn(`Push Doctor: refused ${channel} from ${url}`),
+  });
+  applySessionPolicy(session.defaultSession, { production: paths.devServerUrl === null });
+
+  const windowSize = (await store.read()).window;
+  const showWindow = () => {
+    if (!mainWindow || mainWindow.isDestroyed()) {
+      mainWindow = createMainWindow({
+        preloadPath: paths.preload,
+        load: paths.devServerUrl ? { url: paths.devServerUrl } : { file: paths.rendererIndex },
+        size: windowSize,
+        onResized: (size) => void store.setWindowSize(size).catch(() => {}),
+        isQuitting: () => quitting,
+      });
+      events.attach(mainWindow);
+      mainWindow.on('closed', () => {
+        mainWindow = null;
+      });
+    }
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.show();
+    mainWindow.focus();
+  };
+
+  let tray: TrayController | null = null;
+  shellApi = {
+    handlers,
+    window: () => mainWindow,
+    get tray() {
+      return tray;
+    },
+    showWindow,
+    requestRepository(folder) {
+      showWindow();
+      events.emit('repo.requested', { path: folder });
+    },
+  };
+
+  showWindow();
+  try {
+    tray = await createTray({ store, retester, iconsDir: paths.trayIcons, showWindow, openRepository: shellApi.requestRepository, quit: () => app.quit() });
+  } catch (error) {
+    // Some Linux desktops have no tray; the window still works (and a second launch focuses it).
+    console.warn(`Push Doctor: no tray icon (${error instanceof Error ? error.message : String(error)})`);
+  }
+  await retester.start();
+  app.on('activate', showWindow);
+  app.on('will-quit', () => {
+    retester.dispose();
+    tray?.dispose();
+  });
+
+  const fromCommandLine = folderFromArgv(options.argv ?? process.argv, options.cwd ?? process.cwd(), argvSkip());
+  for (const folder of [...(fromCommandLine ? [fromCommandLine] : []), ...early.splice(0)]) shellApi.requestRepository(folder);
+  return shellApi;
+}

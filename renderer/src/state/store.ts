@@ -1,0 +1,346 @@
+/**
+ * The guide's zustand store: the state of ./machine.ts plus the actions that talk to
+ * `window.pushDoctor`. Each action calls the API and feeds the answer through a pure transition.
+ * Secrets (token, passphrase) pass straight from a form to `fixApply` and are never stored.
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { ExternalTarget, PushDoctorApi, Result } from '../../../app/contract/channels.js';
+import type { FixInput, FixPlan, FixResult } from '../../../app/contract/fixes.js';
+import type { FixId } from '../../../app/contract/report.js';
+import {
+  announce,
+  applyFinished,
+  applyStarted,
+  backFrom,
+  currentGuide,
+  diagnosisFinished,
+  diagnosisStarted,
+  dropRejected,
+  entryEffect,
+  fixStarted,
+  initialState,
+  isBusy,
+  nextStep,
+  openFinished,
+  openStarted,
+  opFinished,
+  opStarted,
+  planFinished,
+  planStarted,
+  progressReceived,
+  recentLoaded,
+  screenShown,
+  settle,
+  sshRestarted,
+  stepNoted,
+  undoFinished,
+  type GuideState,
+  type HttpsStep,
+  type Screen,
+  type SshStep,
+} from './machine.js';
+
+export interface ClipboardWriter {
+  writeText(text: string): Promise<void>;
+}
+
+export interface GuideDeps {
+  /** A fresh id for each diagnosis run (progress events carry it). */
+  newRunId?: () => string;
+  /** Where "Copy report" writes; null when the clipboard is unavailable (the UI then shows the text). */
+  clipboard?: ClipboardWriter | null;
+}
+
+export interface GuideActions {
+  /** Loads recent repositories and subscribes to engine events; returns the unsubscribe. */
+  init(): () => void;
+  openPath(path: string): Promise<void>;
+  choose(): Promise<void>;
+  drop(files: readonly File[]): Promise<void>;
+  removeRecent(path: string): Promise<void>;
+  runDiagnosis(): Promise<void>;
+  cancelDiagnosis(): Promise<void>;
+  /** Opens the flow of a fix offered by a finding. */
+  startFix(fixId: FixId, remote: string | null): void;
+  /** Shows a screen and asks the engine for what it needs (plan, diagnosis, history). */
+  go(screen: Screen): void;
+  back(): void;
+  describe(fixId: FixId): Promise<FixPlan | null>;
+  apply(fixId: FixId, input?: FixInput): Promise<FixResult | null>;
+  /** The generic flow's last step: apply, then diagnose again. */
+  applyAndRecheck(fixId: FixId, input?: FixInput): Promise<void>;
+  /** Applies a wizard step's fix, records its checked line and moves on. */
+  applyStep(flow: 'https' | 'ssh', step: HttpsStep | SshStep, fixId: FixId, input?: FixInput): Promise<boolean>;
+  /** Finishes a wizard step without a fix (a page visited, a key copied, nothing to change). */
+  completeStep(flow: 'https' | 'ssh', step: HttpsStep | SshStep, note: string | null): void;
+  restartSsh(): void;
+  recheck(): Promise<void>;
+  openExternal(target: ExternalTarget): Promise<void>;
+  copyPublicKey(): Promise<boolean>;
+  verifySsh(): Promise<void>;
+  loadHistory(): Promise<void>;
+  undo(): Promise<void>;
+  /** True when the report reached the clipboard. */
+  copyReport(): Promise<boolean>;
+}
+
+export type GuideStore = GuideState & GuideActions;
+
+const UNREACHABLE = 'Push Doctor could not reach its engine.';
+
+/** Every API call, with a rejected promise (a broken bridge) turned into an error value. */
+async function call<T>(request: () => Promise<Result<T>>): Promise<Result<T>> {
+  try {
+    return await request();
+  } catch {
+    return { ok: false, error: { code: 'failed', message: UNREACHABLE } };
+  }
+}
+
+function defaultRunId(): string {
+  return globalThis.crypto?.randomUUID?.() ?? `run-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+}
+
+function defaultClipboard(): ClipboardWriter | null {
+  return typeof navigator !== 'undefined' && navigator.clipboard ? navigator.clipboard : null;
+}
+
+export function createGuideStore(api: PushDoctorApi, deps: GuideDeps = {}): StoreApi<GuideStore> {
+  const newRunId = deps.newRunId ?? defaultRunId;
+  const clipboard = deps.clipboard === undefined ? defaultClipboard() : deps.clipboard;
+
+  return createStore<GuideStore>()((set, get) => {
+    const update = (transition: (s: GuideState) => GuideState) => set((s) => transition(s));
+    const repoPath = () => get().repo?.path ?? null;
+    const remoteField = () => {
+      const remote = currentGuide(get()).remote;
+      return remote ? { remote } : {};
+    };
+
+    const loadRecent = async () => {
+      const result = await call(() => api.recentList({}));
+      update((s) => recentLoaded(s, result));
+    };
+
+    const actions: GuideActions = {
+      init() {
+        void loadRecent();
+        const offProgress = api.on('diagnose.progress', ({ runId, progress }) => update((s) => progressReceived(s, runId, progress)));
+        const offRequested = api.on('repo.requested', ({ path }) => void get().openPath(path));
+        const offRetest = api.on('retest.finished', () => void loadRecent());
+        return () => {
+          offProgress();
+          offRequested();
+          offRetest();
+        };
+      },
+
+      async openPath(path) {
+        if (isBusy(get())) {
+          update((s) => announce(s, 'Wait for the current step to finish, then open the folder again.'));
+          return;
+        }
+        update(openStarted);
+        const result = await call(() => api.repoOpen({ path }));
+        update((s) => openFinished(s, result));
+        if (result.ok) await get().runDiagnosis();
+      },
+
+      async choose() {
+        update(openStarted);
+        const result = await call(() => api.repoChoose({}));
+        update((s) => openFinished(s, result));
+        if (result.ok && result.value) await get().runDiagnosis();
+      },
+
+      async drop(files) {
+        const [first] = files;
+        if (!first) {
+          update((s) => dropRejected(s, 'That was not a folder from your computer. Drop a folder from your file manager, or use Choose folder.'));
+          return;
+        }
+        if (files.length > 1) {
+          update((s) => dropRejected(s, `You dropped ${files.length} items. Drop one repository folder at a time.`));
+          return;
+        }
+        const path = api.pathForDroppedFile(first);
+        if (!path) {
+          update((s) => dropRejected(s, 'Push Doctor could not tell where that item is on your computer. Use Choose folder instead.'));
+          return;
+        }
+        if (isBusy(get())) {
+          update((s) => announce(s, 'Wait for the current step to finish, then open the folder again.'));
+          return;
+        }
+        // Main checks the dropped item again (exists, is a folder, inside a repository): never trust the page alone.
+        update(openStarted);
+        const result = await call(() => api.repoDrop({ paths: [path] }));
+        update((s) => openFinished(s, result));
+        if (result.ok) await get().runDiagnosis();
+      },
+
+      async removeRecent(path) {
+        const result = await call(() => api.recentRemove({ path }));
+        update((s) => announce(recentLoaded(s, result), result.ok ? 'Removed from the recent list.' : result.error.message));
+      },
+
+      async runDiagnosis() {
+        const path = repoPath();
+        if (!path) return;
+        const runId = newRunId();
+        update((s) => diagnosisStarted(s, runId));
+        const result = await call(() => api.diagnoseRun({ path, runId }));
+        update((s) => diagnosisFinished(s, runId, result));
+      },
+
+      async cancelDiagnosis() {
+        const { runId, run } = get().diagnosis;
+        if (!runId || run.status !== 'running') return;
+        await call(() => api.diagnoseCancel({ runId }));
+        // Whatever the engine still sends for this run is ignored from here on.
+        update((s) => diagnosisFinished(s, runId, { ok: false, error: { code: 'cancelled', message: 'Checks cancelled.' } }));
+      },
+
+      startFix(fixId, remote) {
+        update((s) => fixStarted(s, fixId, remote));
+        get().go(get().screen);
+      },
+
+      go(screen) {
+        update((s) => screenShown(s, screen));
+        const effect = entryEffect(get(), screen);
+        if (effect.describe) void get().describe(effect.describe);
+        if (effect.diagnose) void get().runDiagnosis();
+        if (effect.history) void get().loadHistory();
+        if (effect.recent) void loadRecent();
+      },
+
+      back() {
+        const s = get();
+        if (s.screen.name === 'diagnosis' && s.diagnosis.run.status === 'running') {
+          void get().cancelDiagnosis();
+          return;
+        }
+        if (isBusy(s)) return;
+        get().go(backFrom(s));
+      },
+
+      async describe(fixId) {
+        const path = repoPath();
+        if (!path) return null;
+        update((s) => planStarted(s, fixId));
+        const result = await call(() => api.fixDescribe({ path, fixId, ...remoteField() }));
+        update((s) => planFinished(s, fixId, result));
+        return result.ok ? result.value : null;
+      },
+
+      async apply(fixId, input) {
+        const path = repoPath();
+        if (!path) return null;
+        update((s) => applyStarted(s, fixId));
+        const result = await call(() => api.fixApply({ path, fixId, ...remoteField(), ...(input ? { input } : {}) }));
+        update((s) => applyFinished(s, fixId, result));
+        return result.ok ? result.value : null;
+      },
+
+      async applyAndRecheck(fixId, input) {
+        const result = await get().apply(fixId, input);
+        if (result) await get().recheck();
+      },
+
+      async applyStep(flow, step, fixId, input) {
+        const result = await get().apply(fixId, input);
+        if (!result) return false;
+        get().completeStep(flow, step, result.message);
+        return true;
+      },
+
+      completeStep(flow, step, note) {
+        if (note) update((s) => stepNoted(s, flow, step, note));
+        const guide = currentGuide(get());
+        const wizard = flow === 'https' ? guide.https : guide.ssh;
+        if (!wizard) return;
+        const next = nextStep<HttpsStep | SshStep>(wizard.steps, step);
+        if (next !== step) get().go(flow === 'https' ? { name: 'https', step: next as HttpsStep } : { name: 'ssh', step: next as SshStep });
+      },
+
+      restartSsh() {
+        update(sshRestarted);
+        get().go({ name: 'ssh', step: 'generate' });
+      },
+
+      async recheck() {
+        get().go({ name: 'diagnosis' });
+        await get().runDiagnosis();
+      },
+
+      async openExternal(target) {
+        update((s) => opStarted(s, 'external'));
+        const result = await call(() => api.externalOpen(target));
+        update((s) => announce(opFinished(s, 'external', settle(result)), result.ok ? 'Opened the page in your browser.' : result.error.message));
+      },
+
+      async copyPublicKey() {
+        const key = currentGuide(get()).ssh?.key;
+        if (!key) return false;
+        update((s) => opStarted(s, 'copyKey'));
+        const result = await call(() => api.clipboardCopyPublicKey({ publicKeyPath: key.publicKeyPath }));
+        const copied = result.ok && result.value.copied;
+        update((s) => announce(opFinished(s, 'copyKey', settle(result)), copied ? 'Copied the public key.' : 'Could not copy. Select the key and copy it.'));
+        return copied;
+      },
+
+      async verifySsh() {
+        const path = repoPath();
+        if (!path) return;
+        update((s) => opStarted(s, 'sshVerify'));
+        const result = await call(() => api.sshVerify({ path, ...remoteField() }));
+        update((s) => announce(opFinished(s, 'sshVerify', settle(result)), result.ok ? result.value.message : result.error.message));
+        if (result.ok && result.value.ok) update((s) => stepNoted(s, 'ssh', 'test', `Bitbucket answered: ${result.value.message}`));
+      },
+
+      async loadHistory() {
+        update((s) => opStarted(s, 'history'));
+        const result = await call(() => api.fixHistory({}));
+        update((s) => opFinished(s, 'history', settle(result)));
+      },
+
+      async undo() {
+        update((s) => opStarted(s, 'undo'));
+        const result = await call(() => api.fixUndo({}));
+        update((s) => undoFinished(s, result));
+        await get().loadHistory();
+      },
+
+      async copyReport() {
+        const path = repoPath();
+        if (!path) return false;
+        update((s) => opStarted(s, 'report'));
+        const result = await call(() => api.reportMarkdown({ path }));
+        if (!result.ok) {
+          update((s) => announce(opFinished(s, 'report', settle(result)), result.error.message));
+          return false;
+        }
+        const { markdown } = result.value;
+        let copied = false;
+        if (clipboard) {
+          try {
+            await clipboard.writeText(markdown);
+            copied = true;
+          } catch {
+            copied = false;
+          }
+        }
+        update((s) =>
+          announce(
+            opFinished(s, 'report', { status: 'done', value: { markdown, copied } }),
+            copied ? 'Copied the report.' : 'The report is shown below: select it and copy it.',
+          ),
+        );
+        return copied;
+      },
+    };
+
+    return { ...initialState(), ...actions };
+  });
+}

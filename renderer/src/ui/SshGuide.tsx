@@ -1,0 +1,216 @@
+/**
+ * The SSH guide: create a key → copy the public key → add it on Bitbucket → trust Bitbucket's host
+ * keys → point ssh at the key → ssh -T → switch the remote → final check.
+ */
+import { useState } from 'react';
+import { CLOUD_SSH_HOST } from '../../../app/contract/facts.js';
+import { useActions, useGuide, useRepoGuide } from '../state/context.js';
+import { currentGuide, switchFixFor, remoteUrl, type SshStep } from '../state/machine.js';
+import { Actions, ErrorNote, Evidence, ManualSteps, PrimaryButton, SecretField, Working } from './common.js';
+import { FinalCheck } from './HttpsGuide.js';
+import { CopyKeyButton, OpenPageButton } from './PageButtons.js';
+import { PlannedStep, WizardFrame } from './Wizard.js';
+
+function GenerateStep() {
+  // Read once when the user confirms, then forgotten: never stored.
+  const [passphrase, setPassphrase] = useState('');
+  const takePassphrase = () => {
+    const value = passphrase;
+    setPassphrase('');
+    return value ? { passphrase: value } : undefined;
+  };
+  return (
+    <PlannedStep
+      flow="ssh"
+      step="generate"
+      fixId="ssh.generate-key"
+      changesHeading="Files it will create"
+      intro={<p>An SSH key is a pair of files: a private key that never leaves this computer, and a public key that you give Bitbucket.</p>}
+      extra={
+        <SecretField
+          label="Passphrase (optional)"
+          noun="passphrase"
+          value={passphrase}
+          onChange={setPassphrase}
+          hint="Protects the key if someone copies the file. Leave it empty if you are not sure: apps cannot type a passphrase for you."
+        />
+      }
+      input={takePassphrase}
+      applyLabel="Create the key"
+    />
+  );
+}
+
+function NeedsKey() {
+  const { go, back } = useActions();
+  return (
+    <>
+      <p className="note note-info">Create the key first: this step needs its public key.</p>
+      <Actions onBack={back}>
+        <PrimaryButton onClick={() => go({ name: 'ssh', step: 'generate' })}>Create the key</PrimaryButton>
+      </Actions>
+    </>
+  );
+}
+
+function CopyStep() {
+  const { back, completeStep } = useActions();
+  const key = useRepoGuide()?.ssh?.key ?? null;
+  return (
+    <WizardFrame flow="ssh" step="copy" heading="Copy your public key">
+      {key ? (
+        <>
+          <p>This is the public half of your key: safe to share. Bitbucket needs it to recognise this computer.</p>
+          <pre className="mono key" aria-label="Public key" tabIndex={0}>
+            {key.publicKey}
+          </pre>
+          <p className="muted">
+            Fingerprint <span className="mono">{key.fingerprint}</span>, file <span className="mono">{key.publicKeyPath}</span>
+          </p>
+          <CopyKeyButton />
+          <Actions onBack={back}>
+            <PrimaryButton onClick={() => completeStep('ssh', 'copy', null)}>Next</PrimaryButton>
+          </Actions>
+        </>
+      ) : (
+        <NeedsKey />
+      )}
+    </WizardFrame>
+  );
+}
+
+function AddStep() {
+  const { back, completeStep } = useActions();
+  const plan = useGuide((s) => s.ops.plans['open.ssh-keys-page']);
+  const key = useRepoGuide()?.ssh?.key ?? null;
+  const steps = plan?.status === 'done' ? plan.value.manualSteps : [];
+  return (
+    <WizardFrame flow="ssh" step="add">
+      <p>Bitbucket lets you push with a key once the public key is added to your personal settings.</p>
+      <OpenPageButton target={{ kind: 'ssh-keys' }}>Open Bitbucket&apos;s SSH keys page</OpenPageButton>
+      {steps.length > 0 ? (
+        <>
+          <h2>On that page</h2>
+          <ManualSteps steps={steps} />
+        </>
+      ) : (
+        <p>Choose Add key, give it a name you will recognise (this computer&apos;s name), paste the public key, and save.</p>
+      )}
+      {key ? <CopyKeyButton /> : null}
+      <Actions onBack={back}>
+        <PrimaryButton onClick={() => completeStep('ssh', 'add', 'You added the public key in Bitbucket.')}>I added the key</PrimaryButton>
+      </Actions>
+    </WizardFrame>
+  );
+}
+
+function TrustStep() {
+  return (
+    <PlannedStep
+      flow="ssh"
+      step="trust"
+      fixId="ssh.trust-host-keys"
+      intro={<p>ssh checks that it really talks to Bitbucket by comparing the server&apos;s key with the ones it trusts. These are the keys Bitbucket publishes:</p>}
+    />
+  );
+}
+
+function ConfigureStep() {
+  return (
+    <PlannedStep
+      flow="ssh"
+      step="configure"
+      fixId="ssh.configure-host"
+      intro={<p>Tell ssh to offer this key to Bitbucket, so it does not try other keys first and get refused.</p>}
+    />
+  );
+}
+
+function TestStep() {
+  const { back, completeStep, go, verifySsh } = useActions();
+  const verify = useGuide((s) => s.ops.sshVerify);
+  const note = useRepoGuide()?.ssh?.notes.test;
+  const result = verify.status === 'done' ? verify.value : null;
+  const passed = result?.ok === true || (verify.status === 'idle' && Boolean(note));
+  return (
+    <WizardFrame flow="ssh" step="test">
+      <p>
+        This runs <span className="mono">ssh -T</span> the way git does. Bitbucket answers with a greeting when it accepts your key.
+      </p>
+      {verify.status === 'running' ? <Working>Connecting to Bitbucket…</Working> : null}
+      {result ? (
+        <div className={result.ok ? 'note note-ok' : 'note note-error'}>
+          <p>
+            <span className="note-icon" aria-hidden="true">
+              {result.ok ? '✓ ' : '✗ '}
+            </span>
+            {result.ok ? `Bitbucket answered (${result.host}):` : `Bitbucket did not accept the key (${result.host}):`}
+          </p>
+          <pre className="mono greeting">{result.message}</pre>
+          {!result.ok ? (
+            <>
+              <p>Check that the public key was saved under Personal settings → SSH keys, then try again.</p>
+              {result.evidence.length > 0 ? (
+                <details className="why">
+                  <summary>What ssh said</summary>
+                  <Evidence lines={result.evidence} />
+                </details>
+              ) : null}
+              <button type="button" className="link" onClick={() => go({ name: 'ssh', step: 'add' })}>
+                Back to adding the key
+              </button>
+            </>
+          ) : null}
+        </div>
+      ) : null}
+      {verify.status === 'idle' && note ? <p className="note note-ok">{note}</p> : null}
+      {verify.status === 'failed' ? <ErrorNote error={verify.error} /> : null}
+      <Actions onBack={back}>
+        {passed ? (
+          <PrimaryButton onClick={() => completeStep('ssh', 'test', null)}>Next</PrimaryButton>
+        ) : (
+          <PrimaryButton onClick={() => void verifySsh()} busy={verify.status === 'running'}>
+            {verify.status === 'done' || verify.status === 'failed' ? 'Test again' : 'Test the connection'}
+          </PrimaryButton>
+        )}
+      </Actions>
+    </WizardFrame>
+  );
+}
+
+function SwitchStep() {
+  const fixId = useGuide((s) => switchFixFor(remoteUrl(s.repo, currentGuide(s).remote)));
+  return (
+    <PlannedStep
+      flow="ssh"
+      step="switch"
+      fixId={fixId}
+      intro={
+        <p>
+          Last, git needs to push over SSH to <span className="mono">{CLOUD_SSH_HOST}</span>. Only this repository&apos;s remote address changes.
+        </p>
+      }
+    />
+  );
+}
+
+export function SshGuide({ step }: { step: SshStep }) {
+  switch (step) {
+    case 'generate':
+      return <GenerateStep />;
+    case 'copy':
+      return <CopyStep />;
+    case 'add':
+      return <AddStep />;
+    case 'trust':
+      return <TrustStep />;
+    case 'configure':
+      return <ConfigureStep />;
+    case 'test':
+      return <TestStep />;
+    case 'switch':
+      return <SwitchStep />;
+    case 'verify':
+      return <FinalCheck flow="ssh" />;
+  }
+}

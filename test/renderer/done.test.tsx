@@ -1,0 +1,107 @@
+import { act, screen, within } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
+import type { GuideDeps } from '../../renderer/src/state/store.js';
+import type { Scenario } from './support/fake-api.js';
+import { FAKE_API_TOKEN, HISTORY, REPORT_MARKDOWN, RESULTS, WIDGETS } from '../fixtures/guide.js';
+import { h1, inMain, renderGuide } from './support/render.js';
+import { HTTPS_SCENARIO as scenario } from './support/scenarios.js';
+
+/** Runs the HTTPS guide through the store (the screens are covered in https.test.tsx) and shows Done. */
+async function done(s: Scenario = scenario, deps: GuideDeps = {}) {
+  const rendered = renderGuide(s, deps);
+  const { store } = rendered;
+  await act(() => store.getState().openPath(WIDGETS.path));
+  await act(async () => {
+    store.getState().startFix('credential.clear', 'origin');
+    await store.getState().applyStep('https', 'clear', 'credential.clear');
+    store.getState().go({ name: 'https', step: 'save' });
+    await store.getState().applyStep('https', 'save', 'credential.save-token', { username: 'jdoe', token: FAKE_API_TOKEN });
+  });
+  await screen.findByText('Push to Bitbucket works from this computer.');
+  await rendered.user.click(screen.getByRole('button', { name: 'See what changed' }));
+  await h1('Push works');
+  return rendered;
+}
+
+describe('Done', () => {
+  it('summarises what changed, in the order it happened', async () => {
+    await done();
+    const changed = screen.getByRole('region', { name: 'What changed' });
+    const items = within(changed).getAllByRole('listitem').filter((li) => li.parentElement?.classList.contains('summary-list'));
+    expect(items.map((li) => li.querySelector('.summary-title')?.textContent)).toEqual([
+      'Remove the old saved password for Bitbucket',
+      'Save a new Bitbucket API token (tested before it is saved)',
+    ]);
+    expect(changed.textContent).toContain(RESULTS['credential.save-token']!.message);
+    expect(changed.textContent).toContain('credential helper libsecret');
+  });
+
+  it('undoes the last change after saying which one it is', async () => {
+    const { user, fake } = await done();
+    const undo = screen.getByRole('region', { name: 'Undo' });
+    expect(await within(undo).findByText(/The last change was “Save a new Bitbucket API token \(tested before it is saved\)” on/)).toBeTruthy();
+    await user.click(within(undo).getByRole('button', { name: 'Undo the last change' }));
+    expect(await within(undo).findByText('Undid: credential.save-token. Restored what it replaced.')).toBeTruthy();
+    expect(fake.callsOf('fixUndo')).toEqual([{}]);
+    const changed = screen.getByRole('region', { name: 'What changed' });
+    expect(changed.textContent).not.toContain('Save a new Bitbucket API token');
+    expect(await within(undo).findByText(/The last change was “Remove the old saved password for Bitbucket”/)).toBeTruthy();
+  });
+
+  it('lists the change history with absolute dates', async () => {
+    const rendered = renderGuide({ ...scenario, history: HISTORY });
+    await act(() => rendered.store.getState().openPath(WIDGETS.path));
+    act(() => rendered.store.getState().go({ name: 'done' }));
+    await h1('What changed');
+    expect(inMain().getByText('Nothing was changed in this session.')).toBeTruthy();
+    await rendered.user.click(await inMain().findByText('All changes Push Doctor made'));
+    const history = inMain().getByText('All changes Push Doctor made').closest('details')!;
+    expect(history.textContent).toMatch(/27 November 2026/);
+    expect(history.textContent).toContain('Save a new Bitbucket API token');
+  });
+
+  it('says when there is nothing to undo', async () => {
+    const rendered = renderGuide(scenario);
+    await act(() => rendered.store.getState().openPath(WIDGETS.path));
+    act(() => rendered.store.getState().go({ name: 'done' }));
+    expect(await inMain().findByText('There is nothing to undo.')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Undo the last change' })).toBeNull();
+  });
+
+  it('copies the redacted report to the clipboard and confirms it', async () => {
+    const writeText = vi.fn(async (_text: string) => {});
+    const { user, fake } = await done(scenario, { clipboard: { writeText } });
+    await user.click(screen.getByRole('button', { name: 'Copy report' }));
+    expect(await inMain().findByText('Copied')).toBeTruthy();
+    expect(writeText).toHaveBeenCalledWith(REPORT_MARKDOWN);
+    expect(fake.callsOf('reportMarkdown')).toEqual([{ path: WIDGETS.path }]);
+    expect(screen.queryByRole('textbox')).toBeNull();
+  });
+
+  it('shows the report selected in a text box when there is no clipboard', async () => {
+    const { user } = await done(scenario, { clipboard: null });
+    await user.click(screen.getByRole('button', { name: 'Copy report' }));
+    const text = (await screen.findByRole('textbox', { name: /Report for a support ticket/ })) as HTMLTextAreaElement;
+    expect(text.value).toBe(REPORT_MARKDOWN);
+    expect(document.activeElement).toBe(text);
+    expect(text.selectionStart).toBe(0);
+    expect(text.selectionEnd).toBe(REPORT_MARKDOWN.length);
+    expect(inMain().queryByText('Copied')).toBeNull();
+  });
+
+  it('falls back to the text box when the clipboard refuses', async () => {
+    const writeText = vi.fn(async (_text: string) => {
+      throw new Error('Document is not focused.');
+    });
+    const { user } = await done(scenario, { clipboard: { writeText } });
+    await user.click(screen.getByRole('button', { name: 'Copy report' }));
+    expect(await screen.findByRole('textbox', { name: /Report for a support ticket/ })).toBeTruthy();
+    expect(inMain().queryByText(/Document is not focused/)).toBeNull();
+  });
+
+  it('goes on to another repository', async () => {
+    const { user } = await done();
+    await user.click(screen.getByRole('button', { name: 'Check another repository' }));
+    await h1('Drop a repository folder here');
+  });
+});

@@ -1,0 +1,296 @@
+import { describe, expect, it } from 'vitest';
+import type { ContractError, ErrorCode } from '../../app/contract/channels.js';
+import { FIX_IDS, type DiagnoseReport } from '../../app/contract/report.js';
+import {
+  applyFinished,
+  applyStarted,
+  backFrom,
+  diagnosisFinished,
+  diagnosisStarted,
+  dropRejected,
+  entryEffect,
+  externalTargetFor,
+  fixStarted,
+  hintFor,
+  httpsStepsFor,
+  initialState,
+  isBusy,
+  openFinished,
+  otherFindings,
+  phaseOf,
+  progressReceived,
+  routeForFix,
+  screenShown,
+  SSH_STEPS,
+  stepEntered,
+  stepNoted,
+  switchFixFor,
+  topFinding,
+  undoFinished,
+  usernameFromRemote,
+  type GuideState,
+} from '../../renderer/src/state/machine.js';
+import { appPasswordReport, GADGETS, httpsOkReport, KEY, LEGACY, RESULTS, sshNoKeyReport, WIDGETS } from '../fixtures/guide.js';
+
+const opened = (repo = WIDGETS): GuideState => openFinished(initialState(), { ok: true, value: repo });
+const running = (runId = 'r1'): GuideState => diagnosisStarted(opened(), runId);
+
+describe('opening a folder', () => {
+  it('shows the diagnosis of the opened repository and keeps a guide per repository', () => {
+    const s = opened();
+    expect(s.screen).toEqual({ name: 'diagnosis' });
+    expect(s.repo).toBe(WIDGETS);
+    expect(s.guides[WIDGETS.path]).toEqual({ remote: null, https: null, ssh: null, applied: [] });
+    expect(s.announcement).toBe('Opened widgets.');
+  });
+
+  it('keeps the engine error on Start', () => {
+    const error: ContractError = { code: 'not-a-repo', message: '/tmp is not inside a git repository.' };
+    const s = openFinished(initialState(), { ok: false, error });
+    expect(s.screen).toEqual({ name: 'start' });
+    expect(s.opening).toEqual({ status: 'failed', error });
+  });
+
+  it('changes nothing when the chooser was cancelled', () => {
+    const s = openFinished(initialState(), { ok: true, value: null });
+    expect(s.screen).toEqual({ name: 'start' });
+    expect(s.opening).toEqual({ status: 'idle' });
+    expect(s.repo).toBeNull();
+  });
+
+  it('rejects a bad drop with a message', () => {
+    const s = dropRejected(initialState(), 'You dropped 2 items. Drop one repository folder at a time.');
+    expect(s.opening.status).toBe('failed');
+    expect(s.announcement).toBe('You dropped 2 items. Drop one repository folder at a time.');
+  });
+
+  it('keeps the guide of a repository when another one is opened and the first comes back', () => {
+    let s = fixStarted(opened(GADGETS), 'ssh.generate-key', 'origin');
+    s = stepEntered(s, 'ssh', 'trust');
+    s = openFinished(s, { ok: true, value: WIDGETS });
+    s = openFinished(s, { ok: true, value: GADGETS });
+    expect(s.guides[GADGETS.path]?.ssh?.at).toBe('trust');
+  });
+});
+
+describe('diagnosis progress', () => {
+  it('adds a line when a check starts and settles it when it finishes', () => {
+    let s = running();
+    s = progressReceived(s, 'r1', { type: 'check-started', id: 'https.read', remote: 'origin', title: 'Read access over HTTPS' });
+    expect(s.diagnosis.checks).toEqual([{ id: 'https.read', remote: 'origin', title: 'Read access over HTTPS', status: 'running', summary: null }]);
+    expect(s.announcement).toBe('Read access over HTTPS…');
+    const check = appPasswordReport.checks[3]!;
+    s = progressReceived(s, 'r1', { type: 'check-finished', check });
+    expect(s.diagnosis.checks).toEqual([{ id: check.id, remote: 'origin', title: check.title, status: 'error', summary: check.summary }]);
+    expect(s.announcement).toBe('Read access over HTTPS: problem.');
+  });
+
+  it('appends a check that finishes without having started (skipped checks)', () => {
+    const check = appPasswordReport.checks[4]!;
+    const s = progressReceived(running(), 'r1', { type: 'check-finished', check });
+    expect(s.diagnosis.checks.map((c) => c.status)).toEqual(['skipped']);
+  });
+
+  it('keeps the same check of two remotes apart', () => {
+    let s = running();
+    s = progressReceived(s, 'r1', { type: 'check-started', id: 'https.read', remote: 'origin', title: 'Read' });
+    s = progressReceived(s, 'r1', { type: 'check-started', id: 'https.read', remote: 'upstream', title: 'Read' });
+    expect(s.diagnosis.checks).toHaveLength(2);
+  });
+
+  it('ignores progress and results of another run', () => {
+    const s = running('r2');
+    expect(progressReceived(s, 'r1', { type: 'check-started', id: 'x', remote: null, title: 'X' })).toBe(s);
+    expect(diagnosisFinished(s, 'r1', { ok: true, value: appPasswordReport })).toBe(s);
+  });
+
+  it('takes the report as the final list of checks and learns the fix titles', () => {
+    const s = diagnosisFinished(running(), 'r1', { ok: true, value: appPasswordReport });
+    expect(s.diagnosis.run).toEqual({ status: 'done', value: appPasswordReport });
+    expect(s.diagnosis.checks.map((c) => c.id)).toEqual(appPasswordReport.checks.map((c) => c.id));
+    expect(s.fixTitles['credential.clear']).toBe('Remove the old saved password for Bitbucket');
+    expect(s.announcement).toBe(`Found the cause: ${appPasswordReport.findings[0]!.title}`);
+  });
+
+  it('marks unfinished checks when the run is cancelled, and ignores a late answer', () => {
+    let s = progressReceived(running(), 'r1', { type: 'check-started', id: 'ssh.auth', remote: 'origin', title: 'Push access over SSH' });
+    s = diagnosisFinished(s, 'r1', { ok: false, error: { code: 'cancelled', message: 'Checks cancelled.' } });
+    expect(s.diagnosis.checks[0]).toMatchObject({ status: 'skipped', summary: 'Did not finish.' });
+    expect(s.announcement).toBe('Checks cancelled.');
+    expect(diagnosisFinished(s, 'r1', { ok: true, value: appPasswordReport })).toBe(s);
+  });
+});
+
+describe('reading a report', () => {
+  it('leads with the first error and lists the rest', () => {
+    expect(topFinding(sshNoKeyReport)?.code).toBe('ssh.no-key');
+    expect(otherFindings(sshNoKeyReport).map((f) => f.code)).toEqual(['ssh.host-unknown']);
+  });
+
+  it('leads with a warning when there is no error, and with nothing when all is well', () => {
+    const warningOnly: DiagnoseReport = { ...httpsOkReport, findings: [{ ...httpsOkReport.findings[0]!, severity: 'warning' }] };
+    expect(topFinding(warningOnly)?.severity).toBe('warning');
+    expect(topFinding(httpsOkReport)).toBeNull();
+  });
+});
+
+describe('routing fixes', () => {
+  it('sends every fix id to exactly one flow', () => {
+    const routes = Object.fromEntries(FIX_IDS.map((id) => [id, routeForFix(id)]));
+    expect(routes).toEqual({
+      'credential.clear': 'https',
+      'credential.save-token': 'https',
+      'credential.use-secure-helper': 'fix',
+      'remote.use-token-username': 'fix',
+      'remote.set-username': 'fix',
+      'remote.remove-secret': 'fix',
+      'remote.use-ssh': 'ssh',
+      'remote.use-https': 'fix',
+      'remote.use-ssh-host': 'fix',
+      'ssh.generate-key': 'ssh',
+      'ssh.fix-key-permissions': 'fix',
+      'ssh.add-key-to-agent': 'fix',
+      'ssh.configure-host': 'fix',
+      'ssh.trust-host-keys': 'fix',
+      'open.api-token-page': 'https',
+      'open.ssh-keys-page': 'fix',
+      'open.repository-page': 'fix',
+    });
+  });
+
+  it('starts the HTTPS guide with clearing only when clearing was picked', () => {
+    expect(httpsStepsFor('credential.clear')).toEqual(['clear', 'token', 'save', 'verify']);
+    expect(httpsStepsFor('credential.save-token')).toEqual(['token', 'save', 'verify']);
+    expect(fixStarted(opened(), 'credential.clear', 'origin').screen).toEqual({ name: 'https', step: 'clear' });
+    expect(fixStarted(opened(), 'open.api-token-page', 'origin').screen).toEqual({ name: 'https', step: 'token' });
+  });
+
+  it('resumes the SSH guide where the user left it', () => {
+    let s = fixStarted(opened(GADGETS), 'ssh.generate-key', 'origin');
+    expect(s.screen).toEqual({ name: 'ssh', step: 'generate' });
+    s = stepEntered(s, 'ssh', 'add');
+    s = screenShown(s, { name: 'diagnosis' });
+    s = fixStarted(s, 'ssh.generate-key', 'origin');
+    expect(s.screen).toEqual({ name: 'ssh', step: 'add' });
+  });
+
+  it('switches HTTPS remotes to SSH and moves SSH remotes to the new host', () => {
+    expect(switchFixFor(WIDGETS.remotes[0]!.url)).toBe('remote.use-ssh');
+    expect(switchFixFor(LEGACY.remotes[0]!.url)).toBe('remote.use-ssh-host');
+    expect(switchFixFor(GADGETS.remotes[0]!.url)).toBe('remote.use-ssh-host');
+  });
+
+  it('opens pages through the allow-listed targets', () => {
+    expect(externalTargetFor('open.api-token-page', WIDGETS.path, null)).toEqual({ kind: 'api-token' });
+    expect(externalTargetFor('open.ssh-keys-page', WIDGETS.path, null)).toEqual({ kind: 'ssh-keys' });
+    expect(externalTargetFor('open.repository-page', WIDGETS.path, 'origin')).toEqual({ kind: 'repository', path: WIDGETS.path, remote: 'origin' });
+    expect(externalTargetFor('remote.use-ssh', WIDGETS.path, null)).toBeNull();
+  });
+
+  it('asks the engine for what each screen shows', () => {
+    const s = fixStarted(opened(LEGACY), 'ssh.generate-key', 'origin');
+    expect(entryEffect(s, { name: 'start' })).toEqual({ recent: true });
+    expect(entryEffect(s, { name: 'fix', fixId: 'remote.use-ssh-host' })).toEqual({ describe: 'remote.use-ssh-host' });
+    expect(entryEffect(s, { name: 'https', step: 'clear' })).toEqual({ describe: 'credential.clear' });
+    expect(entryEffect(s, { name: 'https', step: 'verify' })).toEqual({ diagnose: true });
+    expect(entryEffect(s, { name: 'ssh', step: 'trust' })).toEqual({ describe: 'ssh.trust-host-keys' });
+    expect(entryEffect(s, { name: 'ssh', step: 'switch' })).toEqual({ describe: 'remote.use-ssh-host' });
+    expect(entryEffect(s, { name: 'ssh', step: 'copy' })).toEqual({});
+    expect(entryEffect(s, { name: 'done' })).toEqual({ history: true });
+  });
+});
+
+describe('Back and the step indicator', () => {
+  it('goes back one step, then out of the guide, then to Start', () => {
+    let s = fixStarted(opened(), 'credential.clear', 'origin');
+    s = stepEntered(s, 'https', 'token');
+    expect(backFrom(s)).toEqual({ name: 'https', step: 'clear' });
+    s = stepEntered(s, 'https', 'clear');
+    expect(backFrom(s)).toEqual({ name: 'diagnosis' });
+    expect(backFrom(screenShown(s, { name: 'diagnosis' }))).toEqual({ name: 'start' });
+    expect(backFrom(screenShown(s, { name: 'done' }))).toEqual({ name: 'diagnosis' });
+    expect(backFrom(initialState())).toEqual({ name: 'start' });
+  });
+
+  it('steps back through every SSH step in order', () => {
+    let s = fixStarted(opened(GADGETS), 'ssh.generate-key', 'origin');
+    const visited: string[] = [];
+    s = stepEntered(s, 'ssh', 'verify');
+    for (;;) {
+      const back = backFrom(s);
+      if (back.name !== 'ssh') break;
+      visited.push(back.step);
+      s = screenShown(s, back);
+    }
+    expect(visited).toEqual([...SSH_STEPS].reverse().slice(1));
+  });
+
+  it('shows Diagnose, then Fix, then Verify', () => {
+    let s = opened();
+    expect(phaseOf(initialState())).toBe('diagnose');
+    expect(phaseOf(s)).toBe('diagnose');
+    s = fixStarted(s, 'credential.clear', 'origin');
+    expect(phaseOf(s)).toBe('fix');
+    expect(phaseOf(stepEntered(s, 'https', 'verify'))).toBe('verify');
+    s = applyFinished(s, 'credential.clear', { ok: true, value: RESULTS['credential.clear']! });
+    expect(phaseOf(screenShown(s, { name: 'diagnosis' }))).toBe('verify');
+    expect(phaseOf(screenShown(s, { name: 'done' }))).toBe('verify');
+  });
+});
+
+describe('fixes and undo', () => {
+  it('is busy while a fix runs', () => {
+    const s = applyStarted(opened(), 'credential.clear');
+    expect(isBusy(s)).toBe(true);
+    expect(isBusy(applyFinished(s, 'credential.clear', { ok: true, value: RESULTS['credential.clear']! }))).toBe(false);
+  });
+
+  it('remembers applied fixes for the summary, and the new key for the SSH guide', () => {
+    let s = fixStarted(opened(GADGETS), 'ssh.generate-key', 'origin');
+    s = applyFinished(s, 'ssh.generate-key', { ok: true, value: RESULTS['ssh.generate-key']! });
+    expect(s.guides[GADGETS.path]?.ssh?.key).toEqual(KEY);
+    expect(s.guides[GADGETS.path]?.applied.map((r) => r.id)).toEqual(['ssh.generate-key']);
+    expect(s.announcement).toBe(RESULTS['ssh.generate-key']!.message);
+  });
+
+  it('does not list a fix that changed nothing', () => {
+    const noop = { id: 'ssh.trust-host-keys' as const, applied: true, changed: [], message: 'Already trusted.' };
+    const s = applyFinished(opened(), 'ssh.trust-host-keys', { ok: true, value: noop });
+    expect(s.guides[WIDGETS.path]?.applied).toEqual([]);
+  });
+
+  it('keeps a failed fix as failed with the engine message', () => {
+    const error: ContractError = { code: 'failed', message: 'Bitbucket rejected the token: it lacks write:repository:bitbucket.' };
+    const s = applyFinished(opened(), 'credential.save-token', { ok: false, error });
+    expect(s.ops.applies['credential.save-token']).toEqual({ status: 'failed', error });
+    expect(s.announcement).toBe(error.message);
+  });
+
+  it('takes an undone fix out of the summary', () => {
+    let s = applyFinished(opened(), 'credential.clear', { ok: true, value: RESULTS['credential.clear']! });
+    s = applyFinished(s, 'credential.save-token', { ok: true, value: RESULTS['credential.save-token']! });
+    s = undoFinished(s, { ok: true, value: { undone: true, fixId: 'credential.save-token', restored: ['credential helper libsecret'], message: 'Restored.' } });
+    expect(s.guides[WIDGETS.path]?.applied.map((r) => r.id)).toEqual(['credential.clear']);
+  });
+
+  it('records the checked line of a step', () => {
+    let s = fixStarted(opened(), 'credential.clear', 'origin');
+    s = stepNoted(s, 'https', 'clear', 'Removed it.');
+    expect(s.guides[WIDGETS.path]?.https?.notes).toEqual({ clear: 'Removed it.' });
+  });
+});
+
+describe('words', () => {
+  it('has a next step for every error code', () => {
+    const codes: ErrorCode[] = ['invalid-request', 'untrusted-sender', 'not-found', 'not-a-directory', 'not-a-repo', 'not-applicable', 'cancelled', 'failed'];
+    for (const code of codes) expect(hintFor({ code, message: '' })).toMatch(/\w/);
+  });
+
+  it('prefills the username from an HTTPS remote, never an email', () => {
+    expect(usernameFromRemote('https://jdoe@bitbucket.org/acme/widgets.git')).toBe('jdoe');
+    expect(usernameFromRemote('https://jane.doe%40example.com@bitbucket.org/acme/w.git')).toBe('');
+    expect(usernameFromRemote('https://bitbucket.org/acme/w.git')).toBe('');
+    expect(usernameFromRemote('git@ssh.bitbucket.org:acme/w.git')).toBe('');
+    expect(usernameFromRemote(null)).toBe('');
+  });
+});

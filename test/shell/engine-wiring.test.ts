@@ -1,0 +1,46 @@
+import { chmod, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { engineServices } from '../../app/service/engine-wiring.js';
+import { callHandler } from '../../app/service/handlers.js';
+import { createTestService, type TestService } from './support/service.js';
+
+/** The handlers on the engine main and the preview really use (no double): what is wired works, the rest says so. */
+describe('engine wiring', () => {
+  let service: TestService;
+  beforeEach(async () => {
+    service = await createTestService({ repo: 'widgets', engine: engineServices() });
+  });
+  afterEach(async () => {
+    await service.cleanup();
+  });
+
+  it('describes, applies and undoes a real fix through the journal', async () => {
+    const key = path.join(service.home.sshDir, 'id_ed25519');
+    await writeFile(key, 'not really a key, only its mode matters here\n');
+    await chmod(key, 0o644);
+
+    const plan = await callHandler(service.handlers, 'fix.describe', { path: service.repo, fixId: 'ssh.fix-key-permissions' });
+    expect(plan).toMatchObject({ ok: true, value: { id: 'ssh.fix-key-permissions', applicable: true } });
+    expect(await callHandler(service.handlers, 'fix.apply', { path: service.repo, fixId: 'ssh.fix-key-permissions' })).toMatchObject({ ok: true, value: { applied: true } });
+    expect((await stat(key)).mode & 0o777).toBe(0o600);
+    expect(await callHandler(service.handlers, 'fix.history', {})).toMatchObject({ ok: true, value: [{ fixId: 'ssh.fix-key-permissions' }] });
+
+    expect(await callHandler(service.handlers, 'fix.undo', {})).toMatchObject({ ok: true, value: { undone: true, fixId: 'ssh.fix-key-permissions' } });
+    expect((await stat(key)).mode & 0o777).toBe(0o644);
+  });
+
+  it('verifies SSH with the real engine', async () => {
+    await service.home.git(['remote', 'add', 'origin', 'https://bitbucket.org/acme/widgets.git'], service.repo);
+    expect(await callHandler(service.handlers, 'ssh.verify', { path: service.repo })).toMatchObject({
+      ok: true,
+      value: { ok: false, message: 'The remote "origin" does not push over SSH (https://bitbucket.org/acme/widgets.git).' },
+    });
+  });
+
+  it('answers the parts that are not wired yet with a clear error', async () => {
+    expect(await callHandler(service.handlers, 'diagnose.run', { path: service.repo, runId: 'r' })).toEqual({ ok: false, error: { code: 'failed', message: 'Diagnosis is not part of this build of Push Doctor yet.' } });
+    expect(await callHandler(service.handlers, 'repo.open', { path: service.repo })).toMatchObject({ ok: true });
+    expect(await callHandler(service.handlers, 'retest.run', {})).toEqual({ ok: false, error: { code: 'failed', message: 'The re-test is not part of this build of Push Doctor yet.' } });
+  });
+});

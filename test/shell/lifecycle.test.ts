@@ -1,0 +1,109 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { REQUEST_CHANNELS } from '../../app/contract/channels.js';
+import { createEngineDouble } from './support/engine-double.js';
+
+vi.mock('electron', () => import('./support/fake-electron.js'));
+const electron = await import('./support/fake-electron.js');
+const { folderFromArgv, startShell } = await import('../../main/lifecycle.js');
+
+describe('folderFromArgv', () => {
+  it('takes the first argument after the executable that is not a switch, resolved against the launch folder', () => {
+    expect(folderFromArgv(['/opt/push-doctor/push-doctor', 'widgets'], '/home/me/src', 1)).toBe('/home/me/src/widgets');
+    expect(folderFromArgv(['/opt/push-doctor/push-doctor', '/abs/repo'], '/home/me', 1)).toBe('/abs/repo');
+    expect(folderFromArgv(['push-doctor', '--allow-file-access-from-files', '--original-process-start-time=1', '.'], '/home/me/repo', 1)).toBe('/home/me/repo');
+    expect(folderFromArgv(['electron', '.', 'widgets'], '/home/me', 2)).toBe('/home/me/widgets');
+  });
+
+  it('finds nothing when only the executable and switches are there', () => {
+    expect(folderFromArgv(['/opt/push-doctor/push-doctor'], '/home/me', 1)).toBeNull();
+    expect(folderFromArgv(['/opt/push-doctor/push-doctor', '--no-sandbox', '-psn_0_1234', ''], '/home/me', 1)).toBeNull();
+    expect(folderFromArgv(['electron', '.'], '/home/me', 2)).toBeNull();
+  });
+});
+
+describe('startShell', () => {
+  let userData: string;
+  const paths = { preload: '/app/out/preload/index.cjs', rendererIndex: '/app/out/renderer/index.html', devServerUrl: null, trayIcons: path.resolve('resources/tray') };
+  const start = (argv: string[] = ['/opt/push-doctor/push-doctor']) => startShell({ engine: createEngineDouble(), paths, argv, cwd: '/home/me' });
+  const window = () => electron.FakeBrowserWindow.instances[0]!;
+  const sent = () => window().webContents.sent;
+
+  beforeEach(async () => {
+    electron.resetFakeElectron();
+    userData = await mkdtemp(path.join(os.tmpdir(), 'push-doctor-userdata-'));
+    electron.app.paths.userData = userData;
+  });
+  afterEach(async () => {
+    electron.app.emit('will-quit');
+    await rm(userData, { recursive: true, force: true });
+  });
+
+  it('quits at once when another instance holds the lock', async () => {
+    electron.app.lockAvailable = false;
+    expect(await start()).toBeNull();
+    expect(electron.app.quitCalls).toBe(1);
+    expect(electron.FakeBrowserWindow.instances).toEqual([]);
+    expect(electron.ipcMain.handlers.size).toBe(0);
+  });
+
+  it('opens one secure window on the built page, registers every channel, shows a tray and hardens all web contents', async () => {
+    const shell = await start();
+    expect(shell).not.toBeNull();
+    expect(electron.FakeBrowserWindow.instances).toHaveLength(1);
+    expect(window().loaded).toEqual({ file: paths.rendererIndex });
+    expect(window().options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, preload: paths.preload });
+    expect([...electron.ipcMain.handlers.keys()].sort()).toEqual([...REQUEST_CHANNELS].sort());
+    expect(electron.FakeTray.instances).toHaveLength(1);
+    expect(electron.session.defaultSession.headersListener).not.toBeNull();
+    expect(electron.app.listenerCount('web-contents-created')).toBe(1);
+  });
+
+  it('keeps running in the tray when the window is closed, and shows it again from the tray', async () => {
+    const shell = (await start())!;
+    window().close();
+    expect(window().visible).toBe(false);
+    electron.app.emit('window-all-closed');
+    expect(electron.app.quitCalls).toBe(0);
+    shell.showWindow();
+    expect(window().visible).toBe(true);
+    expect(electron.FakeBrowserWindow.instances).toHaveLength(1);
+  });
+
+  it('focuses the window on a second launch and asks the page to open the folder it names', async () => {
+    await start();
+    window().webContents.emit('did-finish-load');
+    window().hide();
+    electron.app.emit('second-instance', {}, ['/opt/push-doctor/push-doctor', '--some-chromium-switch', 'widgets'], '/home/me/src');
+    expect(window().visible).toBe(true);
+    expect(window().focused).toBe(true);
+    expect(sent()).toEqual([{ channel: 'repo.requested', payload: { path: '/home/me/src/widgets' } }]);
+
+    electron.app.emit('second-instance', {}, ['/opt/push-doctor/push-doctor'], '/home/me');
+    expect(sent()).toHaveLength(1);
+  });
+
+  it('asks for the folder given on its own command line once the page has loaded', async () => {
+    await start(['/opt/push-doctor/push-doctor', 'repo']);
+    expect(sent()).toEqual([]);
+    window().webContents.emit('did-finish-load');
+    expect(sent()).toEqual([{ channel: 'repo.requested', payload: { path: '/home/me/repo' } }]);
+  });
+
+  it('opens a folder dropped on the macOS dock icon', async () => {
+    await start();
+    window().webContents.emit('did-finish-load');
+    const event = electron.fakeEvent();
+    electron.app.emit('open-file', event, '/Users/me/widgets');
+    expect(event.defaultPrevented).toBe(true);
+    expect(sent()).toEqual([{ channel: 'repo.requested', payload: { path: '/Users/me/widgets' } }]);
+  });
+
+  it('loads the dev server in development and then sends no CSP header', async () => {
+    await startShell({ engine: createEngineDouble(), paths: { ...paths, devServerUrl: 'http://localhost:5173/' }, argv: ['electron'] });
+    expect(window().loaded).toEqual({ url: 'http://localhost:5173/' });
+    expect(electron.session.defaultSession.headersListener).toBeNull();
+  });
+});
