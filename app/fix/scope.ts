@@ -24,7 +24,7 @@ export async function resolveFixScope(ctx: EngineContext, inputPath: string | nu
   const push = remote ? parseRemoteUrl(remote.resolvedPushUrls[0] ?? remote.url, ctx.platform) : null;
   if (push?.ok && push.url.protocol === 'ssh') {
     const endpoint = await inspectSshEndpoint(ctx, opened.root, push.url);
-    if (endpoint.ok) scope.keyPaths = endpoint.identityFiles;
+    if (endpoint.config) scope.keyPaths = endpoint.config.identityFiles;
   }
   return scope;
 }
