@@ -14,6 +14,7 @@ export default defineConfig({
         test: {
           name: 'engine',
           include: ['test/engine/**/*.test.ts', 'test/fix/**/*.test.ts', 'test/cli/**/*.test.ts'],
+          globalSetup: ['test/support/build-cli.ts'],
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,

@@ -154,6 +154,8 @@ export interface CreateKeyOptions {
   comment?: string;
   /** Default: ~/.ssh of ctx.homeDir. */
   sshDir?: string;
+  /** An exact private key path (`push-doctor keygen --file`): used only if neither it nor its .pub exists. */
+  file?: string;
   engine?: KeygenEngine;
 }
 
@@ -163,20 +165,25 @@ export interface CreateKeyOptions {
  * under a name no existing file has. An existing key is never replaced.
  */
 export async function createKey(ctx: EngineContext, change: ChangeRecorder, options: CreateKeyOptions = {}): Promise<KeygenResult> {
-  const sshDir = options.sshDir ?? path.join(ctx.homeDir, '.ssh');
+  const sshDir = options.file ? path.dirname(path.resolve(options.file)) : (options.sshDir ?? path.join(ctx.homeDir, '.ssh'));
+  if (options.file) {
+    for (const existing of [options.file, `${options.file}.pub`]) {
+      if (await exists(existing)) throw new Error(`${path.resolve(existing)} already exists; an existing key is never replaced`);
+    }
+  }
   await change.ensureDir(sshDir, 0o700);
   const pair = await generateEd25519(ctx, { comment: options.comment ?? defaultKeyComment(ctx), passphrase: options.passphrase ?? null, engine: options.engine });
   const tried = new Set<string>();
   for (;;) {
-    const name = await freeKeyName(sshDir, tried);
+    const name = options.file ? path.basename(options.file) : await freeKeyName(sshDir, tried);
     tried.add(name);
     const privateKeyPath = path.join(sshDir, name);
     const publicKeyPath = `${privateKeyPath}.pub`;
     try {
       await change.createFile(privateKeyPath, revealSecret(pair.privateKey), 0o600);
     } catch (error) {
-      // Someone took the name between the check and the create: try the next one.
-      if (isCode(error, 'EEXIST')) continue;
+      // Someone took the name between the check and the create: try the next one (never for an exact --file).
+      if (isCode(error, 'EEXIST') && !options.file) continue;
       throw error;
     }
     await change.createFile(publicKeyPath, `${pair.publicKey}\n`, 0o644);

@@ -1,0 +1,165 @@
+import type { EngineContext } from '../context.js';
+import { SCHEMA_VERSION, type CheckResult, type DiagnoseProgress, type DiagnoseReport, type Finding, type Verdict } from '../contract/report.js';
+import { runHttpsChecks } from '../https/checks.js';
+import { recognizeBitbucket } from '../repo/bitbucket-host.js';
+import { openRepository, readRemotes, type RemotesSnapshot } from '../repo/repository.js';
+import { inspectSshEndpoint, runSshChecks } from '../ssh/checks.js';
+import type { SshEndpoint } from '../ssh/endpoint.js';
+import { finding } from './catalogue.js';
+import { parseRemote, urlFindings, type ParsedRemote } from './remote-findings.js';
+import { CheckReporter } from './reporter.js';
+import type { CheckOptions, RemoteTarget } from './target.js';
+
+export interface DiagnoseOptions {
+  /** Check only this remote (default: the one a plain `git push` uses, plus every other Bitbucket remote). */
+  remote?: string;
+  /** Skip every network probe. */
+  offline?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (event: DiagnoseProgress) => void;
+}
+
+/** Bad input: not a folder, not a repository, an unknown remote. The CLI exits 2 on it. */
+export class DiagnoseInputError extends Error {
+  constructor(
+    readonly kind: 'not-found' | 'not-a-directory' | 'not-a-repo' | 'unknown-remote' | 'git-failed',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DiagnoseInputError';
+  }
+}
+
+/**
+ * Diagnoses why pushing from the repository at `inputPath` to Bitbucket fails. Read-only: it
+ * inspects and probes, it never changes config, credentials or files.
+ */
+export async function diagnose(ctx: EngineContext, inputPath: string, options: DiagnoseOptions = {}): Promise<DiagnoseReport> {
+  const opened = await openRepository(ctx, inputPath);
+  if (!opened.ok) throw new DiagnoseInputError(opened.error.kind, opened.error.message);
+  const root = opened.root;
+  const reporter = new CheckReporter(options.onProgress);
+  const checkOptions: CheckOptions = { offline: options.offline ?? false, signal: options.signal };
+
+  let snapshot: RemotesSnapshot | undefined;
+  await reporter.check('repo.remotes', null, 'Remotes', async () => {
+    snapshot = await readRemotes(ctx, root);
+    const count = snapshot.remotes.length;
+    if (count === 0) return { status: 'error', summary: 'no remote configured' };
+    const push = snapshot.defaultPushRemote ? `git push uses ${snapshot.defaultPushRemote} (${snapshot.defaultPushReason})` : `git push has no destination (${snapshot.defaultPushReason})`;
+    return { status: snapshot.defaultPushRemote ? 'ok' : 'warning', summary: `${count} remote${count === 1 ? '' : 's'}; ${push}` };
+  });
+  if (!snapshot) throw new DiagnoseInputError('git-failed', `git could not read the remotes of ${root}.`);
+
+  if (options.remote && !snapshot.remotes.some((r) => r.name === options.remote)) {
+    const known = snapshot.remotes.map((r) => r.name).join(', ') || 'none';
+    throw new DiagnoseInputError('unknown-remote', `This repository has no remote named "${options.remote}" (remotes: ${known}).`);
+  }
+
+  const findings: Finding[] = [];
+  if (snapshot.remotes.length === 0) {
+    findings.push(finding('remote.none', { remote: null, evidence: ['git remote -v: (nothing)'] }));
+    return report(ctx, root, findings, reporter, null);
+  }
+
+  const defaultPush = snapshot.defaultPushRemote;
+  const prepared = await Promise.all(snapshot.remotes.map((remote) => prepareRemote(ctx, root, parseRemote(remote, ctx.secrets, ctx.platform), defaultPush)));
+  const selected = prepared.filter(({ parsed: p, target }) =>
+    options.remote ? p.remote.name === options.remote : p.remote.name === defaultPush || (target !== null && target.bitbucket.kind !== 'other'),
+  );
+  // Nothing to push to and no Bitbucket remote: report on every remote so the user sees why.
+  const toCheck = selected.length > 0 ? selected : prepared;
+
+  const perRemote = await Promise.all(
+    toCheck.map(async ({ parsed: p, target, endpoint }) => {
+      const found = urlFindings(p, target, ctx.now());
+      if (!target || target.bitbucket.kind === 'other') return found;
+      const protocol = target.pushUrl.protocol;
+      if (protocol === 'https' || protocol === 'http') return [...found, ...(await runHttpsChecks(ctx, target, reporter, checkOptions))];
+      if (protocol === 'ssh' && endpoint) return [...found, ...(await runSshChecks(ctx, target, endpoint, reporter, checkOptions))];
+      return found;
+    }),
+  );
+  findings.push(...perRemote.flat());
+  const primary = options.remote ?? defaultPush ?? toCheck[0]?.parsed.remote.name ?? null;
+  return report(ctx, root, findings, reporter, primary);
+}
+
+interface PreparedRemote {
+  parsed: ParsedRemote;
+  target: RemoteTarget | null;
+  /** For SSH remotes: git's ssh command and ssh's effective config for the host (aliases resolved). */
+  endpoint: SshEndpoint | null;
+}
+
+/** Where pushes of this remote really go, recognised as Bitbucket Cloud, Data Center or neither. */
+async function prepareRemote(ctx: EngineContext, root: string, parsed: ParsedRemote, defaultPush: string | null): Promise<PreparedRemote> {
+  if (!parsed.push || !parsed.fetch || parsed.configured.some((c) => c.url === null)) return { parsed, target: null, endpoint: null };
+  // ssh may go somewhere else than the URL says (a config alias): ask it before deciding what the host is.
+  const endpoint = parsed.push.protocol === 'ssh' ? await inspectSshEndpoint(ctx, root, parsed.push) : null;
+  let bitbucket = recognizeBitbucket(parsed.push, ctx.bitbucketHosts, endpoint?.hostname, endpoint?.port);
+  // A rewrite (url.*.insteadOf) may point a Bitbucket remote at a mirror or proxy: the configured URL still says what it is.
+  if (bitbucket.kind === 'other') {
+    const configured = parsed.configured[parsed.configured.length > 1 ? 1 : 0]?.url;
+    if (configured) {
+      const fromConfigured = recognizeBitbucket(configured, ctx.bitbucketHosts);
+      if (fromConfigured.kind !== 'other') bitbucket = { ...fromConfigured, because: `${fromConfigured.because} (configured URL)` };
+    }
+  }
+  const target = { repoRoot: root, remote: parsed.remote, pushUrl: parsed.push, fetchUrl: parsed.fetch, bitbucket, isDefaultPush: parsed.remote.name === defaultPush };
+  return { parsed, target, endpoint };
+}
+
+const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
+
+function report(ctx: EngineContext, root: string, findings: Finding[], reporter: CheckReporter, primary: string | null): DiagnoseReport {
+  const sorted = mergeDuplicates(findings)
+    .map((f, index) => ({ f, index }))
+    .sort((a, b) => SEVERITY_ORDER[a.f.severity] - SEVERITY_ORDER[b.f.severity] || (a.f.remote === primary ? -1 : 0) - (b.f.remote === primary ? -1 : 0) || a.index - b.index)
+    .map(({ f }) => f);
+  const result: DiagnoseReport = {
+    schemaVersion: SCHEMA_VERSION,
+    path: root,
+    verdict: verdictOf(sorted, reporter.results, primary),
+    findings: sorted,
+    checks: reporter.results,
+  };
+  return redactReport(ctx, result);
+}
+
+/**
+ * ok: the push path was proven to work and nothing is wrong; problems: an error finding, or a
+ * check that failed in a way no finding names while nothing proved the push works; unknown: neither.
+ */
+export function verdictOf(findings: readonly Finding[], checks: readonly CheckResult[], primary: string | null): Verdict {
+  if (findings.some((f) => f.severity === 'error')) return 'problems';
+  const proven = findings.some((f) => (f.code === 'https.ok' || f.code === 'ssh.ok') && (primary === null || f.remote === primary));
+  if (proven) return 'ok';
+  return checks.some((c) => c.status === 'error') ? 'problems' : 'unknown';
+}
+
+/** The same cause seen twice (from the URL and from a live probe) is one finding with both proofs. */
+function mergeDuplicates(findings: readonly Finding[]): Finding[] {
+  const byKey = new Map<string, Finding>();
+  for (const f of findings) {
+    const key = `${f.code}\u0000${f.remote ?? ''}`;
+    const seen = byKey.get(key);
+    if (!seen) byKey.set(key, { ...f, evidence: [...f.evidence] });
+    else for (const line of f.evidence) if (!seen.evidence.includes(line)) seen.evidence.push(line);
+  }
+  return [...byKey.values()];
+}
+
+/** Last line of defence: whatever a check let through, no secret seen in this run leaves the engine. */
+function redactReport(ctx: EngineContext, value: DiagnoseReport): DiagnoseReport {
+  return mapStrings(value, (text) => ctx.secrets.redact(text));
+}
+
+function mapStrings<T>(value: T, map: (text: string) => string): T {
+  if (typeof value === 'string') return map(value) as T;
+  if (Array.isArray(value)) return value.map((item) => mapStrings(item, map)) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, mapStrings(item, map)])) as T;
+  }
+  return value;
+}

@@ -1,0 +1,37 @@
+import type { EngineContext } from '../context.js';
+import type { RepoTestResult } from '../contract/fixes.js';
+import { diagnose, DiagnoseInputError } from './diagnose.js';
+
+/** How many repositories are probed at once (each runs several git/ssh processes itself). */
+const CONCURRENCY = 3;
+
+/**
+ * The tray's re-test and `push-doctor test`: for each repository, can it authenticate and push
+ * now? Read-only, like diagnose. A path that is no repository gives status "error", not a throw.
+ */
+export async function testRepos(ctx: EngineContext, paths: readonly string[], signal?: AbortSignal): Promise<RepoTestResult[]> {
+  const results: RepoTestResult[] = new Array(paths.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < paths.length) {
+      const index = next++;
+      results[index] = await testRepo(ctx, paths[index]!, signal);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, paths.length) }, worker));
+  return results;
+}
+
+async function testRepo(ctx: EngineContext, path: string, signal?: AbortSignal): Promise<RepoTestResult> {
+  const testedAt = ctx.now().toISOString();
+  try {
+    const report = await diagnose(ctx, path, { signal });
+    const errors = report.findings.filter((f) => f.severity === 'error');
+    if (report.verdict === 'ok') return { path: report.path, status: 'ok', summary: 'Push works', codes: [], testedAt };
+    const first = errors[0] ?? report.findings.find((f) => f.severity === 'warning') ?? report.findings[0];
+    return { path: report.path, status: 'failing', summary: first?.title ?? 'Could not confirm that pushing works', codes: errors.map((f) => f.code), testedAt };
+  } catch (error) {
+    const message = error instanceof DiagnoseInputError ? error.message : `internal error: ${error instanceof Error ? error.message : String(error)}`;
+    return { path, status: 'error', summary: ctx.secrets.redact(message), codes: [], testedAt };
+  }
+}

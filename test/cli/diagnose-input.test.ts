@@ -1,0 +1,75 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runPushDoctor } from '../support/cli.js';
+import { createHome, type TestHome } from '../support/home.js';
+
+let home: TestHome;
+beforeEach(async () => {
+  home = await createHome();
+});
+afterEach(async () => {
+  await home.cleanup();
+});
+
+describe('push-doctor diagnose: bad input', () => {
+  it.each([
+    ['a file', async () => {
+      const file = path.join(home.dir, 'notes.txt');
+      await writeFile(file, 'x');
+      return [file];
+    }, /is a file, not a folder/],
+    ['a missing path', async () => [path.join(home.dir, 'missing')], /does not exist/],
+    ['a folder that is not a repository', async () => [home.dir], /not inside a git repository/],
+    ['an unknown flag', async () => [home.dir, '--frobnicate'], /Unknown option '--frobnicate'/],
+    ['a bad timeout', async () => [home.dir, '--timeout', 'soon'], /--timeout takes a number/],
+    ['two paths', async () => [home.dir, home.dir], /one path/],
+  ])('exits 2 with one line for %s', async (_name, args, message) => {
+    const run = await runPushDoctor(['diagnose', ...(await args())], { env: home.env });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(run.stdout).toBe('');
+  });
+
+  it('exits 2 for an unknown remote and names the ones that exist', async () => {
+    const repo = await home.repo();
+    await home.git(['remote', 'add', 'origin', 'https://bitbucket.org/acme/w.git'], repo);
+    const run = await runPushDoctor(['diagnose', repo, '--remote', 'nope', '--offline'], { env: home.env });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/no remote named "nope" \(remotes: origin\)/);
+  });
+
+  it('exits 2 for an unknown command', async () => {
+    const run = await runPushDoctor(['frobnicate'], { env: home.env });
+    expect(run).toMatchObject({ code: 2, stderr: expect.stringMatching(/unknown command "frobnicate"/) });
+  });
+});
+
+describe('push-doctor diagnose: repositories that cannot push', () => {
+  it('reports remote.none for a repository without remotes', async () => {
+    const repo = await home.repo();
+    const run = await runPushDoctor(['diagnose', repo, '--json'], { env: home.env });
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout);
+    expect(report).toMatchObject({ schemaVersion: 1, path: repo, verdict: 'problems', findings: [{ code: 'remote.none', severity: 'error', remote: null }] });
+    expect(report.checks).toEqual([expect.objectContaining({ id: 'repo.remotes', status: 'error', durationMs: expect.any(Number) })]);
+  });
+
+  it('runs from a folder inside the repository and names the garbage URL', async () => {
+    const repo = await home.repo();
+    await home.git(['remote', 'add', 'origin', 'not a url'], repo);
+    const run = await runPushDoctor(['diagnose', '--offline'], { env: home.env, cwd: repo });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('The remote URL "not a url" is not a URL git can use.');
+    expect(run.stdout).toMatch(/✗ Pushing to Bitbucket will fail: 1 problem\./);
+  });
+
+  it('says a non-Bitbucket remote is out of scope and cannot confirm pushing', async () => {
+    const repo = await home.repo();
+    await home.git(['remote', 'add', 'origin', 'https://github.com/acme/w.git'], repo);
+    const run = await runPushDoctor(['diagnose', repo, '--json'], { env: home.env });
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout)).toMatchObject({ verdict: 'unknown', findings: [{ code: 'remote.not-bitbucket', severity: 'info' }] });
+  });
+});
