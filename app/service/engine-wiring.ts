@@ -1,27 +1,22 @@
+import { diagnose } from '../diagnose/diagnose.js';
+import { markdownReport } from '../diagnose/report-markdown.js';
+import { testRepos } from '../diagnose/test-repos.js';
 import { applyFix, describeFix, fixHistory, undoLastFix } from '../fix/registry.js';
+import { resolveFixScope } from '../fix/scope.js';
 import { verifySsh } from '../ssh/verify.js';
 import type { EngineServices } from './engine.js';
-import { ServiceError } from './errors.js';
 
-/**
- * The engine functions behind EngineServices, for main and the browser preview. The fixes, undo and
- * history come from the fix registry; diagnosis, SSH verification, the re-test and the report are
- * being written alongside the shell, and each method below is replaced by the real function when
- * its module lands, e.g. `diagnose: (ctx, path, options) => diagnoseRepository(ctx, path, options)`.
- * Until then a call answers with a clear "not in this build" error instead of crashing.
- */
+/** The engine functions behind EngineServices, for Electron main and the browser preview. */
 export function engineServices(): EngineServices {
-  const missing = (what: string): never => {
-    throw new ServiceError('failed', `${what} is not part of this build of Push Doctor yet.`);
-  };
   return {
-    diagnose: async () => missing('Diagnosis'),
-    describeFix: (ctx, target, fixId) => describeFix(ctx, fixId, { repoRoot: target.repoRoot, remoteName: target.remoteName ?? null }),
-    applyFix: (ctx, target, fixId, input) => applyFix(ctx, fixId, { repoRoot: target.repoRoot, remoteName: target.remoteName ?? null }, input),
+    diagnose: (ctx, path, options) => diagnose(ctx, path, options),
+    // The fix scope comes from the repository as git and ssh see it (remote, identity files).
+    describeFix: async (ctx, target, fixId) => describeFix(ctx, fixId, await resolveFixScope(ctx, target.repoRoot, target.remoteName)),
+    applyFix: async (ctx, target, fixId, input) => applyFix(ctx, fixId, await resolveFixScope(ctx, target.repoRoot, target.remoteName), input),
     undoLast: (ctx) => undoLastFix(ctx),
     history: (ctx) => fixHistory(ctx),
     verifySsh: (ctx, repoRoot, remoteName) => verifySsh(ctx, repoRoot, remoteName),
-    testRepos: async () => missing('The re-test'),
-    markdownReport: () => missing('The report'),
+    testRepos: (ctx, paths) => testRepos(ctx, paths),
+    markdownReport: (report) => markdownReport(report),
   };
 }

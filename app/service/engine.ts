@@ -5,16 +5,10 @@
  */
 import type { EngineContext } from '../context.js';
 import type { FixInput, FixPlan, FixResult, JournalEntry, RepoTestResult, SshVerifyResult, UndoResult } from '../contract/fixes.js';
-import type { DiagnoseProgress, DiagnoseReport, FixId } from '../contract/report.js';
+import type { DiagnoseReport, FixId } from '../contract/report.js';
+import type { DiagnoseOptions } from '../diagnose/diagnose.js';
 
-export interface DiagnoseOptions {
-  /** Only this remote; all Bitbucket remotes when absent. */
-  remote?: string;
-  /** Skip every network probe. */
-  offline?: boolean;
-  signal?: AbortSignal;
-  onProgress?: (progress: DiagnoseProgress) => void;
-}
+export type { DiagnoseOptions };
 
 /** The repository (root) and remote a fix is for. */
 export interface FixTarget {

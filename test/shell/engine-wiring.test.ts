@@ -38,9 +38,19 @@ describe('engine wiring', () => {
     });
   });
 
-  it('answers the parts that are not wired yet with a clear error', async () => {
-    expect(await callHandler(service.handlers, 'diagnose.run', { path: service.repo, runId: 'r' })).toEqual({ ok: false, error: { code: 'failed', message: 'Diagnosis is not part of this build of Push Doctor yet.' } });
-    expect(await callHandler(service.handlers, 'repo.open', { path: service.repo })).toMatchObject({ ok: true });
-    expect(await callHandler(service.handlers, 'retest.run', {})).toEqual({ ok: false, error: { code: 'failed', message: 'The re-test is not part of this build of Push Doctor yet.' } });
+  it('diagnoses with progress events, re-tests and reports with the real engine', async () => {
+    const run = await callHandler(service.handlers, 'diagnose.run', { path: service.repo, runId: 'run-1' });
+    expect(run).toMatchObject({ ok: true, value: { verdict: 'problems', findings: [{ code: 'remote.none' }] } });
+    const progress = service.events.filter((e) => e.event === 'diagnose.progress').map((e) => e.payload);
+    expect(progress).toEqual([
+      { runId: 'run-1', progress: expect.objectContaining({ type: 'check-started', id: 'repo.remotes' }) },
+      { runId: 'run-1', progress: expect.objectContaining({ type: 'check-finished', check: expect.objectContaining({ id: 'repo.remotes', status: 'error' }) }) },
+    ]);
+
+    const report = await callHandler(service.handlers, 'report.markdown', { path: service.repo });
+    expect(report).toMatchObject({ ok: true, value: { markdown: expect.stringContaining('This repository has no remote to push to.') } });
+
+    const retest = await callHandler(service.handlers, 'retest.run', {});
+    expect(retest).toMatchObject({ ok: true, value: [{ path: service.repo, status: 'failing', codes: ['remote.none'] }] });
   });
 });
