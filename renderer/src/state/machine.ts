@@ -281,8 +281,8 @@ export function openFinished(s: GuideState, result: Result<RepoSummary | null>):
 }
 
 /** A drop the guide can tell is wrong before asking the engine (no folder, several items). */
-export function dropRejected(s: GuideState, message: string): GuideState {
-  return { ...s, opening: failed(message), screen: { name: 'start' }, announcement: message };
+export function dropRejected(s: GuideState, message: string, code: ContractError['code'] = 'not-a-directory'): GuideState {
+  return { ...s, opening: failed(message, code), screen: { name: 'start' }, announcement: message };
 }
 
 export function recentLoaded(s: GuideState, result: Result<RecentRepo[]>): GuideState {

@@ -160,7 +160,7 @@ export function createGuideStore(api: PushDoctorApi, deps: GuideDeps = {}): Stor
           return;
         }
         if (files.length > 1) {
-          update((s) => dropRejected(s, `You dropped ${files.length} items. Drop one repository folder at a time.`));
+          update((s) => dropRejected(s, `You dropped ${files.length} items. Drop one repository folder at a time.`, 'several-items'));
           return;
         }
         const path = api.pathForDroppedFile(first);
