@@ -35,6 +35,8 @@ export interface GuidePage {
   step(name: string): Promise<void>;
   /** Drops items on the window through the preview's path map (null: an item without a path). */
   drop(paths: Array<string | null>): Promise<void>;
+  /** Presses Tab (at most 12 times) until `target` has the focus: keyboard-only navigation. */
+  tabTo(target: Locator): Promise<void>;
   /** The current screen's heading. */
   heading(): Locator;
   /** The screen (main landmark), where each step's content is. */
@@ -93,6 +95,13 @@ export async function openGuide(server: PreviewServer, flow: string): Promise<Gu
     },
     async drop(paths) {
       await page.evaluate((items) => (globalThis as unknown as { pushDoctorPreview: PreviewHook }).pushDoctorPreview.drop(items), paths);
+    },
+    async tabTo(target) {
+      for (let i = 0; i < 12; i++) {
+        if (await target.evaluate((el) => el === el.ownerDocument.activeElement)) return;
+        await page.keyboard.press('Tab');
+      }
+      throw new Error(`Tab never reached ${String(target)}`);
     },
     heading: () => page.getByRole('heading', { level: 1 }),
     main: () => page.getByRole('main'),
