@@ -14,8 +14,9 @@ import { startFakeBitbucketHttp, type FakeBitbucketHttp } from '../support/bitbu
 import { createHome, type TestHome } from '../support/home.js';
 import { approveCredential, cloudRepo, homeGit } from '../support/https-home.js';
 import { chromiumUnavailableReason, openGuide, type GuidePage } from './support/browser.js';
+import { missingFixesReason } from './support/fixes.js';
 
-const unavailable = chromiumUnavailableReason();
+const unavailable = chromiumUnavailableReason() ?? missingFixesReason(['credential.clear', 'credential.save-token']);
 
 // Distinctive fake secrets: neither may ever appear in the page.
 const APP_PASSWORD = 'ATBBe2eQ7zR2xLkPmN4sT8vW1yB3dF6hJ9kL0c2A7F3';
