@@ -7,6 +7,7 @@ import { inspectSshEndpoint } from '../../ssh/endpoint.js';
 import { inspectIdentityFile } from '../../ssh/keys.js';
 import { openProbeSession, probeAuth } from '../../ssh/probe.js';
 import { isCode } from '../atomic-write.js';
+import { oncePerContext } from '../memo.js';
 import { bitbucketHostOptions, readHostBlock, upsertHostBlock, type UpsertResult } from '../edit/ssh-config.js';
 import { resolveSshFixTarget, sshConfigFileOf, type SshFixTarget } from '../ssh-target.js';
 import { fixPlan, type Fix, type FixScope } from '../types.js';
@@ -72,16 +73,10 @@ async function chooseKey(ctx: EngineContext, target: SshFixTarget, current: stri
   if (created) return pick(created.privateKeyPath, 'the key Push Doctor created (ssh.generate-key)');
   if (current && (await exists(expand(ctx, current)))) return pick(expand(ctx, current), 'the key this block already names');
   if (probe) {
-    const session = await openProbeSession(ctx, target.endpoint);
-    try {
-      const run = await probeAuth(ctx, target.endpoint, session, { verbose: true });
-      const accepted = run.verbose?.accepted?.label;
-      if (accepted && path.isAbsolute(accepted) && (await exists(accepted))) return pick(accepted, `${target.host} accepted this key (ssh -v)`);
-      for (const offered of run.verbose?.offered ?? []) {
-        if (path.isAbsolute(offered.label) && (await exists(offered.label))) return pick(offered.label, `ssh offers this key first; ${target.host} did not accept it yet: add its public key in Bitbucket`);
-      }
-    } finally {
-      await session.dispose();
+    const seen = await oncePerContext(ctx, `ssh -v ${target.cwd} ${target.url.display}`, () => offeredKeys(ctx, target));
+    if (seen.accepted && (await exists(seen.accepted))) return pick(seen.accepted, `${target.host} accepted this key (ssh -v)`);
+    for (const offered of seen.offered) {
+      if (await exists(offered)) return pick(offered, `ssh offers this key first; ${target.host} did not accept it yet: add its public key in Bitbucket`);
     }
   }
   const candidates = [...(target.endpoint.config?.identityFiles ?? []), ...DEFAULT_KEYS.map((name) => path.join(ctx.homeDir, '.ssh', name))];
@@ -90,6 +85,18 @@ async function chooseKey(ctx: EngineContext, target: SshFixTarget, current: stri
     if (info.exists && !info.problem) return pick(file, 'the first key ssh would use that exists');
   }
   return null;
+}
+
+/** A read-only `ssh -v -T` through the user's command: the key files ssh offered, and the one the server accepted. */
+async function offeredKeys(ctx: EngineContext, target: SshFixTarget): Promise<{ accepted: string | null; offered: string[] }> {
+  const session = await openProbeSession(ctx, target.endpoint);
+  try {
+    const run = await probeAuth(ctx, target.endpoint, session, { verbose: true });
+    const files = (labels: Array<string | undefined>) => labels.filter((l): l is string => Boolean(l && path.isAbsolute(l)));
+    return { accepted: files([run.verbose?.accepted?.label])[0] ?? null, offered: files((run.verbose?.offered ?? []).map((k) => k.label)) };
+  } finally {
+    await session.dispose();
+  }
 }
 
 async function planEdit(ctx: EngineContext, scope: FixScope, probe: boolean): Promise<Planned> {

@@ -9,6 +9,7 @@ import { knownHostsName, type KnownHostsEntry } from '../../ssh/known-hosts.js';
 import { connectTimeoutSeconds, probeAuth, type ProbeSession } from '../../ssh/probe.js';
 import { trustedCloudHostKeys, type TrustedHostKeys } from '../../ssh/published-host-keys.js';
 import { isCode } from '../atomic-write.js';
+import { oncePerContext } from '../memo.js';
 import { addHostKeys, removeHostKeys, type RemoveResult } from '../edit/known-hosts.js';
 import { resolveSshFixTarget, type SshFixTarget } from '../ssh-target.js';
 import { fixPlan, type Fix, type FixScope } from '../types.js';
@@ -78,7 +79,7 @@ async function planTrust(ctx: EngineContext, scope: FixScope): Promise<Planned> 
   const files = config.userKnownHostsFiles;
   if (files.length === 0) return { ok: false, reason: 'ssh is configured to read no known_hosts file of yours (UserKnownHostsFile none).' };
   const lookup = lookupOf(config);
-  const trusted = await trustedCloudHostKeys(ctx);
+  const trusted = await trustedKeys(ctx);
   const isTrusted = (entry: Pick<KnownHostsEntry, 'keyType' | 'key'>) => trusted.keys.some((k) => k.type === entry.keyType && k.key === entry.key);
   const hashed = config.raw.get('hashknownhosts')?.[0] === 'yes' ? true : undefined;
   const edits: FileEdit[] = [];
@@ -91,6 +92,9 @@ async function planTrust(ctx: EngineContext, scope: FixScope): Promise<Planned> 
   }
   return { ok: true, value: { target, lookup, trusted, edits } };
 }
+
+/** The published list is fetched once per operation, not for each of inEffect, describe, apply and verify. */
+const trustedKeys = (ctx: EngineContext) => oncePerContext(ctx, `published-host-keys ${ctx.publishedHostKeys?.url ?? ''}`, () => trustedCloudHostKeys(ctx));
 
 const changedEdits = (plan: TrustPlan) => plan.edits.filter((e) => e.after !== (e.before ?? ''));
 
@@ -173,7 +177,7 @@ export const trustHostKeys: Fix = {
     switch (run.outcome.kind) {
       case 'host-unknown':
       case 'host-key-changed': {
-        const trusted = await trustedCloudHostKeys(ctx);
+        const trusted = await trustedKeys(ctx);
         if (!presented || !trusted.keys.some((k) => k.fingerprint === presented[2])) {
           return { ok: false, detail: `the server ${target.host} presents ${key}, which is not one Bitbucket publishes; it was not trusted` };
         }
