@@ -70,7 +70,9 @@ export async function addKeyToAgent(ctx: EngineContext, add: AgentAdd): Promise<
     await chmod(askpass, 0o700);
     const args = [...(add.keychain ? ['--apple-use-keychain'] : []), add.keyPath];
     const result = await run('ssh-add', args, {
-      env: { ...agentEnv(ctx, add.socket), SSH_ASKPASS: askpass, SSH_ASKPASS_REQUIRE: 'force' },
+      // OpenSSH before 8.4 ignores SSH_ASKPASS_REQUIRE and runs the askpass only when DISPLAY is set
+      // (ssh-add itself never connects to it).
+      env: { ...agentEnv(ctx, add.socket), SSH_ASKPASS: askpass, SSH_ASKPASS_REQUIRE: 'force', DISPLAY: ctx.env.DISPLAY || ':0' },
       timeoutMs: ctx.timeoutMs,
       fd3: add.passphrase ? revealSecret(add.passphrase) : '',
     });

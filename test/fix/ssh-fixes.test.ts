@@ -1,68 +1,37 @@
 import { execFile, spawn } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { EngineContext } from '../../app/context.js';
 import { PUBLISHED_HOST_KEYS, RETIRED_HOST_KEYS } from '../../app/facts/bitbucket.js';
 import { listJournal, undoLast } from '../../app/fix/journal.js';
 import { applyFix, describeFix, fixHistory, undoLastFix } from '../../app/fix/registry.js';
 import { resolveFixScope } from '../../app/fix/scope.js';
 import { hashHostName } from '../../app/ssh/known-hosts.js';
-import { generateHostKeys, type FakeBitbucketSsh } from '../support/bitbucket-ssh.js';
-import { createHome, type TestHome } from '../support/home.js';
-import { startPublishedKeysServer, type PublishedKeysServer } from '../support/published-host-keys.js';
-import { CLOUD_HOST, hostBlock, makeKey, startAgent, startCloudScenario, type CloudScenarioOptions, type TestKey } from '../support/ssh-scenario.js';
-import { snapshotTree } from '../support/tree.js';
+import type { TestHome } from '../support/home.js';
+import { useSshFixHarness } from '../support/ssh-fix-harness.js';
+import { CLOUD_HOST, hostBlock, makeKey, type CloudScenarioOptions, type TestKey } from '../support/ssh-scenario.js';
+import { snapshotTree, textUnder } from '../support/tree.js';
 
 const exec = promisify(execFile);
 const PASSPHRASE = 'plum-kettle-orbit-9';
 
+const h = useSshFixHarness('ssh-fixes-');
 let home: TestHome;
 let ctx: EngineContext;
-let stateRoot: string;
-let server: FakeBitbucketSsh | null = null;
-let keysServer: PublishedKeysServer | null = null;
-const cleanups: Array<() => unknown> = [];
-
-beforeAll(() => {
-  generateHostKeys();
-});
-beforeEach(async () => {
-  home = await createHome('ssh-fixes-');
-  // The app's state lives outside the home, so the whole home can be compared byte for byte.
-  stateRoot = await mkdtemp(path.join(os.tmpdir(), 'ssh-fixes-state-'));
-  ctx = { ...home.context(), stateDir: path.join(stateRoot, 'push-doctor') };
-});
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  await server?.stop();
-  server = null;
-  await keysServer?.stop();
-  keysServer = null;
-  await home.cleanup();
-  await rm(stateRoot, { recursive: true, force: true });
+beforeEach(() => {
+  home = h.home;
+  ctx = h.ctx;
 });
 
-const agentSocket = () => path.join(home.dir, 'agent.sock');
 /** The user's files (the agent's socket is not a file). */
-const userTree = () => snapshotTree(home.dir, { exclude: [agentSocket()] });
+const userTree = () => snapshotTree(home.dir, { exclude: [h.agentSocketPath()] });
 const sshConfig = () => path.join(home.sshDir, 'config');
 const knownHosts = () => path.join(home.sshDir, 'known_hosts');
-
-async function cloud(options: CloudScenarioOptions = {}) {
-  const scenario = await startCloudScenario(home, options);
-  server = scenario.server;
-  return scenario;
-}
-
-async function agent() {
-  const started = await startAgent(home);
-  cleanups.push(() => started.stop());
-  return started;
-}
+const cloud = (options: CloudScenarioOptions = {}) => h.cloud(options);
+const agent = () => h.agent();
 
 /** The real OpenSSH client, never prompting, through the home's ssh config. */
 async function sshLogin(extra: string[] = []): Promise<{ ok: boolean; output: string }> {
@@ -88,20 +57,6 @@ async function agentList(socket: string): Promise<string[]> {
 
 async function fingerprint(key: TestKey): Promise<string> {
   return (await exec('ssh-keygen', ['-lf', `${key.path}.pub`])).stdout.split(' ')[1]!;
-}
-
-/** Every file of the app's state folder, as text. */
-async function stateFiles(): Promise<string> {
-  const out: string[] = [];
-  async function walk(dir: string): Promise<void> {
-    for (const name of await readdir(dir).catch(() => [] as string[])) {
-      const full = path.join(dir, name);
-      if ((await stat(full)).isDirectory()) await walk(full);
-      else out.push(await readFile(full, 'utf8'));
-    }
-  }
-  await walk(ctx.stateDir);
-  return out.join('\n');
 }
 
 describe('ssh.add-key-to-agent', () => {
@@ -135,7 +90,7 @@ describe('ssh.add-key-to-agent', () => {
 
     expect(await applyFix(ctx, 'ssh.add-key-to-agent', scope, { passphrase: PASSPHRASE })).toMatchObject({ applied: true, changed: [] });
     const privateKey = await readFile(key.path, 'utf8');
-    for (const leak of [JSON.stringify(applied), JSON.stringify(plan), wrong.message, await stateFiles()]) {
+    for (const leak of [JSON.stringify(applied), JSON.stringify(plan), wrong.message, await textUnder(ctx.stateDir)]) {
       expect(leak).not.toContain(PASSPHRASE);
       expect(leak).not.toContain(privateKey.split('\n')[1]);
     }
@@ -171,20 +126,19 @@ describe('ssh.add-key-to-agent', () => {
   it('a change that died after ssh-add is rolled back by the next run: the key leaves the agent', async () => {
     const key = await makeKey(home);
     const running = await agent();
-    const stateHome = path.join(stateRoot, 'xdg');
     const script = fileURLToPath(new URL('./support/crashing-agent-change.ts', import.meta.url));
     await new Promise<void>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', script, home.dir, stateHome, running.socket, key.path], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', script, home.dir, h.stateRoot, running.socket, key.path], { stdio: ['ignore', 'pipe', 'pipe'] });
       let err = '';
       child.stderr.on('data', (d: Buffer) => (err += d.toString()));
       child.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && child.kill('SIGKILL'));
       child.on('exit', (_code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(err))));
     });
     expect(await agentList(running.socket)).toContain(await fingerprint(key));
-    const next = { ...ctx, stateDir: path.join(stateHome, 'push-doctor') };
-    expect(await undoLast(next)).toMatchObject({ undone: false, message: 'Nothing to undo.' });
+    // The next run (here: an undo) finds the dead change and puts the agent back as it was.
+    expect(await undoLast(ctx)).toMatchObject({ undone: false, message: 'Nothing to undo.' });
     expect(await agentList(running.socket)).toEqual([]);
-    expect(await listJournal(next)).toEqual([]);
+    expect(await listJournal(ctx)).toEqual([]);
   });
 });
 
@@ -299,21 +253,17 @@ describe('ssh.configure-host', () => {
 });
 
 describe('ssh.trust-host-keys', () => {
-  /** The fake server's host keys, as Bitbucket's list writes them. */
-  const listOf = (fake: FakeBitbucketSsh) => fake.hostKeys.map((k) => `bitbucket.org ${k.line}`);
-
   async function trustSetup(options: { knownHosts?: string | null } = {}) {
     const key = await makeKey(home);
     const scenario = await cloud({ trust: false });
     scenario.server.authorize(key.publicLine, { kind: 'personal' });
     if (options.knownHosts !== null) await writeFile(knownHosts(), options.knownHosts ?? '');
-    keysServer = await startPublishedKeysServer(listOf(scenario.server));
-    ctx.publishedHostKeys = keysServer.source;
-    return { ...scenario, scope: await resolveFixScope(ctx, scenario.repo) };
+    const keysServer = await h.publishHostKeys(h.listOf(scenario.server));
+    return { ...scenario, keysServer, scope: await resolveFixScope(ctx, scenario.repo) };
   }
 
   it('adds the keys of the published list fetched over verified TLS, lists their fingerprints, is idempotent and undoable', async () => {
-    const { server: fake, scope } = await trustSetup({ knownHosts: null });
+    const { server: fake, keysServer, scope } = await trustSetup({ knownHosts: null });
     const before = await userTree();
     expect((await sshLogin()).output).toContain(`No ED25519 host key is known for ${CLOUD_HOST}`);
 
@@ -321,7 +271,7 @@ describe('ssh.trust-host-keys', () => {
     expect(plan.applicable).toBe(true);
     expect(plan.changes).toEqual([{ target: knownHosts(), action: `Create it (mode 600) and add 2 published host keys for ${CLOUD_HOST}` }]);
     expect(plan.details[0]).toBe(`Trusts only: ${fake.hostKeys.map((k) => `${k.type} ${k.fingerprint}`).join(', ')}.`);
-    expect(plan.details[1]).toBe(`Source: Bitbucket's published host keys, fetched over verified HTTPS from ${keysServer!.source.url}.`);
+    expect(plan.details[1]).toBe(`Source: Bitbucket's published host keys, fetched over verified HTTPS from ${keysServer.source.url}.`);
 
     const applied = await applyFix(ctx, 'ssh.trust-host-keys', scope);
     expect(applied).toMatchObject({ applied: true, changed: [knownHosts()] });
@@ -337,8 +287,8 @@ describe('ssh.trust-host-keys', () => {
   });
 
   it("refuses a server whose key the published list does not hold, and changes nothing", async () => {
-    const { scope } = await trustSetup();
-    keysServer!.lines = PUBLISHED_HOST_KEYS.map((k) => `bitbucket.org ${k.type} ${k.key}`);
+    const { keysServer, scope } = await trustSetup();
+    keysServer.lines = PUBLISHED_HOST_KEYS.map((k) => `bitbucket.org ${k.type} ${k.key}`);
     const before = await userTree();
     const result = await applyFix(ctx, 'ssh.trust-host-keys', scope);
     expect(result.applied).toBe(false);
@@ -349,8 +299,8 @@ describe('ssh.trust-host-keys', () => {
   });
 
   it('never uses a list whose TLS certificate does not verify: the built-in fingerprints apply (and refuse the fake server)', async () => {
-    const { scope } = await trustSetup();
-    ctx.publishedHostKeys = keysServer!.untrustedSource;
+    const { keysServer, scope } = await trustSetup();
+    ctx.publishedHostKeys = keysServer.untrustedSource;
     const plan = await describeFix(ctx, 'ssh.trust-host-keys', scope);
     expect(plan.details[0]).toBe(`Trusts only: ${PUBLISHED_HOST_KEYS.map((k) => `${k.type} ${k.fingerprint}`).join(', ')}.`);
     expect(plan.details[1]).toMatch(/built into Push Doctor \(https:\/\/127\.0\.0\.1:\d+\/site\/ssh could not be fetched: .*(certificate|self.signed|issuer)/i);
@@ -374,8 +324,8 @@ describe('ssh.trust-host-keys', () => {
       `gitlab.com ${current.type} ${current.key}`,
     ];
     const original = lines.join('\n');
-    const { server: fake, scope } = await trustSetup({ knownHosts: original });
-    keysServer!.lines = [...listOf(fake), ...PUBLISHED_HOST_KEYS.map((k) => `bitbucket.org ${k.type} ${k.key}`)];
+    const { server: fake, keysServer, scope } = await trustSetup({ knownHosts: original });
+    keysServer.lines = [...h.listOf(fake), ...PUBLISHED_HOST_KEYS.map((k) => `bitbucket.org ${k.type} ${k.key}`)];
     const plan = await describeFix(ctx, 'ssh.trust-host-keys', scope);
     expect(plan.changes.slice(0, 2)).toEqual([
       { target: knownHosts(), action: `Remove line 3: ssh-rsa ${retired.fingerprint} for ${CLOUD_HOST} (the key Bitbucket retired)` },

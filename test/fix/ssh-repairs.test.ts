@@ -5,76 +5,50 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { EngineContext } from '../../app/context.js';
 import type { Finding } from '../../app/contract/report.js';
 import { diagnose } from '../../app/diagnose/diagnose.js';
 import { RETIRED_HOST_KEYS } from '../../app/facts/bitbucket.js';
 import { applyFix, undoLastFix } from '../../app/fix/registry.js';
 import { resolveFixScope } from '../../app/fix/scope.js';
-import { generateHostKeys, type FakeBitbucketSsh } from '../support/bitbucket-ssh.js';
+import type { FakeBitbucketSsh } from '../support/bitbucket-ssh.js';
 import { runPushDoctor, type CliRun } from '../support/cli.js';
-import { createHome, type TestHome } from '../support/home.js';
-import { startPublishedKeysServer, type PublishedKeysServer } from '../support/published-host-keys.js';
-import { CLOUD_HOST, makeKey, startAgent, startCloudScenario, type CloudScenarioOptions } from '../support/ssh-scenario.js';
+import type { TestHome } from '../support/home.js';
+import { useSshFixHarness } from '../support/ssh-fix-harness.js';
+import { CLOUD_HOST, makeKey, type CloudScenarioOptions } from '../support/ssh-scenario.js';
 import { emptySshHome, walkSshPath, type EmptySshHome } from '../support/ssh-path.js';
-import { snapshotTree } from '../support/tree.js';
+import { snapshotTree, textUnder } from '../support/tree.js';
 
 const exec = promisify(execFile);
 const PASSPHRASE = 'tangerine-lighthouse-42';
 
+const h = useSshFixHarness('ssh-repairs-');
 let home: TestHome;
 let ctx: EngineContext;
-let stateRoot: string;
-let server: FakeBitbucketSsh | null = null;
-let keysServer: PublishedKeysServer | null = null;
 let emptyHome: EmptySshHome | null = null;
-const cleanups: Array<() => unknown> = [];
-
-beforeAll(() => {
-  generateHostKeys();
-});
-beforeEach(async () => {
-  home = await createHome('ssh-repairs-');
-  // The app's state (journal, backups) lives outside the home: the CLI finds it through XDG_STATE_HOME.
-  stateRoot = await mkdtemp(path.join(os.tmpdir(), 'ssh-repairs-state-'));
-  home.env.XDG_STATE_HOME = stateRoot;
-  ctx = home.context();
-});
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  await server?.stop();
-  server = null;
-  await keysServer?.stop();
-  keysServer = null;
-  await emptyHome?.stop();
-  emptyHome = null;
-  await home.cleanup();
-  await rm(stateRoot, { recursive: true, force: true });
+beforeEach(() => {
+  home = h.home;
+  ctx = h.ctx;
+  h.onCleanup(async () => {
+    await emptyHome?.stop();
+    emptyHome = null;
+  });
 });
 
-async function cloud(options: CloudScenarioOptions = {}) {
-  const scenario = await startCloudScenario(home, options);
-  server = scenario.server;
-  return scenario;
-}
-
+const cloud = (options: CloudScenarioOptions = {}) => h.cloud(options);
 /** The fake server's host keys as Bitbucket's published list (reached through the engine's seam). */
-async function publishServerKeys(fake: FakeBitbucketSsh): Promise<void> {
-  keysServer = await startPublishedKeysServer(fake.hostKeys.map((k) => `bitbucket.org ${k.line}`));
-  ctx.publishedHostKeys = keysServer.source;
-}
+const publishServerKeys = (fake: FakeBitbucketSsh) => h.publishHostKeys(h.listOf(fake));
 
 /**
  * The home as the user sees it. A real push updates the repository's remote-tracking refs, which
  * no fix touches, so the repository's .git folder is compared through its config file only.
  */
 async function homeState(repo: string): Promise<Record<string, string>> {
-  const tree = await snapshotTree(home.dir, { exclude: [path.join(home.dir, 'agent.sock'), path.join(repo, '.git')] });
+  const tree = await snapshotTree(home.dir, { exclude: [h.agentSocketPath(), path.join(repo, '.git')] });
   const config = await readFile(path.join(repo, '.git', 'config'));
   return { ...tree, '.git/config': createHash('sha256').update(config).digest('hex') };
 }
@@ -110,20 +84,6 @@ async function undoAll(): Promise<string[]> {
 }
 
 const cli = (args: string[], input?: string): Promise<CliRun> => runPushDoctor(args, { env: home.env, input });
-
-/** Every file the app keeps (journal, backups), as text. */
-async function stateText(): Promise<string> {
-  const out: string[] = [];
-  async function walk(dir: string): Promise<void> {
-    for (const name of await readdir(dir).catch(() => [] as string[])) {
-      const full = path.join(dir, name);
-      if ((await stat(full)).isDirectory()) await walk(full);
-      else out.push(await readFile(full, 'utf8'));
-    }
-  }
-  await walk(stateRoot);
-  return out.join('\n');
-}
 
 const fixIds = (f: Finding | undefined) => f?.fixes.map((x) => x.id);
 
@@ -170,8 +130,7 @@ describe('SSH repairs, diagnosis to push to undo', () => {
     const key = await makeKey(home, 'id_ed25519', { passphrase: PASSPHRASE });
     const { server: fake, repo } = await cloud();
     fake.authorize(key.publicLine, { kind: 'personal' });
-    const agent = await startAgent(home);
-    cleanups.push(() => agent.stop());
+    const agent = await h.agent();
     home.env.SSH_AUTH_SOCK = agent.socket;
     const before = await homeState(repo);
     const [found] = await findings(repo);
@@ -184,7 +143,7 @@ describe('SSH repairs, diagnosis to push to undo', () => {
     const fixed = await cli(['fix', 'ssh.add-key-to-agent', repo, '--yes', '--json', '--input-stdin'], JSON.stringify({ passphrase: PASSPHRASE }));
     expect(fixed.code).toBe(0);
     expect(JSON.parse(fixed.stdout)).toMatchObject({ applied: true, changed: [expect.stringMatching(/^ssh-agent .*: key SHA256:/)] });
-    const appliedState = await stateText();
+    const appliedState = await textUnder(h.stateRoot);
     expect(appliedState).toContain('"kind": "agent-key"');
     await expectOnlyOk(repo);
     await push(repo, fake, 'unlocked');
@@ -193,7 +152,7 @@ describe('SSH repairs, diagnosis to push to undo', () => {
     const body = privateKey.split('\n').slice(1, -2).join('');
     const undone = await cli(['undo']);
     expect(undone.code).toBe(0);
-    for (const text of [withoutInput.stdout, withoutInput.stderr, fixed.stdout, fixed.stderr, undone.stdout, undone.stderr, appliedState, await stateText()]) {
+    for (const text of [withoutInput.stdout, withoutInput.stderr, fixed.stdout, fixed.stderr, undone.stdout, undone.stderr, appliedState, await textUnder(h.stateRoot)]) {
       expect(text).not.toContain(PASSPHRASE);
       for (const line of privateKey.split('\n').slice(1, -2)) expect(text).not.toContain(line);
       expect(text).not.toContain(body.slice(0, 40));

@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { PlannedChange } from '../../contract/fixes.js';
@@ -6,7 +6,7 @@ import type { EngineContext } from '../../context.js';
 import { inspectSshEndpoint } from '../../ssh/endpoint.js';
 import { inspectIdentityFile } from '../../ssh/keys.js';
 import { openProbeSession, probeAuth } from '../../ssh/probe.js';
-import { isCode } from '../atomic-write.js';
+import { readTextIfExists } from '../atomic-write.js';
 import { oncePerContext } from '../memo.js';
 import { bitbucketHostOptions, readHostBlock, upsertHostBlock, type UpsertResult } from '../edit/ssh-config.js';
 import { resolveSshFixTarget, sshConfigFileOf, type SshFixTarget } from '../ssh-target.js';
@@ -36,15 +36,6 @@ interface HostEdit {
 type Planned = { ok: true; value: HostEdit } | { ok: false; reason: string; manualSteps?: string[] };
 
 const exists = (file: string) => stat(file).then((s) => s.isFile() || s.isDirectory(), () => false);
-
-async function readText(file: string): Promise<string | null> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    if (isCode(error, 'ENOENT')) return null;
-    throw error;
-  }
-}
 
 /** `~/…` when the key is under the home ssh itself expands `~` to (the password database's), else absolute. */
 function spelled(ctx: EngineContext, keyPath: string): string {
@@ -113,7 +104,7 @@ async function planEdit(ctx: EngineContext, scope: FixScope, probe: boolean): Pr
   }
   const { file: configFile, reason } = sshConfigFileOf(target.endpoint.command, ctx.homeDir, target.cwd);
   if (!configFile) return { ok: false, reason: `ssh reads no config file that could be changed: ${reason}.` };
-  const text = await readText(configFile);
+  const text = await readTextIfExists(configFile);
   const current = readHostBlock(text ?? '', target.host)?.get('identityfile')?.[0];
   const key = await chooseKey(ctx, target, current, probe);
   if (!key) return { ok: false, reason: 'No private key file was found; create one first (ssh.generate-key).' };
@@ -139,7 +130,7 @@ export const configureHost: Fix = {
     if (!planned.ok) return fixPlan(this.id, { applicable: false, reason: planned.reason, manualSteps: planned.manualSteps ?? [] });
     const { target, configFile, fileExists, dirExists, key, edit } = planned.value;
     if (!edit.changed) return fixPlan(this.id, { applicable: false, reason: `${configFile} already points ssh at ${key.value} for ${target.host}.` });
-    const block = readHostBlock((await readText(configFile)) ?? '', target.host) ? 'Update the' : 'Add a';
+    const block = readHostBlock((await readTextIfExists(configFile)) ?? '', target.host) ? 'Update the' : 'Add a';
     const changes: PlannedChange[] = [
       ...(dirExists ? [] : [{ target: path.dirname(configFile), action: 'Create the folder (mode 700)' }]),
       { target: configFile, action: fileExists ? `${block} "Host ${target.host}" block: ${settingsWords(ctx, key)}` : `Create it (mode 600) with a "Host ${target.host}" block: ${settingsWords(ctx, key)}` },

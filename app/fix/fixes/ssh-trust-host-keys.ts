@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { PlannedChange } from '../../contract/fixes.js';
 import type { EngineContext } from '../../context.js';
@@ -8,7 +7,7 @@ import { inspectSshEndpoint } from '../../ssh/endpoint.js';
 import { knownHostsName, type KnownHostsEntry } from '../../ssh/known-hosts.js';
 import { connectTimeoutSeconds, probeAuth, type ProbeSession } from '../../ssh/probe.js';
 import { trustedCloudHostKeys, type TrustedHostKeys } from '../../ssh/published-host-keys.js';
-import { isCode } from '../atomic-write.js';
+import { readTextIfExists } from '../atomic-write.js';
 import { oncePerContext } from '../memo.js';
 import { addHostKeys, removeHostKeys, type RemoveResult } from '../edit/known-hosts.js';
 import { resolveSshFixTarget, type SshFixTarget } from '../ssh-target.js';
@@ -32,15 +31,6 @@ interface TrustPlan {
 }
 
 type Planned = { ok: true; value: TrustPlan } | { ok: false; reason: string; manualSteps?: string[] };
-
-async function readText(file: string): Promise<string | null> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    if (isCode(error, 'ENOENT')) return null;
-    throw error;
-  }
-}
 
 function lookupOf(config: SshClientConfig): TrustPlan['lookup'] {
   // ssh looks an alias up as written (no port); otherwise host, or [host]:port off port 22.
@@ -84,7 +74,7 @@ async function planTrust(ctx: EngineContext, scope: FixScope): Promise<Planned> 
   const hashed = config.raw.get('hashknownhosts')?.[0] === 'yes' ? true : undefined;
   const edits: FileEdit[] = [];
   for (const [index, file] of files.entries()) {
-    const before = await readText(file);
+    const before = await readTextIfExists(file);
     if (before === null && index > 0) continue;
     const removal = removeHostKeys(before ?? '', lookup.host, lookup.port, (entry) => !isTrusted(entry));
     const addition = index === 0 ? addHostKeys(removal.text, lookup.host, lookup.port, trusted.keys, { hashed }) : { text: removal.text, added: [] };
