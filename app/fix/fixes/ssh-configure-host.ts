@@ -37,8 +37,15 @@ type Planned = { ok: true; value: HostEdit } | { ok: false; reason: string; manu
 
 const exists = (file: string) => stat(file).then((s) => s.isFile() || s.isDirectory(), () => false);
 
-/** `~/…` when the key is under the home ssh itself expands `~` to (the password database's), else absolute. */
+/**
+ * `~/…` when the key is under the home ssh itself expands `~` to (the password database's), else
+ * absolute; `%` doubled, since ssh expands `%` tokens in IdentityFile.
+ */
 function spelled(ctx: EngineContext, keyPath: string): string {
+  return tildePath(ctx, keyPath).replace(/%/g, '%%');
+}
+
+function tildePath(ctx: EngineContext, keyPath: string): string {
   let passwdHome: string | null = null;
   try {
     passwdHome = os.userInfo().homedir;
@@ -171,10 +178,11 @@ export const configureHost: Fix = {
     const config = (await inspectSshEndpoint(ctx, target.cwd, target.url)).config;
     if (!config) return { ok: false, detail: 'ssh -G failed' };
     const planned = await planEdit(ctx, scope, false);
-    const keyPath = planned.ok ? planned.value.key.path : null;
+    if (!planned.ok) return { ok: false, detail: planned.reason };
+    const keyPath = planned.value.key.path;
     const addKeys = config.raw.get('addkeystoagent')?.[0];
     const problems = [
-      keyPath && !config.identityFiles.map((f) => path.resolve(f)).includes(keyPath) ? `ssh -G does not list ${keyPath} as an identity file` : null,
+      !config.identityFiles.map((f) => path.resolve(f)).includes(keyPath) ? `ssh -G does not list ${keyPath} as an identity file` : null,
       config.identitiesOnly ? null : 'ssh -G says IdentitiesOnly no (an earlier line wins)',
       addKeys === 'yes' || addKeys === 'true' ? null : `ssh -G says AddKeysToAgent ${addKeys ?? 'no'} (an earlier line wins)`,
     ].filter(Boolean);
