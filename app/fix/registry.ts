@@ -1,14 +1,19 @@
 import type { EngineContext } from '../context.js';
 import type { FixInput, FixPlan, FixResult, JournalEntry, UndoResult } from '../contract/fixes.js';
 import type { FixId } from '../contract/report.js';
+import { addKeyToAgent } from './fixes/ssh-add-key-to-agent.js';
+import { configureHost } from './fixes/ssh-configure-host.js';
 import { generateKey } from './fixes/ssh-generate-key.js';
 import { fixKeyPermissions } from './fixes/ssh-key-permissions.js';
+import { trustHostKeys } from './fixes/ssh-trust-host-keys.js';
 import { beginChange, listJournal, undoLast, type ChangeRecorder } from './journal.js';
 import { fixPlan, type Fix, type FixScope } from './types.js';
 import type { UndoSecretStore } from './undo-secrets.js';
 
 /** Every fix that can be applied automatically. Add new fixes here. */
-export const FIXES: ReadonlyMap<FixId, Fix> = new Map<FixId, Fix>([fixKeyPermissions, generateKey].map((fix) => [fix.id, fix]));
+export const FIXES: ReadonlyMap<FixId, Fix> = new Map<FixId, Fix>(
+  [fixKeyPermissions, generateKey, addKeyToAgent, configureHost, trustHostKeys].map((fix) => [fix.id, fix]),
+);
 
 export interface FixRunOptions {
   /** Where undo keeps secrets (system keychain by default). */
