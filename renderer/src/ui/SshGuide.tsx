@@ -56,6 +56,7 @@ function NeedsKey() {
 function CopyStep() {
   const { back, completeStep } = useActions();
   const key = useRepoGuide()?.ssh?.key ?? null;
+  const copied = useGuide((s) => s.ops.copyKey.status === 'done' && s.ops.copyKey.value.copied);
   return (
     <WizardFrame flow="ssh" step="copy" heading="Copy your public key">
       {key ? (
@@ -69,7 +70,7 @@ function CopyStep() {
           </p>
           <CopyKeyButton />
           <Actions onBack={back}>
-            <PrimaryButton onClick={() => completeStep('ssh', 'copy', null)}>Next</PrimaryButton>
+            <PrimaryButton onClick={() => completeStep('ssh', 'copy', copied ? 'You copied the public key.' : null)}>Next</PrimaryButton>
           </Actions>
         </>
       ) : (
