@@ -62,7 +62,7 @@ export function remoteUrlFix(spec: RemoteUrlFixSpec): Fix {
       return fixPlan(spec.id, {
         applicable: true,
         inputs: spec.inputs ?? [],
-        changes: [...(spec.extraChanges?.(ctx, remote) ?? []), ...describeUrlEdits(ctx, plan.edits)],
+        changes: [...(spec.extraChanges?.(ctx, remote) ?? []), ...describeUrlEdits(plan.edits)],
         details: [...(spec.details?.(ctx, remote, plan) ?? []), ...plan.refusals.map(sentence)],
       });
     },

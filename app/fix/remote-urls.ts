@@ -142,22 +142,22 @@ export async function planRemoteUrlEdits(ctx: EngineContext, repoRoot: string, r
   return { edits, refusals: [...new Set(refusals)], satisfied };
 }
 
-/** A URL as it may be shown: passwords masked (and anything else this run knows to be secret). */
-export function showUrl(ctx: EngineContext, raw: string): string {
+/** A URL as it may be shown: its password (or a token written as the user name) masked. */
+export function showUrl(raw: string): string {
   const url = parseRemoteUrl(raw);
-  return ctx.secrets.redact(url.ok ? url.url.display : maskUrlPassword(raw));
+  return url.ok ? url.url.display : maskUrlPassword(raw);
 }
 
 /** The dry run's lines: which config key changes from what to what. */
-export function describeUrlEdits(ctx: EngineContext, edits: readonly UrlEdit[]): PlannedChange[] {
+export function describeUrlEdits(edits: readonly UrlEdit[]): PlannedChange[] {
   return edits.map((edit) => {
     if (edit.kind === 'value') {
-      const pairs = edit.before.map((b, i) => (b === edit.after[i] ? null : `${showUrl(ctx, b)} → ${showUrl(ctx, edit.after[i]!)}`)).filter(Boolean);
+      const pairs = edit.before.map((b, i) => (b === edit.after[i] ? null : `${showUrl(b)} → ${showUrl(edit.after[i]!)}`)).filter(Boolean);
       return { target: edit.file, action: `Change ${edit.key} from ${pairs.join('; ')}` };
     }
     return {
       target: edit.file,
-      action: `Change the rewrite rule [url "${showUrl(ctx, edit.oldBase)}"] (${edit.prefixes.join(', ')}) to [url "${showUrl(ctx, edit.newBase)}"]; it applies to every URL that starts with ${edit.prefixes.map((p) => p.split(' ')[1]).join(' or ')}`,
+      action: `Change the rewrite rule [url "${showUrl(edit.oldBase)}"] (${edit.prefixes.join(', ')}) to [url "${showUrl(edit.newBase)}"]; it applies to every URL that starts with ${edit.prefixes.map((p) => p.split(' ')[1]).join(' or ')}`,
     };
   });
 }
