@@ -3,7 +3,7 @@ import type { FixInput, FixInputKind, PlannedChange } from '../contract/fixes.js
 import type { FixId } from '../contract/report.js';
 import type { UrlTransform } from '../repo/url-edit.js';
 import type { ChangeRecorder } from './journal.js';
-import { applyUrlEdits, describeUrlEdits, planRemoteUrlEdits, type UrlEditPlan, type UrlRoles } from './remote-urls.js';
+import { applyUrlEdits, describeUrlEdits, planRemoteUrlEdits, type UrlEditPlan, type UrlScope } from './remote-urls.js';
 import { loadRemote, type LoadedRemote } from './remote-target.js';
 import { fixPlan, type Fix, type FixOutcome, type FixScope, type VerifyResult } from './types.js';
 
@@ -12,8 +12,7 @@ type Loaded = Extract<LoadedRemote, { ok: true }>;
 /** What one remote.* fix says and does; the planning, journal and verification are shared. */
 export interface RemoteUrlFixSpec {
   id: FixId;
-  /** push: only the URLs push uses (pushurl, else url); all: every URL of the remote. */
-  roles: UrlRoles;
+  scope: UrlScope;
   inputs?: FixInputKind[];
   /** The edit for this remote (input is null for the dry run), or why the fix does not apply. */
   transform(ctx: EngineContext, remote: Loaded, input: FixInput | null): UrlTransform | { reason: string };
@@ -46,7 +45,7 @@ async function planFor(ctx: EngineContext, scope: FixScope, spec: RemoteUrlFixSp
   if (remote.target.bitbucket.kind === 'other') return { reason: `${remote.target.remote.name} does not point at Bitbucket.` };
   const transform = spec.transform(ctx, remote, input);
   if ('reason' in transform) return { reason: transform.reason };
-  return { remote, plan: await planRemoteUrlEdits(ctx, remote.target.repoRoot, remote.target.remote.name, transform, spec.roles) };
+  return { remote, plan: await planRemoteUrlEdits(ctx, remote.target.repoRoot, remote.target.remote.name, transform, spec.scope) };
 }
 
 /** Builds a Fix that changes a remote's URLs where the user configured them (pushurl, url or rewrite rule). */

@@ -19,7 +19,16 @@ import type { ChangeRecorder } from './journal.js';
  */
 
 /** Which of the remote's URLs a fix is about. */
-export type UrlRoles = 'push' | 'all';
+export interface UrlScope {
+  /** push: the URLs push uses (pushurl, else url); all: every URL of the remote. */
+  roles: 'push' | 'all';
+  /**
+   * false: only where git really connects counts (a pushInsteadOf that already goes over SSH is
+   * fine); true: what is written counts too (a secret or an email in the config is a problem even
+   * when a rewrite replaces it).
+   */
+  written: boolean;
+}
 
 interface ConfiguredUrl {
   /** "remote.origin.url" or "remote.origin.pushurl" as git prints it. */
@@ -81,9 +90,10 @@ function registerSecrets(ctx: EngineContext, raw: string): void {
  * Plans the edits that make `transform` hold for the remote's URLs. For each URL: if the value as
  * written shows the problem, the value changes; else, if a rule rewrote it and the rewritten URL
  * shows the problem, the rule's base changes (or, when the change does not fit in the base, the
- * value becomes the full new URL).
+ * value becomes the full new URL). A URL whose rewritten form is already right is left alone
+ * unless `written` says the written value counts too.
  */
-export async function planRemoteUrlEdits(ctx: EngineContext, repoRoot: string, remote: string, transform: UrlTransform, roles: UrlRoles): Promise<UrlEditPlan> {
+export async function planRemoteUrlEdits(ctx: EngineContext, repoRoot: string, remote: string, transform: UrlTransform, { roles, written }: UrlScope): Promise<UrlEditPlan> {
   const [configured, rules] = await Promise.all([readConfiguredUrls(ctx, repoRoot, remote), readUrlRewrites(ctx, repoRoot)]);
   for (const c of configured) registerSecrets(ctx, c.value);
   for (const r of rules) registerSecrets(ctx, r.base);
@@ -102,22 +112,21 @@ export async function planRemoteUrlEdits(ctx: EngineContext, repoRoot: string, r
     for (const use of uses) {
       registerSecrets(ctx, use.url);
       const direct = transform(c.value);
-      if (direct.kind === 'change') {
-        valueChanges.set(c, direct.url);
+      const effective = use.rule ? transform(use.url) : direct;
+      // Where git really connects decides, unless what is written matters in itself (a secret, a username).
+      if (effective.kind === 'ok' && !(written && (direct.kind === 'change' || direct.kind === 'refuse'))) {
+        satisfied++;
         continue;
       }
-      if (direct.kind === 'refuse') {
-        refusals.push(direct.reason);
-        continue;
-      }
-      const verdict = use.rule ? transform(use.url) : direct;
-      if (verdict.kind === 'ok') satisfied++;
-      else if (verdict.kind === 'refuse') refusals.push(verdict.reason);
-      else if (verdict.kind === 'change' && use.rule) {
+      if (direct.kind === 'change') valueChanges.set(c, direct.url);
+      else if (direct.kind === 'refuse') refusals.push(direct.reason);
+      else if (effective.kind === 'refuse') refusals.push(effective.reason);
+      else if (effective.kind === 'change' && use.rule) {
+        // The written value is fine: the problem comes from the rule that rewrote it.
         const rest = c.value.slice(use.rule.prefix.length);
-        if (verdict.url.endsWith(rest) && use.rule.file) ruleChanges.set(use.rule, verdict.url.slice(0, verdict.url.length - rest.length));
-        else if (verdict.url.endsWith(rest)) refusals.push(`the rewrite rule for ${use.rule.prefix} was given on the command line`);
-        else valueChanges.set(c, verdict.url);
+        if (!effective.url.endsWith(rest)) valueChanges.set(c, effective.url);
+        else if (use.rule.file) ruleChanges.set(use.rule, effective.url.slice(0, effective.url.length - rest.length));
+        else refusals.push(`the rewrite rule for ${use.rule.prefix} was given on the command line`);
       }
     }
   }

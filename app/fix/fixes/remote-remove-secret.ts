@@ -46,7 +46,7 @@ async function fillReturns(ctx: EngineContext, remote: Loaded, username: string,
 /** remote.remove-secret: takes the password or token out of every URL of the remote (and out of the rewrite rules that add one). */
 export const removeSecretFix = remoteUrlFix({
   id: 'remote.remove-secret',
-  roles: 'all',
+  scope: { roles: 'all', written: true },
   transform: () => removeSecret,
   nothingToDo: (remote) => `No password or token is written in the URLs of ${remote.target.remote.name}.`,
   done: (remote) => `No password or token is written in the URLs of ${remote.target.remote.name}`,

@@ -8,7 +8,7 @@ const PLACEHOLDER = 'YOUR-BITBUCKET-USERNAME';
 /** remote.set-username: the user name in the remote's HTTPS URLs becomes the Bitbucket username the user gives (never an email). */
 export const setUsernameFix = remoteUrlFix({
   id: 'remote.set-username',
-  roles: 'all',
+  scope: { roles: 'all', written: true },
   inputs: ['username'],
   transform: (_ctx, _remote, input) => {
     if (input === null) return setUsername(PLACEHOLDER);

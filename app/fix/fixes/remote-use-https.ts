@@ -17,7 +17,7 @@ function dataCenterAddress(target: RemoteTarget): DataCenterWeb | null {
 /** remote.use-https: the URLs push uses switch from SSH to Bitbucket's HTTPS address. */
 export const useHttpsFix = remoteUrlFix({
   id: 'remote.use-https',
-  roles: 'push',
+  scope: { roles: 'push', written: false },
   transform: (ctx, { target, endpoint }) =>
     // ssh may reach Bitbucket through an alias of the ssh config: its real name tells Cloud from Data Center.
     useHttps(ctx.bitbucketHosts, dataCenterAddress(target), (host) => (host === target.pushUrl.host ? (endpoint?.hostname ?? null) : null)),

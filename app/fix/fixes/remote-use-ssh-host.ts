@@ -5,7 +5,7 @@ import { remoteUrlFix } from '../remote-url-fix.js';
 /** remote.use-ssh-host: SSH URLs on bitbucket.org move to ssh.bitbucket.org (fetch and push: the old host serves neither). */
 export const useSshHostFix = remoteUrlFix({
   id: 'remote.use-ssh-host',
-  roles: 'all',
+  scope: { roles: 'all', written: false },
   transform: () => useSshHost,
   nothingToDo: ({ target }) =>
     target.bitbucket.legacySshHost

@@ -5,7 +5,7 @@ import { remoteUrlFix } from '../remote-url-fix.js';
 /** remote.use-ssh: the URLs push uses switch from HTTPS to Bitbucket's SSH address. */
 export const useSshFix = remoteUrlFix({
   id: 'remote.use-ssh',
-  roles: 'push',
+  scope: { roles: 'push', written: false },
   transform: (ctx) => useSsh(ctx.bitbucketHosts),
   nothingToDo: (remote) => `${remote.target.remote.name} does not push over HTTPS.`,
   done: (remote) => `${remote.target.remote.name} already pushes over SSH`,

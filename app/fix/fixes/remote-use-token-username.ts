@@ -9,7 +9,7 @@ import { remoteUrlFix } from '../remote-url-fix.js';
  */
 export const useTokenUsername = remoteUrlFix({
   id: 'remote.use-token-username',
-  roles: 'all',
+  scope: { roles: 'all', written: true },
   transform: (_ctx, remote) =>
     remote.target.bitbucket.kind === 'cloud'
       ? setUsername(API_TOKEN_STATIC_USERNAME)
