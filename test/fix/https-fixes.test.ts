@@ -9,6 +9,7 @@ import { applyFix, describeFix, fixHistory, undoLastFix } from '../../app/fix/re
 import { resolveFixScope } from '../../app/fix/scope.js';
 import type { FakeAccount, FakeBitbucketHttp } from '../support/bitbucket-http.js';
 import { createFixBed, KEYRING_UNAVAILABLE, useUndoKeyring, type FixBed } from '../support/fix-bed.js';
+import { installGcmStandIn } from '../support/gcm-stand-in.js';
 import { approveCredential, homeGit } from '../support/https-home.js';
 
 // Planted secrets: no distinctive part of them may appear in any result, plan or journal file.
@@ -168,6 +169,27 @@ describe.skipIf(skip)(`HTTPS repairs end to end (real git, local Bitbucket, real
     expect(await findings(repo)).toEqual(['https.ok']);
     expect(await push(repo)).toMatchObject({ code: 0 });
 
+    await undoAll(['credential.save-token', 'credential.clear']);
+    expect(await userState(repo)).toEqual(before);
+  });
+
+  it("Git Credential Manager, through the helper protocol: clear, save-token with GCM's re-validation switched off for this site", async () => {
+    await installGcmStandIn(bed.home);
+    const repo = await cloudRepo('jdoe', 'manager');
+    await approve(repo, 'jdoe', APP_PASSWORD);
+    const before = await userState(repo);
+    const host = new URL(server.url).host;
+    expect(await findings(repo)).toEqual(['https.app-password']);
+    expect(await apply(repo, 'credential.clear')).toMatchObject({ applied: true, changed: [`saved credential jdoe@${host} (helper manager)`] });
+    const plan = await describeFix(ctx, 'credential.save-token', await resolveFixScope(ctx, repo));
+    expect(plan.changes.map((c) => c.action)).toContain(`Set credential.http://${host}.bitbucketValidateStoredCredentials = false (Git Credential Manager's check of stored credentials rejects API tokens)`);
+    expect(await apply(repo, 'credential.save-token', { username: 'jdoe', token: NEW_TOKEN })).toMatchObject({
+      applied: true,
+      changed: [`saved credential jdoe@${host} (helper manager)`, path.join(bed.home.dir, '.gitconfig')],
+    });
+    // Without the setting this would also report https.gcm-revalidation.
+    expect(await findings(repo)).toEqual(['https.ok']);
+    expect(await push(repo)).toMatchObject({ code: 0 });
     await undoAll(['credential.save-token', 'credential.clear']);
     expect(await userState(repo)).toEqual(before);
   });
