@@ -94,7 +94,7 @@ export async function applyFix(ctx: EngineContext, id: FixId, scope: FixScope, i
     change = null;
     return result(true, outcome.message, { changed: entry?.changed ?? [], key: outcome.key, url: outcome.url });
   } catch (error) {
-    if (!change) return result(false, `Not applied: ${message(error)}.`);
+    if (!change) return result(false, `Not applied: ${message(error)}. Nothing was changed.`);
     if (change.empty) {
       // Refused before anything changed (a token that failed its test): nothing to put back.
       await change.rollback().catch(() => undefined);

@@ -57,12 +57,13 @@ export function remoteUrlFix(spec: RemoteUrlFixSpec): Fix {
       const planned = await planFor(ctx, scope, spec, null);
       if ('reason' in planned) return fixPlan(spec.id, { applicable: false, reason: planned.reason });
       const { remote, plan } = planned;
-      if (!plan.edits.length) return fixPlan(spec.id, { applicable: false, reason: sentence(plan.refusals[0] ?? spec.nothingToDo(remote)) });
+      // Apply changes all or nothing: one URL it cannot change makes the fix not apply.
+      if (plan.refusals.length || !plan.edits.length) return fixPlan(spec.id, { applicable: false, reason: sentence(plan.refusals[0] ?? spec.nothingToDo(remote)) });
       return fixPlan(spec.id, {
         applicable: true,
         inputs: spec.inputs ?? [],
         changes: [...(spec.extraChanges?.(ctx, remote) ?? []), ...describeUrlEdits(plan.edits)],
-        details: [...(spec.details?.(ctx, remote, plan) ?? []), ...plan.refusals.map(sentence)],
+        details: spec.details?.(ctx, remote, plan) ?? [],
       });
     },
 

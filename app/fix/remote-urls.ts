@@ -140,7 +140,9 @@ export async function planRemoteUrlEdits(ctx: EngineContext, repoRoot: string, r
     for (const key of new Set(configured.filter((c) => c.file === file && valueChanges.has(c)).map((c) => c.key))) {
       const values = configured.filter((c) => c.file === file && c.key === key);
       const after = values.map((c) => valueChanges.get(c) ?? c.value);
-      edits.push({ kind: 'value', key, file, before: values.map((c) => c.value), after });
+      // Rewriting a list of values passes every one of them to git: none may hold a secret.
+      if (after.some((v) => ctx.secrets.redact(v) !== v)) refusals.push(`another URL in ${key} holds a password or token: take it out first (remote.remove-secret)`);
+      else edits.push({ kind: 'value', key, file, before: values.map((c) => c.value), after });
     }
   }
   for (const [rule, newBase] of ruleChanges) {
@@ -181,7 +183,11 @@ async function holdsSecret(ctx: EngineContext, file: string): Promise<boolean> {
 export async function applyUrlEdits(ctx: EngineContext, change: ChangeRecorder, repoRoot: string, edits: readonly UrlEdit[]): Promise<void> {
   for (const edit of edits) {
     if (await holdsSecret(ctx, edit.file)) await change.snapshotFile(edit.file, { sensitive: true });
-    const config = (args: string[]) => change.runGitConfig(['config', '--file', edit.file, ...args], { file: edit.file, cwd: repoRoot });
+    const config = (args: string[]) => {
+      // A value that still holds a secret would reach git's command line: refuse instead (remove-secret takes it out first).
+      if (args.some((arg) => ctx.secrets.redact(arg) !== arg)) throw new Error('a URL of this remote holds a password or token: take it out first (remote.remove-secret)');
+      return change.runGitConfig(['config', '--file', edit.file, ...args], { file: edit.file, cwd: repoRoot });
+    };
     if (edit.kind === 'value') {
       if (edit.before.length === 1 && edit.after.length === 1) {
         await config([edit.key, edit.after[0]!]);

@@ -99,6 +99,14 @@ describe.skipIf(skip)(`HTTPS repairs end to end (real git, local Bitbucket, real
     return { tree, keyring: await bed.keyringItems(), config: await readFile(path.join(repo, '.git', 'config'), 'utf8') };
   }
 
+  /** The end of each repair sequence: only https.ok is left, a real push works, and undo walks every fix back to the identical home. */
+  async function pushWorksThenUndo(repo: string, before: Awaited<ReturnType<typeof userState>>, applied: FixId[], left: FindingCode[] = ['https.ok']): Promise<void> {
+    expect(await findings(repo)).toEqual(left);
+    expect(await push(repo)).toMatchObject({ code: 0 });
+    await undoAll(applied);
+    expect(await userState(repo)).toEqual(before);
+  }
+
   async function undoAll(expected: FixId[]): Promise<void> {
     for (const id of expected) {
       const undone = await undoLastFix(ctx);
@@ -166,11 +174,7 @@ describe.skipIf(skip)(`HTTPS repairs end to end (real git, local Bitbucket, real
     expect(afterClear.join('\n')).not.toContain(APP_PASSWORD);
 
     expect(await apply(repo, 'credential.save-token', { username: 'jdoe', token: NEW_TOKEN })).toMatchObject({ applied: true });
-    expect(await findings(repo)).toEqual(['https.ok']);
-    expect(await push(repo)).toMatchObject({ code: 0 });
-
-    await undoAll(['credential.save-token', 'credential.clear']);
-    expect(await userState(repo)).toEqual(before);
+    await pushWorksThenUndo(repo, before, ['credential.save-token', 'credential.clear']);
   });
 
   it("Git Credential Manager, through the helper protocol: clear, save-token with GCM's re-validation switched off for this site", async () => {
@@ -188,10 +192,7 @@ describe.skipIf(skip)(`HTTPS repairs end to end (real git, local Bitbucket, real
       changed: [`saved credential jdoe@${host} (helper manager)`, path.join(bed.home.dir, '.gitconfig')],
     });
     // Without the setting this would also report https.gcm-revalidation.
-    expect(await findings(repo)).toEqual(['https.ok']);
-    expect(await push(repo)).toMatchObject({ code: 0 });
-    await undoAll(['credential.save-token', 'credential.clear']);
-    expect(await userState(repo)).toEqual(before);
+    await pushWorksThenUndo(repo, before, ['credential.save-token', 'credential.clear']);
   });
 
   it('email as the username in the URL: use the token username, save the token, push, undo', async () => {
@@ -218,11 +219,7 @@ describe.skipIf(skip)(`HTTPS repairs end to end (real git, local Bitbucket, real
     expect(refused.applied).toBe(false);
     expect(refused.message).toContain('git asks for the credential of "x-bitbucket-api-token-auth"');
     expect(await apply(repo, 'credential.save-token', { username: 'x-bitbucket-api-token-auth', token: NEW_TOKEN })).toMatchObject({ applied: true });
-    expect(await findings(repo)).toEqual(['https.ok']);
-    expect(await push(repo)).toMatchObject({ code: 0 });
-
-    await undoAll(['credential.save-token', 'remote.use-token-username']);
-    expect(await userState(repo)).toEqual(before);
+    await pushWorksThenUndo(repo, before, ['credential.save-token', 'remote.use-token-username']);
   });
 
   it('email as the username in the URL: set the real username instead (needs input, refuses an email)', async () => {
@@ -241,9 +238,7 @@ describe.skipIf(skip)(`HTTPS repairs end to end (real git, local Bitbucket, real
     expect(await bed.home.git(['config', 'remote.origin.url'], repo)).toBe('https://jdoe@bitbucket.org/acme/widgets.git\n');
     expect(await findings(repo)).not.toContain('remote.username-is-email');
     expect(await apply(repo, 'credential.save-token', { username: 'jdoe', token: NEW_TOKEN })).toMatchObject({ applied: true });
-    expect(await push(repo)).toMatchObject({ code: 0 });
-    await undoAll(['credential.save-token', 'remote.set-username']);
-    expect(await userState(repo)).toEqual(before);
+    await pushWorksThenUndo(repo, before, ['credential.save-token', 'remote.set-username']);
   });
 
   it('email as the cached username: save the token with the Bitbucket username, replacing the stale entry in one transaction', async () => {
@@ -260,10 +255,7 @@ describe.skipIf(skip)(`HTTPS repairs end to end (real git, local Bitbucket, real
     expect(await apply(repo, 'credential.save-token', { username: 'jane.doe@example.com', token: NEW_TOKEN })).toMatchObject({ applied: false, message: expect.stringContaining('is an email address') });
     const saved = await apply(repo, 'credential.save-token', { username: 'jdoe', token: NEW_TOKEN });
     expect(saved.changed).toEqual([`saved credential jane.doe@example.com@${new URL(server.url).host} (helper libsecret)`, `saved credential jdoe@${new URL(server.url).host} (helper libsecret)`]);
-    expect(await findings(repo)).toEqual(['https.ok']);
-    expect(await push(repo)).toMatchObject({ code: 0 });
-    await undoAll(['credential.save-token']);
-    expect(await userState(repo)).toEqual(before);
+    await pushWorksThenUndo(repo, before, ['credential.save-token']);
   });
 
   it('access token saved with a personal username: saved again with x-token-auth', async () => {
@@ -277,10 +269,7 @@ describe.skipIf(skip)(`HTTPS repairs end to end (real git, local Bitbucket, real
     });
     expect(await userState(repo)).toEqual(before);
     expect(await apply(repo, 'credential.save-token', { username: 'x-token-auth', token: ACCESS_TOKEN })).toMatchObject({ applied: true });
-    expect(await findings(repo)).toEqual(['https.plaintext-store', 'https.ok']);
-    expect(await push(repo)).toMatchObject({ code: 0 });
-    await undoAll(['credential.save-token']);
-    expect(await userState(repo)).toEqual(before);
+    await pushWorksThenUndo(repo, before, ['credential.save-token'], ['https.plaintext-store', 'https.ok']);
   });
 
   it('token without the write scope: a read-only token is refused after its real test; a new one is saved', async () => {
@@ -298,10 +287,7 @@ describe.skipIf(skip)(`HTTPS repairs end to end (real git, local Bitbucket, real
     expect(server.requests.slice(requests).map((r) => r.service)).toEqual(expect.arrayContaining(['git-upload-pack', 'git-receive-pack']));
     expect(await userState(repo)).toEqual(before);
     expect(await apply(repo, 'credential.save-token', { username: 'jdoe', token: NEW_TOKEN })).toMatchObject({ applied: true });
-    expect(await findings(repo)).toEqual(['https.ok']);
-    expect(await push(repo)).toMatchObject({ code: 0 });
-    await undoAll(['credential.save-token']);
-    expect(await userState(repo)).toEqual(before);
+    await pushWorksThenUndo(repo, before, ['credential.save-token']);
   });
 
   it('a secret in the URL: the working token moves into the keychain first, the URL is cleaned, push keeps working', async () => {
@@ -341,10 +327,22 @@ describe.skipIf(skip)(`HTTPS repairs end to end (real git, local Bitbucket, real
 
     expect(await apply(repo, 'credential.save-token', { username: 'jdoe', token: NEW_TOKEN })).toMatchObject({ applied: true });
     expect(await bed.home.git(['config', '--global', '--get-all', `credential.${site}.helper`])).toBe('\nlibsecret\n');
-    expect(await findings(repo)).toEqual(['https.ok']);
-    expect(await push(repo)).toMatchObject({ code: 0 });
-    await undoAll(['credential.save-token']);
-    expect(await userState(repo)).toEqual(before);
+    await pushWorksThenUndo(repo, before, ['credential.save-token']);
+  });
+
+  it.each([
+    ['no helper', null, 'https.no-helper'],
+    ['a helper that is not installed', 'manager-core', 'https.helper-missing'],
+  ] as const)('%s: use-secure-helper first, then save-token; push works; undo', async (_name, helper, code) => {
+    const repo = await cloudRepo('jdoe', helper);
+    const before = await userState(repo);
+    expect(await findings(repo)).toContain(code);
+    expect(await offered(repo, code)).toContain('credential.use-secure-helper');
+    expect(await apply(repo, 'credential.use-secure-helper')).toMatchObject({ applied: true, changed: [path.join(bed.home.dir, '.gitconfig')] });
+    expect(await apply(repo, 'credential.use-secure-helper')).toMatchObject({ applied: true, changed: [] });
+    expect(await findings(repo)).not.toContain(code);
+    expect(await apply(repo, 'credential.save-token', { username: 'jdoe', token: NEW_TOKEN })).toMatchObject({ applied: true, changed: [`saved credential jdoe@${new URL(server.url).host} (helper libsecret)`] });
+    await pushWorksThenUndo(repo, before, ['credential.save-token', 'credential.use-secure-helper']);
   });
 
   it('plain-text store: the secure helper takes over for Bitbucket only, the credential moves out of the file', async () => {

@@ -124,6 +124,17 @@ describe('remote.use-ssh and remote.use-https', () => {
     expect(await bed.userTree()).toEqual(before);
   });
 
+  it('never passes a secret to git: a URL fix refuses while another push URL holds a token', async () => {
+    const repo = await repoWith('git@bitbucket.org:acme/widgets.git', 'git@bitbucket.org:acme/widgets.git');
+    await bed.home.git(['config', '--add', 'remote.origin.pushurl', `https://jdoe:${URL_TOKEN}@bitbucket.org/acme/mirror.git`], repo);
+    const before = await bed.userTree();
+    const planned = await plan(repo, 'remote.use-ssh-host');
+    expect(planned).toMatchObject({ applicable: false, reason: 'another URL in remote.origin.pushurl holds a password or token: take it out first (remote.remove-secret).' });
+    expect(JSON.stringify(planned)).not.toContain('Planted');
+    expect(await apply(repo, 'remote.use-ssh-host')).toMatchObject({ applied: false, changed: [] });
+    expect(await bed.userTree()).toEqual(before);
+  });
+
   it('leaves a remote alone whose pushes already go over SSH through pushInsteadOf', async () => {
     await bed.home.git(['config', '--global', 'url.git@ssh.bitbucket.org:.pushInsteadOf', 'https://bitbucket.org/']);
     const repo = await repoWith('https://bitbucket.org/acme/widgets.git');
