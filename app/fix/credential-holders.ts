@@ -105,7 +105,7 @@ export async function findHoldings(ctx: EngineContext, site: CredentialSite, use
       continue;
     }
     const found = await helperCall(ctx, helper.value, 'get', keyFor(site, username), null, site.repoRoot);
-    if (found.password) holdings.push({ kind: 'helper', helper, });
+    if (found.password) holdings.push({ kind: 'helper', helper });
   }
   return holdings;
 }
