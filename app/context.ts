@@ -21,6 +21,17 @@ export interface EngineContext {
   bitbucketHosts: string[];
   /** The app's own state folder (journal, backups); never beside the user's files. */
   stateDir: string;
+  /**
+   * Test seam, never set by the CLI or the app: where ssh.trust-host-keys fetches Bitbucket's
+   * published host key list instead of PUBLISHED_HOST_KEYS_URL, and extra CA certificates (PEM)
+   * that may vouch for that server besides the system's roots. TLS is verified either way.
+   */
+  publishedHostKeys?: PublishedHostKeysSource;
+}
+
+export interface PublishedHostKeysSource {
+  url: string;
+  caCertificates?: string[];
 }
 
 export const DEFAULT_TIMEOUT_MS = 15_000;

@@ -1,6 +1,6 @@
 // Key generation figures: wall time of plain and encrypted ed25519 generation (ssh2 in a worker,
 // and ssh-keygen), and the longest main-thread stall while it runs (timer gaps beyond 5 ms).
-// Run: npx tsx bench/keygen.ts
+// Part of `npm run bench` (bench/run.ts).
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -44,10 +44,19 @@ async function mainThreadEncrypted(): Promise<number> {
   return Math.round(performance.now() - started);
 }
 
-for (const engine of ['ssh2', 'ssh-keygen'] as const) {
-  for (const passphrase of [null, 'bench passphrase']) {
-    const { medianMs, maxStallMs } = await measure(engine, passphrase);
-    console.log(`${engine.padEnd(10)} ${passphrase ? 'encrypted' : 'plain    '}  median ${medianMs} ms  longest main-thread stall ${maxStallMs} ms  (${RUNS} runs)`);
-  }
+export interface KeygenBenchRow {
+  engine: KeygenEngine;
+  encrypted: boolean;
+  medianMs: number;
+  maxStallMs: number;
 }
-console.log(`ssh2 encrypted ON the main thread (what the worker avoids): blocks ${await mainThreadEncrypted()} ms`);
+
+export async function benchKeygen(): Promise<{ rows: KeygenBenchRow[]; mainThreadEncryptedMs: number }> {
+  const rows: KeygenBenchRow[] = [];
+  for (const engine of ['ssh2', 'ssh-keygen'] as const) {
+    for (const passphrase of [null, 'bench passphrase']) {
+      rows.push({ engine, encrypted: passphrase !== null, ...(await measure(engine, passphrase)) });
+    }
+  }
+  return { rows, mainThreadEncryptedMs: await mainThreadEncrypted() };
+}

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { lstat, open, readdir, realpath, rename, rm, stat, unlink } from 'node:fs/promises';
+import { lstat, open, readdir, readFile, realpath, rename, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 
 export interface AtomicWriteOptions {
@@ -138,6 +138,16 @@ export function isProcessAlive(pid: number): boolean {
     return true;
   } catch (error) {
     return isCode(error, 'EPERM');
+  }
+}
+
+/** A text file's content, or null when it does not exist (any other error is thrown). */
+export async function readTextIfExists(file: string): Promise<string | null> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if (isCode(error, 'ENOENT')) return null;
+    throw error;
   }
 }
 

@@ -43,7 +43,16 @@ const credentialStep = z.object({
   beforeRef: z.string().nullable(),
   afterRef: z.string().nullable(),
 });
-const step = z.discriminatedUnion('kind', [fileStep, modeStep, dirStep, credentialStep]);
+/** A key added to an ssh-agent (the public half only: undo removes it with ssh-add -d). */
+const agentKeyStep = z.object({
+  kind: z.literal('agent-key'),
+  socket: z.string(),
+  publicKey: z.string(),
+  fingerprint: z.string(),
+  /** macOS: the passphrase was also stored in the keychain (removed with it on undo). */
+  keychain: z.boolean(),
+});
+const step = z.discriminatedUnion('kind', [fileStep, modeStep, dirStep, credentialStep, agentKeyStep]);
 
 const entry = z.object({
   id: z.string(),
@@ -61,6 +70,7 @@ const journalFile = z.object({ version: z.literal(JOURNAL_VERSION), entries: z.a
 export type FileStep = z.infer<typeof fileStep>;
 export type ModeStep = z.infer<typeof modeStep>;
 export type CredentialStep = z.infer<typeof credentialStep>;
+export type AgentKeyStep = z.infer<typeof agentKeyStep>;
 export type Step = z.infer<typeof step>;
 export type StoredEntry = z.infer<typeof entry>;
 export type JournalFile = z.infer<typeof journalFile>;

@@ -11,7 +11,8 @@ import { revealSecret } from '../secrets/secret.js';
 import { createFileExclusive, isCode, writeFileAtomic } from './atomic-write.js';
 import { FIX_CATALOGUE } from './catalogue.js';
 import { helperCall, type CredentialKey } from './credential-io.js';
-import { readJournal, writeJournal, type CredentialStep, type FileStep, type JournalFile, type Step, type StoredEntry } from './journal-store.js';
+import { addKeyToAgent, agentFingerprints, removeKeyFromAgent } from './agent-io.js';
+import { readJournal, writeJournal, type AgentKeyStep, type CredentialStep, type FileStep, type JournalFile, type Step, type StoredEntry } from './journal-store.js';
 import { acquireLock, ensurePrivateDir, FILE_MODE, readFileState, sameState, sha256, statePaths, type FileState, type StatePaths } from './state-dir.js';
 import { KeyringUndoSecretStore, newSecretRef, type UndoSecretStore } from './undo-secrets.js';
 
@@ -42,6 +43,17 @@ export interface CredentialChange {
   cwd?: string;
 }
 
+export interface AgentKeyChange {
+  /** The agent socket ssh uses for the host. */
+  socket: string;
+  keyPath: string;
+  /** "type base64" of the key, for undo (ssh-add -d) and to tell whether the agent holds it. */
+  publicKey: string;
+  fingerprint: string;
+  passphrase: Secret | null;
+  keychain: boolean;
+}
+
 /**
  * One fix's changes as a transaction. Every method records what undo needs BEFORE it changes
  * anything (the journal is written first), so a crash at any point can be rolled back by the next
@@ -69,6 +81,8 @@ export interface ChangeRecorder {
   runGitConfig(args: readonly string[], options: { file: string; cwd?: string }): Promise<RunResult>;
   /** Saves or erases a credential in one helper, keeping the old one in the secret store for undo. */
   setCredential(change: CredentialChange): Promise<void>;
+  /** Adds a key to an ssh-agent (a no-op when it holds the key already); undo removes it again. */
+  addAgentKey(change: AgentKeyChange): Promise<void>;
   commit(): Promise<JournalEntry | null>;
   rollback(): Promise<{ restored: string[]; leftAlone: string[] }>;
 }
@@ -148,6 +162,7 @@ function toJournalEntry(entry: StoredEntry): JournalEntry {
 
 function describeStep(step: Step): string {
   if (step.kind === 'credential') return `saved credential ${step.username}@${step.host} (helper ${step.helper})`;
+  if (step.kind === 'agent-key') return `ssh-agent ${step.socket}: key ${step.fingerprint}`;
   return step.path;
 }
 
@@ -378,6 +393,21 @@ class Change implements ChangeRecorder {
     await applyCredential(this.ctx, step, change.password, current.password);
   }
 
+  async addAgentKey(change: AgentKeyChange): Promise<void> {
+    this.open();
+    const held = await agentFingerprints(this.ctx, change.socket);
+    if (held === null) throw new Error(`the SSH agent at ${change.socket} cannot be reached`);
+    if (held.includes(change.fingerprint)) return;
+    const step: AgentKeyStep = { kind: 'agent-key', socket: change.socket, publicKey: change.publicKey, fingerprint: change.fingerprint, keychain: change.keychain };
+    await this.record(step);
+    try {
+      await addKeyToAgent(this.ctx, { socket: change.socket, keyPath: change.keyPath, passphrase: change.passphrase, keychain: change.keychain });
+    } catch (error) {
+      if (!(await agentFingerprints(this.ctx, change.socket))?.includes(change.fingerprint)) await this.forget(step);
+      throw error;
+    }
+  }
+
   async commit(): Promise<JournalEntry | null> {
     this.open();
     try {
@@ -472,6 +502,11 @@ class StepUndoer {
         if (sameSecret(now.password, before)) return 'before';
         return 'changed';
       }
+      case 'agent-key': {
+        // An agent that is gone (logout) holds nothing any more: as before.
+        const held = await agentFingerprints(this.ctx, step.socket);
+        return held?.includes(step.fingerprint) ? 'after' : 'before';
+      }
     }
   }
 
@@ -523,6 +558,9 @@ class StepUndoer {
         await applyCredential(this.ctx, step, before, after);
         return true;
       }
+      case 'agent-key':
+        await removeKeyFromAgent(this.ctx, { socket: step.socket, publicKey: step.publicKey, keychain: step.keychain });
+        return true;
     }
   }
 

@@ -13,8 +13,11 @@ import { useHttpsFix } from './fixes/remote-use-https.js';
 import { useSshHostFix } from './fixes/remote-use-ssh-host.js';
 import { useSshFix } from './fixes/remote-use-ssh.js';
 import { useTokenUsername } from './fixes/remote-use-token-username.js';
+import { addKeyToAgent } from './fixes/ssh-add-key-to-agent.js';
+import { configureHost } from './fixes/ssh-configure-host.js';
 import { generateKey } from './fixes/ssh-generate-key.js';
 import { fixKeyPermissions } from './fixes/ssh-key-permissions.js';
+import { trustHostKeys } from './fixes/ssh-trust-host-keys.js';
 import { beginChange, listJournal, undoLast, type ChangeRecorder } from './journal.js';
 import { fixPlan, type Fix, type FixScope } from './types.js';
 import type { UndoSecretStore } from './undo-secrets.js';
@@ -36,6 +39,9 @@ export const FIXES: ReadonlyMap<FixId, Fix> = new Map<FixId, Fix>(
     openRepositoryPage,
     fixKeyPermissions,
     generateKey,
+    addKeyToAgent,
+    configureHost,
+    trustHostKeys,
   ].map((fix) => [fix.id, fix]),
 );
 

@@ -22,6 +22,8 @@ export interface FixOutcome {
   message: string;
   key?: KeygenResult;
   url?: string;
+  /** For verify, not shown: the key a fix put somewhere (the agent), by fingerprint. */
+  fingerprint?: string;
 }
 
 export interface VerifyResult {

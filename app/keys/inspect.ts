@@ -16,6 +16,8 @@ export async function derivePublicKey(ctx: EngineContext, privateKeyPath: string
     input: `${passphrase ? revealSecret(passphrase) : ''}\n`,
   });
   if (result.exitCode === 0) return { ok: true, publicKey: result.stdout.trim().split(/\s+/).slice(0, 2).join(' ') };
-  const reason = result.spawnError ?? (result.stderr.split('\n').filter((l) => l.trim() && !l.startsWith('@') && !l.startsWith('Enter passphrase')).pop() || `exit ${result.exitCode}`);
-  return { ok: false, reason: ctx.secrets.redact(reason.replace(/^Enter passphrase: /, '')) };
+  // The prompt has no line end: the error follows it on the same line ("Enter passphrase: Load key ...").
+  const lines = result.stderr.split('\n').map((l) => l.replace(/^(Enter passphrase[^:]*: )+/, '').trim());
+  const reason = result.spawnError ?? (lines.filter((l) => l && !l.startsWith('@')).pop() || `exit ${result.exitCode}`);
+  return { ok: false, reason: ctx.secrets.redact(reason) };
 }

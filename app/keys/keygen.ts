@@ -28,13 +28,26 @@ export interface GenerateOptions {
   passphrase: Secret | null;
   /** ssh2 in a worker thread by default; ssh-keygen when ssh2 cannot be loaded (or when asked). */
   engine?: KeygenEngine;
+  /**
+   * Test seam: path of a module with ssh2's `utils` API to generate with (default: ssh2 itself).
+   * The tests pass a wrapper that yields broken keys, to prove every key is checked.
+   */
+  ssh2Module?: string;
 }
+
+/** How many keys ssh2 may generate before giving up (a bad key is about 1 in 256: see the worker). */
+export const SSH2_KEYGEN_ATTEMPTS = 8;
 
 /**
  * The worker's code, evaluated (not a separate file): bundlers (esbuild for the CLI, electron-vite
  * for the app) keep it as a string, so there is no worker file path to get wrong. ssh2 is
  * resolved by the parent and required by path. The encryption (bcrypt KDF, pure JS) blocks for a
  * fraction of a second to a second: here it blocks only the worker.
+ *
+ * ssh2 1.17 strips leading zero bytes from the 32-byte ed25519 public key (keygen.js, "Remove
+ * leading zero bytes"), so about 1 key in 256 has a 31-byte public key that neither ssh2 nor
+ * OpenSSH can read. Every key is therefore parsed back (with its passphrase) and its public key
+ * compared with the public line; a bad one is thrown away and generated again.
  */
 const WORKER_CODE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -44,24 +57,54 @@ if (workerData.passphrase !== null) {
   options.passphrase = workerData.passphrase;
   options.cipher = 'aes256-ctr';
 }
-const pair = utils.generateKeyPairSync('ed25519', options);
-parentPort.postMessage({ privateKey: pair.private, publicKey: pair.public });
+function problem(pair) {
+  const parsed = utils.parseKey(pair.private, workerData.passphrase === null ? undefined : workerData.passphrase);
+  if (parsed instanceof Error) return parsed.message;
+  const key = Array.isArray(parsed) ? parsed[0] : parsed;
+  const blob = String(pair.public).trim().split(' ')[1] || '';
+  if (key.type !== 'ssh-ed25519') return 'not an ed25519 key';
+  if (key.getPublicSSH().toString('base64') !== blob) return 'the public key does not match the private key';
+  // string "ssh-ed25519" (4 + 11) + string key (4 + 32)
+  if (Buffer.from(blob, 'base64').length !== 51) return 'the public key is not 32 bytes';
+  return null;
+}
+function generate() {
+  const rejected = [];
+  for (let attempt = 1; attempt <= workerData.attempts; attempt++) {
+    const pair = utils.generateKeyPairSync('ed25519', options);
+    const why = problem(pair);
+    if (why === null) return { privateKey: pair.private, publicKey: pair.public };
+    rejected.push(why);
+  }
+  throw new Error('ssh2 generated no readable key in ' + workerData.attempts + ' attempts (' + rejected.join('; ') + ')');
+}
+parentPort.postMessage(generate());
 `;
 
 function ssh2Path(): string {
   return createRequire(import.meta.url).resolve('ssh2');
 }
 
-function generateWithSsh2(options: GenerateOptions): Promise<{ privateKey: string; publicKey: string }> {
+interface WorkerPair {
+  privateKey: string;
+  publicKey: string;
+}
+
+function generateWithSsh2(options: GenerateOptions): Promise<WorkerPair> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(WORKER_CODE, {
       eval: true,
-      workerData: { ssh2Path: ssh2Path(), comment: options.comment, passphrase: options.passphrase ? revealSecret(options.passphrase) : null },
+      workerData: {
+        ssh2Path: options.ssh2Module ?? ssh2Path(),
+        comment: options.comment,
+        passphrase: options.passphrase ? revealSecret(options.passphrase) : null,
+        attempts: SSH2_KEYGEN_ATTEMPTS,
+      },
       // The worker needs nothing from the environment.
       env: {},
     });
     let settled = false;
-    worker.once('message', (pair: { privateKey: string; publicKey: string }) => {
+    worker.once('message', (pair: WorkerPair) => {
       settled = true;
       resolve(pair);
       void worker.terminate();

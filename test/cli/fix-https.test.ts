@@ -1,10 +1,11 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeBitbucketHttp } from '../support/bitbucket-http.js';
 import { runPushDoctor, type CliRun } from '../support/cli.js';
 import { createFixBed, KEYRING_UNAVAILABLE, type FixBed } from '../support/fix-bed.js';
 import { approveCredential, homeGit } from '../support/https-home.js';
+import { textUnder } from '../support/tree.js';
 
 // Planted secrets: if any of them shows up in any output or in the app's state folder, something leaked.
 const APP_PASSWORD = 'ATBBq7Zr2xPlantedCliAppPw4sT8vW1yB3dF6hJ9kL0c2C1F';
@@ -52,14 +53,7 @@ describe.skipIf(KEYRING_UNAVAILABLE !== null)('push-doctor fix for HTTPS finding
     return { tree, keyring: await bed.keyringItems() };
   }
 
-  async function stateFiles(): Promise<string> {
-    const dir = path.join(bed.home.dir, '.local', 'state', 'push-doctor');
-    const parts: string[] = [];
-    for (const entry of await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => [])) {
-      if (entry.isFile()) parts.push(await readFile(path.join(entry.parentPath, entry.name), 'utf8'));
-    }
-    return parts.join('\n');
-  }
+  const stateFiles = () => textUnder(path.join(bed.home.dir, '.local', 'state', 'push-doctor'));
 
   function expectNoSecrets(text: string): void {
     for (const secret of SECRETS) {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bitbucketHostOptions, upsertHostBlock, type SshOption } from '../../app/fix/edit/ssh-config.js';
+import { bitbucketHostOptions, readHostBlock, upsertHostBlock, type SshOption } from '../../app/fix/edit/ssh-config.js';
 
 const HOST = 'ssh.bitbucket.org';
 const KEY = '/home/u/.ssh/id_ed25519_bitbucket';
@@ -124,6 +124,17 @@ describe('ssh_config editor', () => {
     );
     expect(updated.shadowed).toEqual([]);
     expect(text.split('\n').slice(0, 4)).toEqual(['# mine', 'Host other', '    User me', '']);
+  });
+
+  it("new lines in an existing block copy that block's indentation, not another block's", () => {
+    const original = 'Host github.com\n\tUser me\n\nHost ssh.bitbucket.org\n  HostName 127.0.0.1\n';
+    expect(upsertHostBlock(original, HOST, [{ keyword: 'User', value: 'git' }]).text).toBe(`${original}  User git\n`);
+  });
+
+  it('reads the settings of the block for exactly the host', () => {
+    const text = 'Host *\n  User x\nHost ssh.bitbucket.org\n  IdentityFile "/a b/key"\n  identityfile ~/.ssh/two\n  User git\n';
+    expect(readHostBlock(text, HOST)).toEqual(new Map([['identityfile', ['/a b/key', '~/.ssh/two']], ['user', ['git']]]));
+    expect(readHostBlock('Host ssh.bitbucket.org bitbucket.org\n  User git\n', HOST)).toBeNull();
   });
 
   it('reports keys an earlier applicable section sets', () => {

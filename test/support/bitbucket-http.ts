@@ -312,7 +312,7 @@ async function createBareRepo(dir: string): Promise<void> {
 }
 
 /** A throwaway CA and a server certificate for 127.0.0.1 and localhost, made with the openssl CLI. */
-async function createTestPki(root: string): Promise<{ caFile: string; key: string; cert: string }> {
+export async function createTestPki(root: string): Promise<{ caFile: string; key: string; cert: string }> {
   const dir = path.join(root, 'pki');
   await mkdir(dir, { mode: 0o700 });
   const f = (name: string) => path.join(dir, name);

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -9,7 +9,7 @@ import { startFakeBitbucketHttp, type FakeBitbucketHttp, type FakeBitbucketHttpO
 import { createHome, type TestHome } from './home.js';
 import { homeGit } from './https-home.js';
 import { keyringUnavailableReason, startKeyring, type TestKeyring } from './keyring.js';
-import { snapshotTree } from './tree.js';
+import { snapshotTree, textUnder } from './tree.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -85,12 +85,7 @@ export async function createFixBed(options: { keyring?: boolean } = {}): Promise
       const lines = `${stdout}\n${stderr}`.split('\n').filter((l) => l.trim() && !/^(created|modified) = |^\[/.test(l));
       return lines.sort();
     },
-    async stateBytes() {
-      const parts: string[] = [];
-      const entries = await readdir(stateDir, { recursive: true, withFileTypes: true }).catch(() => []);
-      for (const entry of entries) if (entry.isFile()) parts.push(await readFile(path.join(entry.parentPath, entry.name), 'utf8'));
-      return parts.join('\n');
-    },
+    stateBytes: () => textUnder(stateDir),
     async cleanup() {
       await homeGit(home, ['credential-cache', 'exit'], home.dir);
       await Promise.all(servers.map((s) => s.stop()));

@@ -41,3 +41,17 @@ export async function modesUnder(root: string): Promise<Array<[string, 'dir' | '
   await walk(root);
   return out;
 }
+
+/** Every file under a folder as text, one after the other (to search for secrets that must not be there). */
+export async function textUnder(root: string): Promise<string> {
+  const out: string[] = [];
+  async function walk(dir: string): Promise<void> {
+    for (const name of await readdir(dir).catch(() => [] as string[])) {
+      const full = path.join(dir, name);
+      if ((await lstat(full)).isDirectory()) await walk(full);
+      else out.push(await readFile(full, 'utf8'));
+    }
+  }
+  await walk(root);
+  return out.join('\n');
+}

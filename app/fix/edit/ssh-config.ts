@@ -161,7 +161,14 @@ export function upsertHostBlock(text: string, host: string, options: SshOption[]
     const out = [...lines];
     let changed = false;
     let insertAt = existing.header + 1;
-    for (let i = existing.header + 1; i < existing.end; i++) if (parseDirective(lines[i]!.text)) insertAt = i + 1;
+    // New lines copy the block's own indentation (the file's when the block has no setting yet).
+    let blockIndent: string | null = null;
+    for (let i = existing.header + 1; i < existing.end; i++) {
+      const directive = parseDirective(lines[i]!.text);
+      if (!directive) continue;
+      insertAt = i + 1;
+      blockIndent ??= directive.indent;
+    }
     const added: Line[] = [];
     for (const option of options) {
       let found = false;
@@ -176,7 +183,7 @@ export function upsertHostBlock(text: string, host: string, options: SshOption[]
         }
         break;
       }
-      if (!found) added.push({ text: `${indent}${option.keyword} ${quote(option.value)}`, eol });
+      if (!found) added.push({ text: `${blockIndent ?? indent}${option.keyword} ${quote(option.value)}`, eol });
     }
     if (added.length) {
       changed = true;
@@ -210,6 +217,24 @@ export function upsertHostBlock(text: string, host: string, options: SshOption[]
   const tail = [...block.slice(0, -1), { ...block[block.length - 1]!, eol: '' }];
   const separator = last.text.trim() === '' ? '' : eol;
   return { text: `${text}${eol}${separator}${joinLines(tail)}`, changed: true, shadowed };
+}
+
+/**
+ * The settings of the `Host <host>` block for exactly that host: keyword (lower case) → values as
+ * ssh reads them (quotes removed), in file order. Null when there is no such block. Pure.
+ */
+export function readHostBlock(text: string, host: string): Map<string, string[]> | null {
+  const lines = splitLines(text);
+  const block = sections(lines).find((s) => isExactBlock(s, host));
+  if (!block) return null;
+  const settings = new Map<string, string[]>();
+  for (let i = block.header + 1; i < block.end; i++) {
+    const directive = parseDirective(lines[i]!.text);
+    if (!directive) continue;
+    const keyword = directive.keyword.toLowerCase();
+    settings.set(keyword, [...(settings.get(keyword) ?? []), splitArgs(directive.args).join(' ')]);
+  }
+  return settings;
 }
 
 /** The settings of a Bitbucket block. UseKeychain exists only in Apple's OpenSSH (elsewhere it is a config error). */

@@ -14,7 +14,7 @@ function sshDir(ctx: EngineContext): string {
 }
 
 /** The key the last applied ssh.generate-key made, if both its files are still there. */
-async function keyFromJournal(ctx: EngineContext): Promise<KeygenResult | null> {
+export async function keyFromJournal(ctx: EngineContext): Promise<KeygenResult | null> {
   const entry = (await listJournal(ctx)).find((e) => e.fixId === 'ssh.generate-key');
   const privateKeyPath = entry?.changed.find((p) => entry.changed.includes(`${p}.pub`));
   if (!privateKeyPath) return null;
