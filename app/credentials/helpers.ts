@@ -206,12 +206,17 @@ export async function resolveHelpers(ctx: EngineContext, repoRoot: string, pushU
   return { ...selected, helpers };
 }
 
+/** Whether git can start the helper a `credential.helper` value names ("libsecret" → git-credential-libsecret). */
+export async function helperRunnable(ctx: EngineContext, value: string): Promise<'yes' | 'no' | 'unknown'> {
+  return canRun(ctx, describeHelper(value, ctx.homeDir, ctx.homeDir), await gitExecPath(ctx));
+}
+
 async function gitExecPath(ctx: EngineContext, signal?: AbortSignal): Promise<string | null> {
   const result = await git(ctx, ['--exec-path'], { signal });
   return result.exitCode === 0 ? result.stdout.trim() || null : null;
 }
 
-async function canRun(ctx: EngineContext, helper: Omit<ConfiguredHelper, 'runnable'>, execPath: string | null): Promise<'yes' | 'no' | 'unknown'> {
+async function canRun(ctx: EngineContext, helper: Pick<ConfiguredHelper, 'program' | 'value'>, execPath: string | null): Promise<'yes' | 'no' | 'unknown'> {
   const program = helper.program;
   if (!program) return 'unknown';
   if (program.includes('/') || program.includes('\\')) return (await isExecutable(program, ctx.platform)) ? 'yes' : 'no';

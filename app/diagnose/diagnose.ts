@@ -85,7 +85,7 @@ export async function diagnose(ctx: EngineContext, inputPath: string, options: D
   return report(ctx, root, findings, reporter, primary);
 }
 
-interface PreparedRemote {
+export interface PreparedRemote {
   parsed: ParsedRemote;
   target: RemoteTarget | null;
   /** For SSH remotes: git's ssh command and ssh's effective config for the host (aliases resolved). */
@@ -93,7 +93,7 @@ interface PreparedRemote {
 }
 
 /** Where pushes of this remote really go, recognised as Bitbucket Cloud, Data Center or neither. */
-async function prepareRemote(ctx: EngineContext, root: string, parsed: ParsedRemote, defaultPush: string | null): Promise<PreparedRemote> {
+export async function prepareRemote(ctx: EngineContext, root: string, parsed: ParsedRemote, defaultPush: string | null): Promise<PreparedRemote> {
   if (!parsed.push || !parsed.fetch || parsed.configured.some((c) => c.url === null)) return { parsed, target: null, endpoint: null };
   // ssh may go somewhere else than the URL says (a config alias): ask it before deciding what the host is.
   const endpoint = parsed.push.protocol === 'ssh' ? await inspectSshEndpoint(ctx, root, parsed.push) : null;

@@ -30,6 +30,9 @@ export const CLOUD_API_HOST = 'api.bitbucket.org';
 /** Every host name that means "Bitbucket Cloud". */
 export const CLOUD_HOSTS: readonly string[] = [CLOUD_WEB_HOST, CLOUD_SSH_HOST, CLOUD_ALT_SSH_HOST, CLOUD_API_HOST];
 
+/** [OFFICIAL] The SSH user of every Bitbucket clone URL, Cloud and Data Center ("git@bitbucket.org:{workspace}/{repo}.git", "ssh://git@{host}:7999/{project}/{repo}.git"): https://support.atlassian.com/bitbucket-cloud/docs/set-up-personal-ssh-keys-on-linux/ */
+export const SSH_USER = 'git';
+
 /** [OFFICIAL] Bitbucket Data Center: embedded SSH server, default port 7999 ("Replace 7999 with the port that your Bitbucket server uses"), https://developer.atlassian.com/server/bitbucket/reference/plugin-module-types/ssh-request-handler */
 export const DC_DEFAULT_SSH_PORT = 7999;
 

@@ -12,6 +12,9 @@ export interface CredentialKey {
   username: string;
 }
 
+/** A lookup may leave the username out: the helper then answers with the first entry for the host. */
+export type CredentialQuery = Omit<CredentialKey, 'username'> & { username?: string };
+
 /**
  * Talks to ONE credential helper, as git itself does (`git credential-<name> get|store|erase`, or
  * the `!command` form through the shell), so that undo puts back exactly what one helper held and
@@ -21,13 +24,13 @@ export async function helperCall(
   ctx: EngineContext,
   helper: string,
   action: 'get' | 'store' | 'erase',
-  key: CredentialKey,
+  key: CredentialQuery,
   password: Secret | null = null,
   cwd?: string,
-): Promise<{ ok: boolean; password: Secret | null; error: string }> {
+): Promise<{ ok: boolean; password: Secret | null; username: string | null; error: string }> {
   const lines = [`protocol=${key.protocol}`, `host=${key.host}`];
   if (key.path) lines.push(`path=${key.path}`);
-  lines.push(`username=${key.username}`);
+  if (key.username !== undefined) lines.push(`username=${key.username}`);
   if (password) lines.push(`password=${revealSecret(password)}`);
   const result = await run('sh', ['-c', `${helperCommand(helper)} ${action}`], {
     env: nonInteractiveEnv(ctx.env),
@@ -37,7 +40,8 @@ export async function helperCall(
   });
   const got = /^password=(.*)$/m.exec(result.stdout)?.[1];
   const found = action === 'get' && got !== undefined ? ctx.secrets.wrap(got) : null;
-  return { ok: result.exitCode === 0, password: found, error: ctx.secrets.redact(result.stderr.trim() || result.spawnError || '') };
+  const username = action === 'get' ? (/^username=(.*)$/m.exec(result.stdout)?.[1] ?? null) : null;
+  return { ok: result.exitCode === 0, password: found, username, error: ctx.secrets.redact(result.stderr.trim() || result.spawnError || '') };
 }
 
 /** The shell command git runs for a credential.helper value (gitcredentials(7) "Custom helpers"). */

@@ -1,6 +1,18 @@
 import type { EngineContext } from '../context.js';
 import type { FixInput, FixPlan, FixResult, JournalEntry, UndoResult } from '../contract/fixes.js';
 import type { FixId } from '../contract/report.js';
+import { clearCredential } from './fixes/credential-clear.js';
+import { saveTokenFix } from './fixes/credential-save-token.js';
+import { useSecureHelper } from './fixes/credential-use-secure-helper.js';
+import { openApiTokenPage } from './fixes/open-api-token-page.js';
+import { openRepositoryPage } from './fixes/open-repository-page.js';
+import { openSshKeysPage } from './fixes/open-ssh-keys-page.js';
+import { removeSecretFix } from './fixes/remote-remove-secret.js';
+import { setUsernameFix } from './fixes/remote-set-username.js';
+import { useHttpsFix } from './fixes/remote-use-https.js';
+import { useSshHostFix } from './fixes/remote-use-ssh-host.js';
+import { useSshFix } from './fixes/remote-use-ssh.js';
+import { useTokenUsername } from './fixes/remote-use-token-username.js';
 import { addKeyToAgent } from './fixes/ssh-add-key-to-agent.js';
 import { configureHost } from './fixes/ssh-configure-host.js';
 import { generateKey } from './fixes/ssh-generate-key.js';
@@ -12,7 +24,25 @@ import type { UndoSecretStore } from './undo-secrets.js';
 
 /** Every fix that can be applied automatically. Add new fixes here. */
 export const FIXES: ReadonlyMap<FixId, Fix> = new Map<FixId, Fix>(
-  [fixKeyPermissions, generateKey, addKeyToAgent, configureHost, trustHostKeys].map((fix) => [fix.id, fix]),
+  [
+    clearCredential,
+    saveTokenFix,
+    useSecureHelper,
+    useTokenUsername,
+    setUsernameFix,
+    removeSecretFix,
+    useSshFix,
+    useHttpsFix,
+    useSshHostFix,
+    openApiTokenPage,
+    openSshKeysPage,
+    openRepositoryPage,
+    fixKeyPermissions,
+    generateKey,
+    addKeyToAgent,
+    configureHost,
+    trustHostKeys,
+  ].map((fix) => [fix.id, fix]),
 );
 
 export interface FixRunOptions {
@@ -70,7 +100,12 @@ export async function applyFix(ctx: EngineContext, id: FixId, scope: FixScope, i
     change = null;
     return result(true, outcome.message, { changed: entry?.changed ?? [], key: outcome.key, url: outcome.url });
   } catch (error) {
-    if (!change) return result(false, `Not applied: ${message(error)}`);
+    if (!change) return result(false, `Not applied: ${message(error)}. Nothing was changed.`);
+    if (change.empty) {
+      // Refused before anything changed (a token that failed its test): nothing to put back.
+      await change.rollback().catch(() => undefined);
+      return result(false, `Not applied: ${message(error)}. Nothing was changed.`);
+    }
     const rolledBack = await change.rollback().catch((rollbackError: unknown) => ({ restored: [], leftAlone: [`(rollback failed: ${message(rollbackError)})`] }));
     const left = rolledBack.leftAlone.length ? ` Could not put back: ${rolledBack.leftAlone.join(', ')}.` : ' Everything was put back as it was.';
     return result(false, `Not applied: ${message(error)}.${left}`);

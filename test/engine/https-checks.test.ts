@@ -1,4 +1,4 @@
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { EngineContext } from '../../app/context.js';
@@ -8,6 +8,7 @@ import { runHttpsChecks } from '../../app/https/checks.js';
 import type { FakeAccount, FakeBitbucketHttp, FakeBitbucketHttpOptions } from '../support/bitbucket-http.js';
 import type { TestHome } from '../support/home.js';
 import { approveCredential, cloudRepo, homeGit, routeBitbucketTo, snapshotTree, useHttpsTestBed } from '../support/https-home.js';
+import { installGcmStandIn } from '../support/gcm-stand-in.js';
 import { keyringUnavailableReason, useKeyringHome } from '../support/keyring.js';
 import { remoteTarget } from '../support/target.js';
 
@@ -268,29 +269,3 @@ describe.skipIf(keyringReason !== null)(`with a real Secret Service keyring${key
     expect(JSON.stringify({ findings, checks: reporter.results, events })).not.toContain('PlantedExpiredKeyring');
   });
 });
-
-/**
- * Git Credential Manager cannot be installed here (it needs .NET); this stand-in speaks the same
- * helper protocol under the same name, keeping one credential per host in a file.
- */
-async function installGcmStandIn(h: TestHome): Promise<void> {
-  const bin = path.join(h.dir, 'bin');
-  await mkdir(bin, { recursive: true });
-  const script = `#!/bin/sh
-dir="$HOME/.gcm-stand-in"; mkdir -p "$dir"
-host=""; user=""; pass=""
-while IFS= read -r line && [ -n "$line" ]; do
-  case "$line" in host=*) host=\${line#host=};; username=*) user=\${line#username=};; password=*) pass=\${line#password=};; esac
-done
-f="$dir/$(printf %s "$host" | tr -c 'A-Za-z0-9._-' _)"
-case "$1" in
-  get) [ -f "$f" ] && cat "$f";;
-  store) printf 'username=%s\\npassword=%s\\n' "$user" "$pass" > "$f";;
-  erase) rm -f "$f";;
-esac
-exit 0
-`;
-  await writeFile(path.join(bin, 'git-credential-manager'), script);
-  await chmod(path.join(bin, 'git-credential-manager'), 0o755);
-  h.env.PATH = `${bin}${path.delimiter}${h.env.PATH}`;
-}

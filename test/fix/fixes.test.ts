@@ -155,7 +155,7 @@ describe('fix registry', () => {
   });
 
   it('reports fixes that are not automatic yet, and input that is missing', async () => {
-    expect(await applyFix(ctx, 'credential.save-token', scope)).toMatchObject({ applied: false, message: 'This fix cannot be applied automatically yet.' });
+    expect(await applyFix(ctx, 'credential.save-token', scope, {}, { fixes: new Map() })).toMatchObject({ applied: false, message: 'This fix cannot be applied automatically yet.' });
     const needsToken = new Map<FixId, Fix>([['credential.save-token', { ...testFix('credential.save-token', 'throws').get('credential.save-token')!, describe: async () => fixPlan('credential.save-token', { applicable: true, inputs: ['token'] }) }]]);
     expect(await applyFix(ctx, 'credential.save-token', scope, {}, { fixes: needsToken })).toMatchObject({ applied: false, message: 'This fix needs: token.' });
   });
