@@ -240,7 +240,8 @@ export function createGuideStore(api: PushDoctorApi, deps: GuideDeps = {}): Stor
         update((s) => applyStarted(s, fixId));
         const result = await call(() => api.fixApply({ path, fixId, ...remoteField(), ...(input ? { input } : {}) }));
         update((s) => applyFinished(s, fixId, result));
-        return result.ok ? result.value : null;
+        // Only a fix that applied moves a guide on (or re-runs the checks).
+        return result.ok && result.value.applied ? result.value : null;
       },
 
       async applyAndRecheck(fixId, input) {
