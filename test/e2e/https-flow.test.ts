@@ -69,8 +69,15 @@ describe(`the HTTPS guide, end to end${unavailable ? ` (skipped: ${unavailable})
     const heading = () => guide!.heading().textContent();
     await guide.step('start');
 
-    // ── Diagnose ──
+    // ── Diagnose: each check appears as it runs (progress events over the preview's event stream) ──
+    bitbucket.setDelay(4000);
     await guide.drop([repo]);
+    await expect.poll(heading).toBe('Checking widgets…');
+    const checks = main.getByRole('region', { name: 'Checks' });
+    await expect.poll(async () => [await checks.locator('.badge-ok').count() > 0, await checks.locator('.badge-running').count() > 0]).toEqual([true, true]);
+    // While Bitbucket is slow to answer, the finished local checks and the running probes are shown.
+    await guide.step('checking');
+    bitbucket.setDelay(0);
     await expect.poll(heading, { timeout: 60_000 }).toBe('Found the problem');
     const verdict = page.getByRole('region', { name: 'Verdict' });
     const verdictText = await verdict.textContent();
