@@ -12,7 +12,8 @@
  *   the developer or a test fills through `window.pushDoctorPreview` (see PreviewHook).
  */
 import type { PreviewHook } from '../preview-hook.js';
-import { EVENT_CHANNELS, methodName, REQUEST_CHANNELS, type EventChannel, type EventChannels, type PushDoctorApi, type Result } from '../../../app/contract/channels.js';
+import { EVENT_CHANNELS, methodName, REQUEST_CHANNELS, type EventChannel, type PushDoctorApi, type Result } from '../../../app/contract/channels.js';
+import { createEventHub } from '../../../app/contract/event-hub.js';
 
 declare global {
   interface Window {
@@ -34,21 +35,14 @@ function takeToken(): string | null {
   return sessionStorage.getItem(TOKEN_KEY);
 }
 
-type Listener = (payload: never) => void;
-
 function createBridge(token: string): { api: PushDoctorApi; hook: PreviewHook } {
-  const listeners = new Map<EventChannel, Set<Listener>>(EVENT_CHANNELS.map((event) => [event, new Set<Listener>()]));
-  let pendingRepo: EventChannels['repo.requested'] | null = null;
+  const events = createEventHub();
   let markConnected: () => void = () => {};
   const connected = new Promise<void>((resolve) => (markConnected = resolve));
 
   const dispatch = (event: string, data: string) => {
     if (event === 'ready') return markConnected();
-    const set = listeners.get(event as EventChannel);
-    if (!set) return;
-    const payload = JSON.parse(data) as never;
-    if (event === 'repo.requested' && set.size === 0) pendingRepo = payload;
-    for (const listener of set) listener(payload);
+    if ((EVENT_CHANNELS as readonly string[]).includes(event)) events.deliver(event as EventChannel, JSON.parse(data));
   };
 
   /** Reads the event stream; reconnects after a network error, gives up when the server refuses the token. */
@@ -101,23 +95,7 @@ function createBridge(token: string): { api: PushDoctorApi; hook: PreviewHook } 
 
   const paths = new WeakMap<File, string>();
   const requests = Object.fromEntries(REQUEST_CHANNELS.map((channel) => [methodName(channel), (payload: unknown) => request(channel, payload)]));
-  const api = {
-    ...requests,
-    on(event, listener) {
-      const set = listeners.get(event);
-      if (!set) throw new Error(`Unknown event ${String(event)}`);
-      set.add(listener as Listener);
-      if (event === 'repo.requested' && pendingRepo) {
-        const payload = pendingRepo;
-        pendingRepo = null;
-        (listener as (payload: EventChannels['repo.requested']) => void)(payload);
-      }
-      return () => {
-        set.delete(listener as Listener);
-      };
-    },
-    pathForDroppedFile: (file) => paths.get(file) ?? null,
-  } as PushDoctorApi;
+  const api = { ...requests, on: events.on, pathForDroppedFile: (file: File) => paths.get(file) ?? null } as PushDoctorApi;
 
   const hook: PreviewHook = {
     registerFile: (file, path) => void paths.set(file, path),
