@@ -168,6 +168,15 @@ describe(`the HTTPS guide, end to end${unavailable ? ` (skipped: ${unavailable})
     expect(await keyringSecrets()).toEqual([]);
     await expect.poll(heading).toBe('Summary');
     await guide.step('undone');
+
+    // ── Back to Start: the repository is in the recent list with its last result ──
+    await main.getByRole('button', { name: 'Check another repository' }).click();
+    await expect.poll(heading).toBe('Drop a repository folder here');
+    const recent = main.getByRole('region', { name: 'Recent repositories' });
+    await expect.poll(() => recent.textContent()).toContain('widgets');
+    expect(await recent.textContent()).toContain(repo);
+    expect(await recent.textContent()).toContain('HTTPS push access to bitbucket.org works.');
+    await guide.step('start-recent');
     expect(guide.errors).toEqual([]);
   });
 });
