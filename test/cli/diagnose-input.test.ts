@@ -96,7 +96,12 @@ describe('push-doctor diagnose: malformed config files', () => {
     expect(run.stderr).toBe('');
     const report = JSON.parse(run.stdout);
     const sshChecks = report.checks.filter((c: { remote: string }) => c.remote === 'origin');
-    expect(sshChecks.map((c: { summary: string }) => c.summary).join('\n')).toMatch(/ssh -G failed|config/i);
+    expect(sshChecks.map((c: { summary: string }) => c.summary).join('\n')).toMatch(/Bad configuration option: nosuchkeyword/);
+    expect(report.findings.find((f: { code: string }) => f.code === 'ssh.config-invalid')).toMatchObject({
+      severity: 'error',
+      remote: 'origin',
+      detail: expect.stringContaining(`ssh says: ${path.join(home.sshDir, 'config')}: line 2: Bad configuration option: nosuchkeyword.`),
+    });
     expect(report.checks.some((c: { remote: string }) => c.remote === 'bb')).toBe(true);
   });
 });
