@@ -34,6 +34,7 @@ export const FINDING_CODES = [
   'https.ok',
   // SSH: local setup
   'ssh.command-not-found',
+  'ssh.config-invalid',
   'ssh.no-key',
   'ssh.key-permissions',
   'ssh.key-needs-passphrase',

@@ -202,6 +202,13 @@ export const FINDING_CATALOGUE: Record<FindingCode, CatalogueEntry> = {
     detail: () => 'Check GIT_SSH_COMMAND, GIT_SSH and core.sshCommand: they point to a program that does not exist on this computer.',
     fixes: [],
   },
+  'ssh.config-invalid': {
+    severity: 'error',
+    title: () => 'ssh refuses to start because a line in your ssh config is wrong.',
+    detail: (p) =>
+      `${p.reason ? `ssh says: ${p.reason}. ` : ''}Every git command over SSH stops there. Correct or remove that line (ssh names the file and the line), then run the checks again.`,
+    fixes: [],
+  },
   'ssh.no-key': {
     severity: 'error',
     title: () => 'You have no SSH key that ssh would offer to Bitbucket.',

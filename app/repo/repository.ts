@@ -30,6 +30,14 @@ export async function openRepository(ctx: EngineContext, inputPath: string): Pro
     if (/dubious ownership/.test(result.stderr)) {
       return { ok: false, error: { kind: 'git-failed', message: `git refuses ${absolute} because another user owns it (safe.directory).` } };
     }
+    const badConfig = /bad config (?:line \d+ in|variable '[^']*' in) file (.+?)\s*$/m.exec(result.stderr) ?? /(fatal: bad numeric config value .*)$/m.exec(result.stderr);
+    if (badConfig) {
+      return { ok: false, error: { kind: 'git-failed', message: `git cannot read a config file: ${badConfig[0].trim().replace(/^fatal: /, '')}. Fix or move that file, then try again.` } };
+    }
+    if (!/not a git repository/i.test(result.stderr)) {
+      const line = result.stderr.split('\n').find((l) => l.startsWith('fatal:')) ?? result.stderr.trim();
+      return { ok: false, error: { kind: 'git-failed', message: `git failed in ${absolute}: ${line.replace(/^fatal: /, '') || `exit ${result.exitCode}`}` } };
+    }
     return { ok: false, error: { kind: 'not-a-repo', message: `${absolute} is not inside a git repository.` } };
   }
   const [bare, top] = result.stdout.split('\n');

@@ -20,6 +20,8 @@ export interface SshEndpoint {
   /** OpenSSH's effective config (`ssh -G`), or null for plink or when -G failed (see configNote). */
   config: SshClientConfig | null;
   configNote: string | null;
+  /** ssh refuses to start because a config file it reads has an error ("line 2: Bad configuration option"), or null. */
+  configError: string | null;
   /** Host, port and user ssh really connects to (HostName/Port/User applied). */
   hostname: string;
   port: number;
@@ -37,7 +39,7 @@ export async function inspectSshEndpoint(ctx: EngineContext, repoRoot: string, u
   const command = await resolveSshCommand(ctx, repoRoot);
   const host = url.host ?? '';
   const evidence: string[] = [];
-  const endpoint: SshEndpoint = { url, command, variant: command.variant === 'auto' ? 'ssh' : command.variant, commandError: null, config: null, configNote: null, hostname: host, port: url.port ?? 22, user: url.username, evidence };
+  const endpoint: SshEndpoint = { url, command, variant: command.variant === 'auto' ? 'ssh' : command.variant, commandError: null, config: null, configNote: null, configError: null, hostname: host, port: url.port ?? 22, user: url.username, evidence };
 
   const [missing, g] = await Promise.all([
     programProblem(ctx, command),
@@ -57,11 +59,15 @@ export async function inspectSshEndpoint(ctx: EngineContext, repoRoot: string, u
     // git's own test: a program that fails "-G" is run as the "simple" variant, without options.
     if (command.variant === 'auto') endpoint.variant = 'simple';
     endpoint.configNote = g.error;
+    if (CONFIG_ERROR.test(g.error)) endpoint.configError = g.error;
     if (!missing) evidence.push(`ssh -G failed: ${g.error}`);
   }
   endpoint.evidence = [`ssh command: ${describeSshCommand(command, endpoint.variant)}`, ...evidence].map((line) => ctx.secrets.redact(line));
   return endpoint;
 }
+
+/** How OpenSSH reports a broken config file (readconf.c): it then refuses to run at all. */
+const CONFIG_ERROR = /: line \d+: |Bad configuration option|bad configuration options|Can't open user config file|Unsupported option|keyword \S+ extra arguments/i;
 
 async function runSshG(ctx: EngineContext, command: SshCommand, url: RemoteUrl): Promise<{ config: SshClientConfig | null; error: string }> {
   const host = url.host ?? '';

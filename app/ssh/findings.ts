@@ -43,6 +43,8 @@ export function sshFindings(o: SshObservations): Finding[] {
     const reason = o.endpoint.commandError ?? o.auth?.outcome.reason ?? '';
     return [make('ssh.command-not-found', [...o.endpoint.evidence, reason, o.auth?.outcome.line ?? ''], { command: maskCommandSecrets(o.endpoint.command.value), reason })];
   }
+  // ssh stops at a broken config file before it connects: nothing else can be learnt until it is fixed.
+  if (o.endpoint.configError) return [make('ssh.config-invalid', o.endpoint.evidence, { reason: o.endpoint.configError })];
   if (!o.auth) return offlineFindings(o, make);
 
   const auth = o.auth.outcome;

@@ -73,3 +73,35 @@ describe('push-doctor diagnose: repositories that cannot push', () => {
     expect(JSON.parse(run.stdout)).toMatchObject({ verdict: 'unknown', findings: [{ code: 'remote.not-bitbucket', severity: 'info' }] });
   });
 });
+
+describe('push-doctor diagnose: malformed config files', () => {
+  it('names a broken git config file instead of calling the folder "not a repository"', async () => {
+    const repo = await home.repo();
+    await writeFile(path.join(home.dir, '.gitconfig'), '[user\n  name = broken\n');
+    const run = await runPushDoctor(['diagnose', repo, '--offline'], { env: home.env });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(`push-doctor: git cannot read a config file: bad config line 1 in file ${path.join(home.dir, '.gitconfig')}. Fix or move that file, then try again.\n`);
+  });
+
+  it('survives garbage in ~/.ssh/config, known_hosts and the credential store, and says what it could not read', async () => {
+    const repo = await home.repo();
+    await home.git(['remote', 'add', 'origin', 'git@ssh.bitbucket.org:acme/w.git'], repo);
+    await home.git(['remote', 'add', 'bb', 'https://bitbucket.org/acme/w.git'], repo);
+    await home.git(['config', '--global', 'credential.helper', 'store']);
+    await writeFile(path.join(home.sshDir, 'config'), 'Host ssh.bitbucket.org\n  NoSuchKeyword yes\n\u0000\u0001 garbage\n');
+    await writeFile(path.join(home.sshDir, 'known_hosts'), 'ssh.bitbucket.org not-a-key\n\u00ff\u00fe\n');
+    await writeFile(path.join(home.dir, '.git-credentials'), 'this is not a url\nhttps://\n');
+    const run = await runPushDoctor(['diagnose', repo, '--offline', '--json'], { env: home.env });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe('');
+    const report = JSON.parse(run.stdout);
+    const sshChecks = report.checks.filter((c: { remote: string }) => c.remote === 'origin');
+    expect(sshChecks.map((c: { summary: string }) => c.summary).join('\n')).toMatch(/Bad configuration option: nosuchkeyword/);
+    expect(report.findings.find((f: { code: string }) => f.code === 'ssh.config-invalid')).toMatchObject({
+      severity: 'error',
+      remote: 'origin',
+      detail: expect.stringContaining(`ssh says: ${path.join(home.sshDir, 'config')}: line 2: Bad configuration option: nosuchkeyword.`),
+    });
+    expect(report.checks.some((c: { remote: string }) => c.remote === 'bb')).toBe(true);
+  });
+});

@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fillCredential, withoutPassword } from '../../app/credentials/fill.js';
 import type { TestHome } from '../support/home.js';
-import { approveCredential, homeGit, snapshotTree, useHttpsTestBed } from '../support/https-home.js';
+import { approveCredential, homeGit, useHttpsTestBed } from '../support/https-home.js';
+import { snapshotTree } from '../support/tree.js';
 import { keyringUnavailableReason, useKeyringHome } from '../support/keyring.js';
 
 const URL = 'https://bitbucket.org/acme/widgets.git';

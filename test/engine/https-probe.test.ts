@@ -5,7 +5,8 @@ import { probeRemote, testCredential, WRITE_PROBE_REF } from '../../app/https/pr
 import { Secret } from '../../app/secrets/secret.js';
 import type { FakeAccount, FakeBitbucketHttpOptions } from '../support/bitbucket-http.js';
 import type { TestHome } from '../support/home.js';
-import { approveCredential, cloudRepo, homeGit, snapshotTree, useHttpsTestBed } from '../support/https-home.js';
+import { approveCredential, cloudRepo, homeGit, useHttpsTestBed } from '../support/https-home.js';
+import { snapshotTree } from '../support/tree.js';
 import { remoteTarget } from '../support/target.js';
 
 const TOKEN = 'ATATT3xFfGF0PlantedProbeToken_Zq8Wv7Ut6Sr5Qp4On3Ml2Kj1=9C8B7A6F';

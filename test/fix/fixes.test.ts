@@ -160,3 +160,14 @@ describe('fix registry', () => {
     expect(await applyFix(ctx, 'credential.save-token', scope, {}, { fixes: needsToken })).toMatchObject({ applied: false, message: 'This fix needs: token.' });
   });
 });
+
+describe('the fix registry', () => {
+  it('has an implementation for every fix id, and every fix a finding offers exists', async () => {
+    const { FIX_IDS, FINDING_CODES } = await import('../../app/contract/report.js');
+    const { FINDING_CATALOGUE } = await import('../../app/diagnose/catalogue.js');
+    const { FIXES } = await import('../../app/fix/registry.js');
+    expect(FIX_IDS.filter((id) => !FIXES.has(id))).toEqual([]);
+    const offered = FINDING_CODES.flatMap((code) => FINDING_CATALOGUE[code].fixes);
+    expect(offered.filter((id) => !FIXES.has(id))).toEqual([]);
+  });
+});

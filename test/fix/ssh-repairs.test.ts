@@ -263,10 +263,10 @@ describe('the whole SSH path from nothing', () => {
     const remote = (await exec('git', ['--git-dir', path.join(emptyHome.server.reposDir, 'acme/widgets.git'), 'rev-parse', `refs/heads/${run.pushedBranch}`])).stdout.trim();
     expect(remote).toBe((await home.git(['rev-parse', 'HEAD'], repo)).trim());
 
-    // remote.use-ssh is the HTTPS/remote engineer's; until it is in main the test switched the remote itself.
-    if (run.switched === null) await home.git(['remote', 'set-url', 'origin', 'https://bitbucket.org/acme/widgets.git'], repo);
+    expect(run.switched).toMatchObject({ applied: true });
+    expect((await home.git(['remote', 'get-url', 'origin'], repo)).trim()).toBe('git@ssh.bitbucket.org:acme/widgets.git');
     const undone = await undoAll();
-    expect(undone).toEqual([...(run.switched ? ['remote.use-ssh'] : []), 'ssh.configure-host', 'ssh.trust-host-keys', 'ssh.generate-key']);
+    expect(undone).toEqual(['remote.use-ssh', 'ssh.configure-host', 'ssh.trust-host-keys', 'ssh.generate-key']);
     expect(await homeState(repo)).toEqual(before);
   });
 });

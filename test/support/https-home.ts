@@ -1,7 +1,4 @@
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { lstat, readdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
 import { startFakeBitbucketHttp, type FakeBitbucketHttp, type FakeBitbucketHttpOptions } from './bitbucket-http.js';
 import { createHome, type TestHome } from './home.js';
@@ -42,28 +39,6 @@ export function homeGit(home: TestHome, args: string[], cwd: string, input = '')
 export async function approveCredential(home: TestHome, cwd: string, url: string, username: string, password: string): Promise<void> {
   const result = await homeGit(home, ['credential', 'approve'], cwd, `url=${url}\nusername=${username}\npassword=${password}\n\n`);
   if (result.code !== 0) throw new Error(`git credential approve failed: ${result.stderr}`);
-}
-
-/** Every regular file and symlink under `dir` with its mode and content hash (sockets and the like skipped). */
-export async function snapshotTree(dir: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  const walk = async (current: string) => {
-    for (const name of await readdir(current)) {
-      const full = path.join(current, name);
-      const info = await lstat(full);
-      const rel = path.relative(dir, full);
-      if (info.isDirectory()) {
-        out[`${rel}/`] = `dir ${(info.mode & 0o7777).toString(8)}`;
-        await walk(full);
-      } else if (info.isFile()) {
-        out[rel] = `${(info.mode & 0o7777).toString(8)} ${createHash('sha256').update(await readFile(full)).digest('hex')}`;
-      } else if (info.isSymbolicLink()) {
-        out[rel] = 'symlink';
-      }
-    }
-  };
-  await walk(dir);
-  return out;
 }
 
 /** A throwaway home and the fake servers a test starts; cleanup() stops them all. */

@@ -4,13 +4,13 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { EngineContext } from '../../app/context.js';
 import type { FixResult, SshVerifyResult } from '../../app/contract/fixes.js';
-import { applyFix, FIXES } from '../../app/fix/registry.js';
+import { applyFix } from '../../app/fix/registry.js';
 import { resolveFixScope } from '../../app/fix/scope.js';
 import { verifySsh } from '../../app/ssh/verify.js';
 import { startFakeBitbucketSsh, type FakeBitbucketSsh } from './bitbucket-ssh.js';
 import type { TestHome } from './home.js';
 import { startPublishedKeysServer, type PublishedKeysServer } from './published-host-keys.js';
-import { CLOUD_HOST, CLOUD_REMOTE } from './ssh-scenario.js';
+import { CLOUD_HOST } from './ssh-scenario.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -70,8 +70,8 @@ export interface SshPathRun {
   generated: FixResult;
   trusted: FixResult;
   configured: FixResult;
-  /** remote.use-ssh when it exists, else null (the remote was switched with git remote set-url). */
-  switched: FixResult | null;
+  /** remote.use-ssh: the HTTPS remote switched to ssh.bitbucket.org. */
+  switched: FixResult;
   verified: SshVerifyResult;
   pushedBranch: string;
   /** Milliseconds per step, in order. */
@@ -99,11 +99,7 @@ export async function walkSshPath(userCtx: EngineContext, home: TestHome, setup:
   setup.server.authorize(generated.key.publicKey, { kind: 'personal' });
   const trusted = await step('ssh.trust-host-keys', async () => applyFix(ctx, 'ssh.trust-host-keys', await scope()));
   const configured = await step('ssh.configure-host', async () => applyFix(ctx, 'ssh.configure-host', await scope()));
-  const switched = await step('switch the remote to SSH', async () => {
-    if (FIXES.has('remote.use-ssh')) return applyFix(ctx, 'remote.use-ssh', await scope());
-    await home.git(['remote', 'set-url', 'origin', CLOUD_REMOTE], setup.repo);
-    return null;
-  });
+  const switched = await step('remote.use-ssh', async () => applyFix(ctx, 'remote.use-ssh', await scope()));
   const verified = await step('verifySsh (ssh -T)', () => verifySsh(ctx, setup.repo, 'origin'));
   const pushedBranch = 'from-nothing';
   await step('git push over SSH', () => execFileAsync('git', ['push', '-q', 'origin', `HEAD:refs/heads/${pushedBranch}`], { cwd: setup.repo, env: { ...ctx.env, GIT_TERMINAL_PROMPT: '0' } }));

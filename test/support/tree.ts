@@ -18,9 +18,10 @@ export async function snapshotTree(root: string, options: { exclude?: string[] }
         await walk(full);
       } else if (info.isSymbolicLink()) {
         out[rel] = `link -> ${await readlink(full)}`;
-      } else {
+      } else if (info.isFile()) {
         out[rel] = `file ${mode} ${createHash('sha256').update(await readFile(full)).digest('hex')}`;
       }
+      // Sockets and pipes (the credential cache daemon's socket) have no content to compare.
     }
   }
   await walk(root);
