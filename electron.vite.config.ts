@@ -2,14 +2,14 @@ import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
 import type { Plugin } from 'vite';
-import { CONTENT_SECURITY_POLICY, DEV_CONTENT_SECURITY_POLICY } from './main/csp.js';
+import { DEV_CONTENT_SECURITY_POLICY, META_CONTENT_SECURITY_POLICY } from './main/csp.js';
 
 /** The dev server needs inline styles and its HMR socket; builds keep index.html's strict policy. */
 function devCsp(): Plugin {
   return {
     name: 'push-doctor:dev-csp',
     apply: 'serve',
-    transformIndexHtml: (html) => html.replace(CONTENT_SECURITY_POLICY, DEV_CONTENT_SECURITY_POLICY),
+    transformIndexHtml: (html) => html.replace(META_CONTENT_SECURITY_POLICY, DEV_CONTENT_SECURITY_POLICY),
   };
 }
 

@@ -133,8 +133,8 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
     }),
     'external.open': define('external.open', async (request, ctx) => {
       const url = await resolveExternalTarget(ctx, request);
-      await deps.shell.openExternal(url);
-      return { opened: true, url };
+      const opened = (await deps.shell.openExternal(url)) !== false;
+      return { opened, url };
     }),
     'report.markdown': define('report.markdown', async (request, ctx) => {
       const root = await repositoryRoot(ctx, request.path);

@@ -6,8 +6,11 @@ import type { EventChannel, EventChannels } from '../contract/channels.js';
  */
 export interface ShellServices {
   clipboard: { writeText(text: string): void | Promise<void> };
-  /** Opens an already allow-listed https URL in the user's browser. */
-  openExternal(url: string): Promise<void>;
+  /**
+   * Opens an already allow-listed https URL in the user's browser. Resolves `false` when it only
+   * recorded the address without opening it (the browser preview): the page then shows the address.
+   */
+  openExternal(url: string): Promise<void | boolean>;
   /** Asks the user for a folder; null when they cancel. */
   chooseFolder(): Promise<string | null>;
 }

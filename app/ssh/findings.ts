@@ -64,11 +64,14 @@ function failureFindings(o: SshObservations, probe: AuthProbeRun, make: Make, au
   const ran = [`ran: ${probe.display}`, `exit code ${probe.result.exitCode ?? 'none'}`, outcome.line];
   const hostsEvidence = knownHostsEvidence(o.knownHosts);
   switch (outcome.kind) {
+    // ssh stopped before authenticating, so it said nothing about keys: what it has to offer is
+    // known only locally (no key at all comes first: it is the bigger job, and the SSH guide
+    // trusts the host keys on the way).
     case 'host-unknown':
-      return [make('ssh.host-unknown', [...ran, ...hostsEvidence])];
+      return [...localKeyFindings(o, make), make('ssh.host-unknown', [...ran, ...hostsEvidence], { host: knownHostsName(o) })];
     case 'host-key-changed': {
       const offending = outcome.offending ? `offending key: ${outcome.offending.file}:${outcome.offending.line} (${outcome.offending.keyType})` : '';
-      return [make('ssh.host-key-changed', [...ran, offending, ...hostsEvidence])];
+      return [...localKeyFindings(o, make), make('ssh.host-key-changed', [...ran, offending, ...hostsEvidence], { host: knownHostsName(o) })];
     }
     case 'unreachable': {
       const legacy = o.legacySshHost && o.now.toISOString().slice(0, 10) >= CLOUD_SSH_HOST_MOVE_DATE;
@@ -132,22 +135,34 @@ function permissionFindings(o: SshObservations, ran: string[], make: Make): Find
 
 /** Without the network only local facts speak: keys that cannot work, host keys that cannot match. */
 function offlineFindings(o: SshObservations, make: Make): Finding[] {
+  const findings = localKeyFindings(o, make);
+  const config = o.endpoint.config;
+  if (o.knownHosts && config && !acceptsNewHostKeys(config)) {
+    const evidence = knownHostsEvidence(o.knownHosts);
+    if (o.knownHosts.verdict === 'missing') findings.push(make('ssh.host-unknown', evidence, { host: knownHostsName(o) }));
+    if (o.knownHosts.verdict === 'retired') findings.push(make('ssh.host-key-changed', evidence, { host: knownHostsName(o) }));
+  }
+  return findings;
+}
+
+/** Keys that cannot work, from the files and the agent alone: too open, or none at all. */
+function localKeyFindings(o: SshObservations, make: Make): Finding[] {
   const findings: Finding[] = [];
   const config = o.endpoint.config;
   const keys = o.keys ?? [];
   const keyEvidence = keysEvidence(o.keys);
   const tooOpen = tooOpenKeys(o);
   if (tooOpen.length > 0) findings.push(make('ssh.key-permissions', keyEvidence, { keyPath: tooOpen[0]!.path, mode: tooOpen[0]!.mode }));
-  const agentHasKeys = o.agent?.status === 'keys' && (o.agent.keys.length > 0) && !config?.identitiesOnly;
+  const agentHasKeys = o.agent?.status === 'keys' && o.agent.keys.length > 0 && !config?.identitiesOnly;
   if (config && keys.length > 0 && !keys.some((k) => k.exists) && !agentHasKeys) {
     findings.push(make('ssh.no-key', [...keyEvidence, o.agent ? `agent: ${o.agent.summary}` : '']));
   }
-  if (o.knownHosts && config && !acceptsNewHostKeys(config)) {
-    const evidence = knownHostsEvidence(o.knownHosts);
-    if (o.knownHosts.verdict === 'missing') findings.push(make('ssh.host-unknown', evidence));
-    if (o.knownHosts.verdict === 'retired') findings.push(make('ssh.host-key-changed', evidence));
-  }
   return findings;
+}
+
+/** The name ssh looks the host key up under: HostKeyAlias when set (an alias pointing elsewhere), else the host. */
+function knownHostsName(o: SshObservations): string {
+  return o.endpoint.config?.hostKeyAlias ?? o.endpoint.hostname;
 }
 
 function agentHolds(agent: AgentState | null, fingerprint: string | null): boolean {

@@ -5,21 +5,11 @@
  * (a sandboxed preload cannot load anything else).
  */
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
-import { EVENT_CHANNELS, methodName, REQUEST_CHANNELS, type EventChannel, type EventChannels, type PushDoctorApi } from '../../app/contract/channels.js';
+import { EVENT_CHANNELS, methodName, REQUEST_CHANNELS, type PushDoctorApi } from '../../app/contract/channels.js';
+import { createEventHub } from '../../app/contract/event-hub.js';
 
-type Listener = (payload: never) => void;
-
-const listeners = new Map<EventChannel, Set<Listener>>(EVENT_CHANNELS.map((event) => [event, new Set<Listener>()]));
-/** A folder requested before the page subscribed (launch argument, second launch): delivered on subscribe. */
-let pendingRepo: EventChannels['repo.requested'] | null = null;
-
-for (const event of EVENT_CHANNELS) {
-  ipcRenderer.on(event, (_event, payload: unknown) => {
-    const set = listeners.get(event)!;
-    if (event === 'repo.requested' && set.size === 0) pendingRepo = payload as EventChannels['repo.requested'];
-    for (const listener of set) listener(payload as never);
-  });
-}
+const events = createEventHub();
+for (const event of EVENT_CHANNELS) ipcRenderer.on(event, (_event, payload: unknown) => events.deliver(event, payload));
 
 function createApi(): PushDoctorApi {
   const requests = Object.fromEntries(
@@ -27,19 +17,7 @@ function createApi(): PushDoctorApi {
   );
   return {
     ...requests,
-    on(event, listener) {
-      const set = listeners.get(event);
-      if (!set) throw new Error(`Unknown event ${String(event)}`);
-      set.add(listener as Listener);
-      if (event === 'repo.requested' && pendingRepo) {
-        const payload = pendingRepo;
-        pendingRepo = null;
-        (listener as (payload: EventChannels['repo.requested']) => void)(payload);
-      }
-      return () => {
-        set.delete(listener as Listener);
-      };
-    },
+    on: events.on,
     pathForDroppedFile(file) {
       try {
         return webUtils.getPathForFile(file) || null;

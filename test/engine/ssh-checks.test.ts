@@ -110,6 +110,15 @@ describe('SSH checks against a Bitbucket-like server', () => {
     expect(byId(result.checks, 'ssh.known-hosts')?.status).toBe('error');
   });
 
+  it('ssh.no-key before ssh.host-unknown: no key and an unknown host (ssh stopped before offering keys)', async () => {
+    const { repo } = await cloudSetup({ trust: false });
+    await writeFile(path.join(home.sshDir, 'known_hosts'), '');
+    const result = await diagnoseSsh(home.context(), repo);
+    expect(result.codes).toEqual(['ssh.no-key', 'ssh.host-unknown']);
+    // Named as known_hosts knows it (the HostKeyAlias), not by the address ssh connects to.
+    expect(result.findings[1]!.title).toContain(`ssh does not know ${HOST}'s host key`);
+  });
+
   it("ssh.host-key-changed: known_hosts still holds Bitbucket's retired RSA key for the host", async () => {
     const key = await makeKey(home);
     const { server: fake, repo } = await cloudSetup({ trust: false });

@@ -46,13 +46,19 @@ describe('Done', () => {
     const changed = screen.getByRole('region', { name: 'What changed' });
     expect(changed.textContent).not.toContain('Save a new Bitbucket API token');
     expect(await within(undo).findByText(/The last change was “Remove the old saved password for Bitbucket”/)).toBeTruthy();
+    // The check that said "push works" was made before the undo: no longer claimed, and offered again.
+    await h1('Summary');
+    const diagnoses = fake.callsOf('diagnoseRun').length;
+    await user.click(within(undo).getByRole('button', { name: 'Run the checks again' }));
+    await h1(/Checking|Found the problem|Push works/);
+    expect(fake.callsOf('diagnoseRun').length).toBe(diagnoses + 1);
   });
 
   it('lists the change history with absolute dates', async () => {
     const rendered = renderGuide({ ...scenario, history: HISTORY });
     await act(() => rendered.store.getState().openPath(WIDGETS.path));
     act(() => rendered.store.getState().go({ name: 'done' }));
-    await h1('What changed');
+    await h1('Summary');
     expect(inMain().getByText('Nothing was changed in this session.')).toBeTruthy();
     await rendered.user.click(await inMain().findByText('All changes Push Doctor made'));
     const history = inMain().getByText('All changes Push Doctor made').closest('details')!;

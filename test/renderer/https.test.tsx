@@ -20,6 +20,18 @@ async function toSaveStep(s: Scenario = scenario) {
 }
 
 describe('HTTPS guide', () => {
+  it('stays on a step whose fix the engine did not apply, and says why', async () => {
+    const message = 'Not applied: the keychain that keeps undo data is locked. Nothing was changed.';
+    const { user } = await atVerdict({ ...scenario, results: { ...scenario.results, 'credential.clear': [{ ok: true, value: { id: 'credential.clear', applied: false, changed: [], message } }] } });
+    await user.click(screen.getByRole('button', { name: 'Remove the old saved password for Bitbucket' }));
+    await screen.findByRole('heading', { level: 1, name: 'Remove the old password' });
+    await screen.findByRole('region', { name: 'What will be removed' });
+    await user.click(inMain().getByRole('button', { name: 'Remove the old saved password for Bitbucket' }));
+    expect(await inMain().findByText(message)).toBeTruthy();
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Remove the old password');
+    expect(screen.queryByRole('list', { name: 'Done so far' })).toBeNull();
+  });
+
   it('walks from the stale app password to a verified push', async () => {
     const { user, fake, store } = await atVerdict();
 

@@ -266,6 +266,14 @@ describe('fixes and undo', () => {
     expect(s.announcement).toBe(error.message);
   });
 
+  it('treats a fix the engine ran but did not apply as failed, with its words (the guide does not move on)', () => {
+    const notApplied = { id: 'credential.clear' as const, applied: false, changed: [], message: 'Not applied: the keychain is locked. Nothing was changed.' };
+    const s = applyFinished(opened(), 'credential.clear', { ok: true, value: notApplied });
+    expect(s.ops.applies['credential.clear']).toEqual({ status: 'failed', error: { code: 'failed', message: notApplied.message } });
+    expect(s.guides[WIDGETS.path]?.applied).toEqual([]);
+    expect(s.announcement).toBe(notApplied.message);
+  });
+
   it('takes an undone fix out of the summary', () => {
     let s = applyFinished(opened(), 'credential.clear', { ok: true, value: RESULTS['credential.clear']! });
     s = applyFinished(s, 'credential.save-token', { ok: true, value: RESULTS['credential.save-token']! });

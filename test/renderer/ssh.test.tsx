@@ -4,6 +4,7 @@ import type { Scenario } from './support/fake-api.js';
 import { GADGETS, KEY, SSH_DENIED, SSH_GREETING } from '../fixtures/guide.js';
 import { h1, inMain, renderGuide } from './support/render.js';
 import { SSH_SCENARIO as scenario } from './support/scenarios.js';
+import { onCloudSshHost } from '../../renderer/src/ui/SshGuide.js';
 
 async function startGuide(s: Scenario = scenario) {
   const rendered = renderGuide(s);
@@ -66,6 +67,7 @@ describe('SSH guide', () => {
     // 7. The remote already uses ssh.bitbucket.org: nothing to switch.
     await h1('Switch the remote to SSH');
     expect(await inMain().findByText('The remote origin already uses ssh.bitbucket.org.')).toBeTruthy();
+    expect(screen.getByRole('main').textContent).toContain('The remote already pushes over SSH to ssh.bitbucket.org.');
     await user.click(screen.getByRole('button', { name: 'Next' }));
 
     // 8. Final check.
@@ -200,5 +202,17 @@ describe('SSH guide keyboard', () => {
     act(() => fake.release('fixApply'));
     await h1('Copy your public key');
     expect(fake.callsOf('fixApply')).toHaveLength(1);
+  });
+});
+
+describe('onCloudSshHost', () => {
+  it('tells SSH addresses on ssh.bitbucket.org from the rest', () => {
+    expect(onCloudSshHost('git@ssh.bitbucket.org:acme/widgets.git')).toBe(true);
+    expect(onCloudSshHost('ssh://git@ssh.bitbucket.org/acme/widgets.git')).toBe(true);
+    expect(onCloudSshHost('ssh://git@SSH.bitbucket.org:22/acme/widgets.git')).toBe(true);
+    expect(onCloudSshHost('git@bitbucket.org:acme/widgets.git')).toBe(false);
+    expect(onCloudSshHost('https://bitbucket.org/acme/widgets.git')).toBe(false);
+    expect(onCloudSshHost('https://ssh.bitbucket.org.example.com/acme/widgets.git')).toBe(false);
+    expect(onCloudSshHost(null)).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CONTENT_SECURITY_POLICY, DEV_CONTENT_SECURITY_POLICY } from '../../main/csp.js';
+import { CONTENT_SECURITY_POLICY, DEV_CONTENT_SECURITY_POLICY, META_CONTENT_SECURITY_POLICY } from '../../main/csp.js';
 
 vi.mock('electron', () => import('./support/fake-electron.js'));
 const electron = await import('./support/fake-electron.js');
@@ -145,9 +145,10 @@ describe('content security policy', () => {
     expect(DEV_CONTENT_SECURITY_POLICY).not.toMatch(/script-src[^;]*unsafe/);
   });
 
-  it("is the same string as renderer/index.html's meta tag", async () => {
+  it("is the same string as renderer/index.html's meta tag, less frame-ancestors (which a meta tag cannot carry)", async () => {
     const html = await readFile('renderer/index.html', 'utf8');
     const meta = /<meta http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(html);
-    expect(meta?.[1]).toBe(CONTENT_SECURITY_POLICY);
+    expect(meta?.[1]).toBe(META_CONTENT_SECURITY_POLICY);
+    expect(`${META_CONTENT_SECURITY_POLICY}; frame-ancestors 'none'`).toBe(CONTENT_SECURITY_POLICY);
   });
 });

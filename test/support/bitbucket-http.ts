@@ -65,6 +65,8 @@ export interface FakeBitbucketHttp {
   requests: FakeRequest[];
   /** The bare repository behind a URL path. */
   repoDir(repoPath: string): string;
+  /** Changes the delay before each answer from now on (a slow moment in a longer test). */
+  setDelay(ms: number): void;
   stop(): Promise<void>;
 }
 
@@ -79,12 +81,13 @@ export async function startFakeBitbucketHttp(options: FakeBitbucketHttpOptions =
 
   const requests: FakeRequest[] = [];
   const sockets = new Set<net.Socket>();
+  let delayMs = options.delayMs ?? 0;
   let caFile: string | null = null;
 
   const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const answer = () =>
       handle(req, res, { flavor, projectRoot, accounts: options.accounts ?? [], repos: options.repos ?? {}, requests, workspaceRule: options.workspaceRule ?? null });
-    if (options.delayMs) setTimeout(answer, options.delayMs);
+    if (delayMs > 0) setTimeout(answer, delayMs);
     else answer();
   };
 
@@ -116,6 +119,9 @@ export async function startFakeBitbucketHttp(options: FakeBitbucketHttpOptions =
     caFile,
     requests,
     repoDir: (repoPath) => path.join(projectRoot, repoPath),
+    setDelay: (ms) => {
+      delayMs = ms;
+    },
     async stop() {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -281,8 +281,8 @@ export function openFinished(s: GuideState, result: Result<RepoSummary | null>):
 }
 
 /** A drop the guide can tell is wrong before asking the engine (no folder, several items). */
-export function dropRejected(s: GuideState, message: string): GuideState {
-  return { ...s, opening: failed(message), screen: { name: 'start' }, announcement: message };
+export function dropRejected(s: GuideState, message: string, code: ContractError['code'] = 'not-a-directory'): GuideState {
+  return { ...s, opening: failed(message, code), screen: { name: 'start' }, announcement: message };
 }
 
 export function recentLoaded(s: GuideState, result: Result<RecentRepo[]>): GuideState {
@@ -395,8 +395,14 @@ export function applyStarted(s: GuideState, fixId: FixId): GuideState {
   return { ...s, ops: { ...s.ops, applies: { ...s.ops.applies, [fixId]: RUNNING } }, announcement: title ? `${title}…` : 'Working…' };
 }
 
+/** A fix the engine ran but did not apply ("Not applied: …"): a failure, with the engine's words. */
+export function notApplied(result: Result<FixResult>): Result<FixResult> {
+  return result.ok && !result.value.applied ? { ok: false, error: { code: 'failed', message: result.value.message } } : result;
+}
+
 /** A finished fix: remembered for the summary (and its key, for the SSH guide's next steps). */
-export function applyFinished(s: GuideState, fixId: FixId, result: Result<FixResult>): GuideState {
+export function applyFinished(s: GuideState, fixId: FixId, answer: Result<FixResult>): GuideState {
+  const result = notApplied(answer);
   const next = { ...s, ops: { ...s.ops, applies: { ...s.ops.applies, [fixId]: settle(result) } } };
   if (!result.ok) return announce(next, result.error.message);
   const value = result.value;

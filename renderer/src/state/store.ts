@@ -160,7 +160,7 @@ export function createGuideStore(api: PushDoctorApi, deps: GuideDeps = {}): Stor
           return;
         }
         if (files.length > 1) {
-          update((s) => dropRejected(s, `You dropped ${files.length} items. Drop one repository folder at a time.`));
+          update((s) => dropRejected(s, `You dropped ${files.length} items. Drop one repository folder at a time.`, 'several-items'));
           return;
         }
         const path = api.pathForDroppedFile(first);
@@ -240,7 +240,8 @@ export function createGuideStore(api: PushDoctorApi, deps: GuideDeps = {}): Stor
         update((s) => applyStarted(s, fixId));
         const result = await call(() => api.fixApply({ path, fixId, ...remoteField(), ...(input ? { input } : {}) }));
         update((s) => applyFinished(s, fixId, result));
-        return result.ok ? result.value : null;
+        // Only a fix that applied moves a guide on (or re-runs the checks).
+        return result.ok && result.value.applied ? result.value : null;
       },
 
       async applyAndRecheck(fixId, input) {

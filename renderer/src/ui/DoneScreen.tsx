@@ -11,7 +11,7 @@ export function newestFirst(entries: JournalEntry[]): JournalEntry[] {
 }
 
 function Undo() {
-  const { undo } = useActions();
+  const { recheck, undo } = useActions();
   const history = useGuide((s) => s.ops.history);
   const result = useGuide((s) => s.ops.undo);
   const titles = useGuide((s) => s.fixTitles);
@@ -37,6 +37,14 @@ function Undo() {
         <div className={result.value.undone ? 'note note-ok' : 'note note-info'}>
           <p>{result.value.message}</p>
           <PathList paths={result.value.restored} label="Restored" />
+          {result.value.undone ? <p>The last check was made before this: run the checks again to see where things stand.</p> : null}
+        </div>
+      ) : null}
+      {result.status === 'done' && result.value.undone ? (
+        <div className="inline-actions">
+          <button type="button" className="secondary" onClick={() => void recheck()}>
+            Run the checks again
+          </button>
         </div>
       ) : null}
       {result.status === 'failed' ? <ErrorNote error={result.error} /> : null}
@@ -61,11 +69,15 @@ export function DoneScreen() {
   const { back, go } = useActions();
   const applied = useRepoGuide()?.applied ?? [];
   const titles = useGuide((s) => s.fixTitles);
-  const works = useGuide((s) => s.diagnosis.run.status === 'done' && s.diagnosis.run.value.verdict === 'ok');
+  const passed = useGuide((s) => s.diagnosis.run.status === 'done' && s.diagnosis.run.value.verdict === 'ok');
+  // After an undo the last check no longer describes this computer.
+  const undone = useGuide((s) => s.ops.undo.status === 'done' && s.ops.undo.value.undone);
+  const works = passed && !undone;
   return (
     <div className="screen">
-      <StepHeading>{works ? 'Push works' : 'What changed'}</StepHeading>
+      <StepHeading>{works ? 'Push works' : 'Summary'}</StepHeading>
       {works ? <p>The last check passed: git can read and push to Bitbucket from this computer.</p> : null}
+
       <section aria-labelledby="changed-heading">
         <h2 id="changed-heading">What changed</h2>
         {applied.length === 0 ? (

@@ -56,6 +56,7 @@ function NeedsKey() {
 function CopyStep() {
   const { back, completeStep } = useActions();
   const key = useRepoGuide()?.ssh?.key ?? null;
+  const copied = useGuide((s) => s.ops.copyKey.status === 'done' && s.ops.copyKey.value.copied);
   return (
     <WizardFrame flow="ssh" step="copy" heading="Copy your public key">
       {key ? (
@@ -69,7 +70,7 @@ function CopyStep() {
           </p>
           <CopyKeyButton />
           <Actions onBack={back}>
-            <PrimaryButton onClick={() => completeStep('ssh', 'copy', null)}>Next</PrimaryButton>
+            <PrimaryButton onClick={() => completeStep('ssh', 'copy', copied ? 'You copied the public key.' : null)}>Next</PrimaryButton>
           </Actions>
         </>
       ) : (
@@ -178,17 +179,31 @@ function TestStep() {
   );
 }
 
+/** Is this remote address already SSH on ssh.bitbucket.org (scp-like or ssh://)? */
+export function onCloudSshHost(url: string | null): boolean {
+  if (!url) return false;
+  const host = /^ssh:\/\/(?:[^@/]+@)?([^/:]+)/i.exec(url)?.[1] ?? /^(?:[^@/:]+@)?([^/:]+):/.exec(url)?.[1];
+  return host?.toLowerCase() === CLOUD_SSH_HOST;
+}
+
 function SwitchStep() {
-  const fixId = useGuide((s) => switchFixFor(remoteUrl(s.repo, currentGuide(s).remote)));
+  const url = useGuide((s) => remoteUrl(s.repo, currentGuide(s).remote));
+  const fixId = switchFixFor(url);
   return (
     <PlannedStep
       flow="ssh"
       step="switch"
       fixId={fixId}
       intro={
-        <p>
-          Last, git needs to push over SSH to <span className="mono">{CLOUD_SSH_HOST}</span>. Only this repository&apos;s remote address changes.
-        </p>
+        onCloudSshHost(url) ? (
+          <p>
+            The remote already pushes over SSH to <span className="mono">{CLOUD_SSH_HOST}</span>.
+          </p>
+        ) : (
+          <p>
+            Last, git needs to push over SSH to <span className="mono">{CLOUD_SSH_HOST}</span>. Only this repository&apos;s remote address changes.
+          </p>
+        )
       }
     />
   );

@@ -113,7 +113,8 @@ export function PlannedStep({
   return (
     <WizardFrame flow={flow} step={step}>
       {intro}
-      <PlanView plan={plan} changesHeading={changesHeading ?? 'What will change'} onRetry={() => void describe(fixId)} />
+      {/* Back on a finished step, its checked line says what happened; "nothing to change now" would only contradict it. */}
+      {note && ready && !ready.applicable ? null : <PlanView plan={plan} changesHeading={changesHeading ?? 'What will change'} onRetry={() => void describe(fixId)} />}
       {ready?.applicable && !note ? extra : null}
       {note ? (
         <p className="note note-ok">

@@ -81,6 +81,7 @@ export function PrimaryButton({
 
 /** What went wrong (the engine's one line) and what to try next. Never a stack trace. */
 export function ErrorNote({ error, hint }: { error: ContractError; hint?: string }) {
+  const next = hint ?? hintFor(error);
   return (
     <div className="note note-error">
       <p>
@@ -89,7 +90,8 @@ export function ErrorNote({ error, hint }: { error: ContractError; hint?: string
         </span>
         {error.message}
       </p>
-      <p>{hint ?? hintFor(error)}</p>
+      {/* A message that already says what to do ("…Drop one repository folder at a time.") needs no echo. */}
+      {error.message.includes(next) ? null : <p>{next}</p>}
     </div>
   );
 }

@@ -19,7 +19,7 @@ let runs = 0;
 export const inMain = () => within(screen.getByRole('main'));
 
 /** Waits for the screen or step whose heading is `name`. */
-export const h1 = (name: string) => screen.findByRole('heading', { level: 1, name });
+export const h1 = (name: string | RegExp) => screen.findByRole('heading', { level: 1, name });
 
 /** The whole app against a fake engine, as the window shows it. */
 export function renderGuide(scenario: Scenario = {}, deps: GuideDeps = {}): Rendered {
