@@ -3,7 +3,9 @@
  * - diagnosis vs the slowest single probe and vs the manual procedure, at 0/50/200 ms round trips
  * - key generation (plain and encrypted) and how long it blocks the main thread
  * - the whole SSH setup from nothing (key, host keys, ssh config, ssh -T, git push), per step
+ * - the production renderer bundle (gzipped JavaScript; target ≤ 150 KB), from `npm run build`
  */
+import { formatBundleMeasurement, measureRendererBundle } from '../scripts/bundle-size.js';
 import { benchDiagnose } from './diagnose.js';
 import { benchKeygen } from './keygen.js';
 import { benchSshPath } from './ssh-path.js';
@@ -27,3 +29,6 @@ console.log(`ssh2 encrypted ON the main thread (what the worker avoids): blocks 
 
 console.log('\nSSH path from nothing against the local fake Bitbucket (median of 5)');
 for (const row of await benchSshPath()) console.log(`${row.step.padEnd(26)} ${ms(row.medianMs)}   (min ${row.minMs}, max ${row.maxMs})`);
+
+console.log('\nRenderer bundle (out/renderer, run `npm run build` first)');
+console.log(formatBundleMeasurement(await measureRendererBundle()));
