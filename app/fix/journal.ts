@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { EngineContext } from '../context.js';
 import type { JournalEntry, UndoResult } from '../contract/fixes.js';
 import type { FixId } from '../contract/report.js';
+import { longDate } from '../diagnose/catalogue.js';
 import type { RunResult } from '../exec/run.js';
 import { git } from '../git/git.js';
 import type { Secret} from '../secrets/secret.js';
@@ -146,7 +147,7 @@ export async function undoLast(ctx: EngineContext, options: { secretStore?: Undo
     await writeJournal(paths, journal);
     await undoer.discardUndoData();
     const kept = outcome.leftAlone.length ? ` Left in place (not empty): ${outcome.leftAlone.join(', ')}.` : '';
-    return { undone: true, fixId: entry.fixId, restored: outcome.restored, message: ctx.secrets.redact(`Undid "${title}" (applied ${entry.appliedAt}).${kept}`) };
+    return { undone: true, fixId: entry.fixId, restored: outcome.restored, message: ctx.secrets.redact(`Undid "${title}" (applied ${readableTime(entry.appliedAt)}).${kept}`) };
   } finally {
     await release();
   }
@@ -586,4 +587,12 @@ class StepUndoer {
 function sameSecret(a: Secret | null, b: Secret | null): boolean {
   if (a === null || b === null) return a === b;
   return revealSecret(a) === revealSecret(b);
+}
+
+/** "27 November 2026, 22:57" in the machine's time zone: absolute, readable, never relative. */
+export function readableTime(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const time = `${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`;
+  return `${longDate(`${date.getFullYear()}-${date.getMonth() + 1}-${date.getDate()}`)}, ${time}`;
 }

@@ -63,6 +63,8 @@ describe('journal', () => {
     expect((await listJournal(ctx)).map((e) => e.fixId)).toEqual(['ssh.configure-host']);
     const undone = await undoLast(ctx);
     expect(undone).toMatchObject({ undone: true, fixId: 'ssh.configure-host' });
+    // an absolute, readable time ("27 November 2026, 22:57"), not an ISO stamp
+    expect(undone.message).toMatch(/\(applied \d{1,2} [A-Z][a-z]+ \d{4}, \d{2}:\d{2}\)/);
     expect(await userTree()).toEqual(before);
     expect(await modesUnder(statePaths(ctx).backups)).toEqual([]);
     expect(await listJournal(ctx)).toEqual([]);
