@@ -1,5 +1,6 @@
 import type { EngineContext } from '../context.js';
 import type { RepoTestResult } from '../contract/fixes.js';
+import type { DiagnoseReport } from '../contract/report.js';
 import { diagnose, DiagnoseInputError } from './diagnose.js';
 
 /** How many repositories are probed at once (each runs several git/ssh processes itself). */
@@ -25,13 +26,20 @@ export async function testRepos(ctx: EngineContext, paths: readonly string[], si
 async function testRepo(ctx: EngineContext, path: string, signal?: AbortSignal): Promise<RepoTestResult> {
   const testedAt = ctx.now().toISOString();
   try {
-    const report = await diagnose(ctx, path, { signal });
-    const errors = report.findings.filter((f) => f.severity === 'error');
-    if (report.verdict === 'ok') return { path: report.path, status: 'ok', summary: 'Push works', codes: [], testedAt };
-    const first = errors[0] ?? report.findings.find((f) => f.severity === 'warning') ?? report.findings[0];
-    return { path: report.path, status: 'failing', summary: first?.title ?? 'Could not confirm that pushing works', codes: errors.map((f) => f.code), testedAt };
+    return reportResult(await diagnose(ctx, path, { signal }), testedAt);
   } catch (error) {
     const message = error instanceof DiagnoseInputError ? error.message : `internal error: ${error instanceof Error ? error.message : String(error)}`;
     return { path, status: 'error', summary: ctx.secrets.redact(message), codes: [], testedAt };
   }
+}
+
+/**
+ * A diagnosis as a push test result: ok only when the push was proven ("Push works", whatever
+ * warnings came with it), else failing with the first error (or warning) as its summary.
+ */
+export function reportResult(report: DiagnoseReport, testedAt: string): RepoTestResult {
+  const errors = report.findings.filter((f) => f.severity === 'error');
+  if (report.verdict === 'ok') return { path: report.path, status: 'ok', summary: 'Push works', codes: [], testedAt };
+  const first = errors[0] ?? report.findings.find((f) => f.severity === 'warning') ?? report.findings[0];
+  return { path: report.path, status: 'failing', summary: first?.title ?? 'Could not confirm that pushing works', codes: errors.map((f) => f.code), testedAt };
 }

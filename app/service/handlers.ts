@@ -86,7 +86,7 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
       if (controller.signal.aborted) throw new ServiceError('cancelled', 'The diagnosis was cancelled.');
       reports.set(root, report);
       await deps.store.touchRecent({ path: root, name: path.basename(root) });
-      const result = request.offline ? null : resultFromReport(root, report, ctx.now());
+      const result = request.offline ? null : resultFromReport(report, ctx.now());
       if (result) await deps.store.recordResults([result]);
       return report;
     } catch (error) {

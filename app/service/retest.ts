@@ -2,6 +2,7 @@ import type { EngineContext } from '../context.js';
 import type { RecentRepo } from '../contract/channels.js';
 import type { RepoTestResult } from '../contract/fixes.js';
 import type { DiagnoseReport } from '../contract/report.js';
+import { reportResult } from '../diagnose/test-repos.js';
 import type { EngineServices } from './engine.js';
 import type { EventSink } from './shell-services.js';
 import type { StateStore } from './state-store.js';
@@ -15,17 +16,12 @@ export function trayState(recent: readonly RecentRepo[]): TrayState {
   return tested.some((repo) => repo.lastResult!.status !== 'ok') ? 'failing' : 'ok';
 }
 
-/** A diagnosis as a test result, so the recent list and the tray show it; null when it says nothing about pushing. */
-export function resultFromReport(root: string, report: DiagnoseReport, testedAt: Date): RepoTestResult | null {
-  if (report.verdict === 'unknown') return null;
-  const errors = report.findings.filter((finding) => finding.severity === 'error');
-  return {
-    path: root,
-    status: report.verdict === 'ok' ? 'ok' : 'failing',
-    summary: errors[0]?.title ?? report.findings[0]?.title ?? 'Push works',
-    codes: errors.map((finding) => finding.code),
-    testedAt: testedAt.toISOString(),
-  };
+/**
+ * A diagnosis as a test result, summarised like the re-test does (so the recent list and the tray
+ * say the same whichever ran last); null when it says nothing about pushing.
+ */
+export function resultFromReport(report: DiagnoseReport, testedAt: Date): RepoTestResult | null {
+  return report.verdict === 'unknown' ? null : reportResult(report, testedAt.toISOString());
 }
 
 /** A repository whose state differs from its previous test. */

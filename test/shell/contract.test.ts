@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from 'vites
 import type { z } from 'zod';
 import { REQUEST_CHANNELS, type RequestChannel, type RequestOf } from '../../app/contract/channels.js';
 import { isAbsolutePath, REQUEST_SCHEMAS, validateRequest } from '../../app/contract/schemas.js';
+import { defaultState } from '../../app/service/state-store.js';
 import { createTestService, type TestService } from './support/service.js';
 
 /** A valid payload for every channel: the mapped type makes a missing channel a compile error. */
@@ -111,7 +112,10 @@ describe('the handler table', () => {
       const result = await service.handlers[channel](payload);
       expect(result).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
     }
-    expect(service.engine.calls).toEqual([]);
+    // Every engine call needs a context from the shell: none was made.
+    expect(service.contexts).toEqual([]);
+    expect(service.events).toEqual([]);
+    expect(await service.store.read()).toEqual(defaultState());
     expect(service.shell.opened).toEqual([]);
     expect(service.shell.copied).toEqual([]);
   });

@@ -1,15 +1,14 @@
 import { chmod, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { engineServices } from '../../app/service/engine-wiring.js';
 import { callHandler } from '../../app/service/handlers.js';
 import { createTestService, type TestService } from './support/service.js';
 
-/** The handlers on the engine main and the preview really use (no double): what is wired works, the rest says so. */
+/** The handlers on the engine main and the preview use: what is wired works, the rest says so. */
 describe('engine wiring', () => {
   let service: TestService;
   beforeEach(async () => {
-    service = await createTestService({ repo: 'widgets', engine: engineServices() });
+    service = await createTestService({ repo: 'widgets' });
   });
   afterEach(async () => {
     await service.cleanup();

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { REQUEST_CHANNELS } from '../../app/contract/channels.js';
-import { createEngineDouble } from './support/engine-double.js';
+import { engineServices } from '../../app/service/engine-wiring.js';
 
 vi.mock('electron', () => import('./support/fake-electron.js'));
 const electron = await import('./support/fake-electron.js');
@@ -27,7 +27,7 @@ describe('folderFromArgv', () => {
 describe('startShell', () => {
   let userData: string;
   const paths = { preload: '/app/out/preload/index.cjs', rendererIndex: '/app/out/renderer/index.html', devServerUrl: null, trayIcons: path.resolve('resources/tray') };
-  const start = (argv: string[] = ['/opt/push-doctor/push-doctor']) => startShell({ engine: createEngineDouble(), paths, argv, cwd: '/home/me' });
+  const start = (argv: string[] = ['/opt/push-doctor/push-doctor']) => startShell({ engine: engineServices(), paths, argv, cwd: '/home/me' });
   const window = () => electron.FakeBrowserWindow.instances[0]!;
   const sent = () => window().webContents.sent;
 
@@ -102,7 +102,7 @@ describe('startShell', () => {
   });
 
   it('loads the dev server in development and then sends no CSP header', async () => {
-    await startShell({ engine: createEngineDouble(), paths: { ...paths, devServerUrl: 'http://localhost:5173/' }, argv: ['electron'] });
+    await startShell({ engine: engineServices(), paths: { ...paths, devServerUrl: 'http://localhost:5173/' }, argv: ['electron'] });
     expect(window().loaded).toEqual({ url: 'http://localhost:5173/' });
     expect(electron.session.defaultSession.headersListener).toBeNull();
   });

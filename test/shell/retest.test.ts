@@ -1,8 +1,11 @@
+import { rm } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RecentRepo } from '../../app/contract/channels.js';
 import type { RepoTestResult } from '../../app/contract/fixes.js';
+import { engineServices } from '../../app/service/engine-wiring.js';
 import { callHandler } from '../../app/service/handlers.js';
 import { stateChanges, trayState, type RetestEvent } from '../../app/service/retest.js';
+import { openServedRepos, type ServedRepos } from './support/served-repos.js';
 import { createTestService, type TestService } from './support/service.js';
 import { waitFor } from './support/wait.js';
 
@@ -25,31 +28,33 @@ describe('trayState and stateChanges', () => {
   });
 });
 
-describe('retest (real store and scheduling, engine double)', () => {
+describe('retest (real engine, store and scheduling; fake Bitbucket over HTTP)', () => {
   let service: TestService;
+  let served: ServedRepos;
+  /** [alpha, beta] */
   let repos: string[];
   beforeEach(async () => {
     service = await createTestService();
-    repos = [];
-    for (const name of ['alpha', 'beta']) {
-      const opened = await callHandler(service.handlers, 'repo.open', { path: await service.home.repo(name) });
-      if (opened.ok) repos.push(opened.value.path);
-    }
+    served = await openServedRepos(service, ['alpha', 'beta']);
+    repos = served.paths;
   });
   afterEach(async () => {
     vi.useRealTimers();
     await service.cleanup();
   });
 
+  const finishedRuns = () => service.events.filter((e) => e.event === 'retest.finished').length;
+
   it('tests every recent repository, stores the results, emits retest.finished and reports changes', async () => {
     const seen: RetestEvent[] = [];
     service.retester.subscribe((event) => seen.push(event));
-    expect(await callHandler(service.handlers, 'retest.run', {})).toMatchObject({ ok: true, value: [{ status: 'ok' }, { status: 'ok' }] });
-    expect(service.engine.calls.filter((c) => c.method === 'testRepos').map((c) => c.args[1])).toEqual([[repos[1], repos[0]]]);
+    // One result per recent repository, most recent first.
+    expect(await callHandler(service.handlers, 'retest.run', {})).toMatchObject({ ok: true, value: [{ path: repos[1], status: 'ok' }, { path: repos[0], status: 'ok' }] });
 
-    service.engine.statuses.set(repos[0]!, 'failing');
+    // alpha's account is gone: Bitbucket rejects the token saved for it.
+    served.server.removeAccount(served.account('alpha').username);
     const second = await callHandler(service.handlers, 'retest.run', {});
-    expect(second).toMatchObject({ ok: true });
+    expect(second).toMatchObject({ ok: true, value: [{ path: repos[1], status: 'ok' }, { path: repos[0], status: 'failing', codes: ['https.auth-rejected'] }] });
     expect((await service.store.recent()).find((r) => r.path === repos[0])?.lastResult?.status).toBe('failing');
     expect(service.events.filter((e) => e.event === 'retest.finished')).toHaveLength(2);
     const finished = seen.filter((e) => e.type === 'finished');
@@ -59,32 +64,58 @@ describe('retest (real store and scheduling, engine double)', () => {
   it('shares one run between callers while it is going', async () => {
     const [a, b] = await Promise.all([service.retester.run(), service.retester.run()]);
     expect(a).toBe(b);
-    expect(service.engine.calls.filter((c) => c.method === 'testRepos')).toHaveLength(1);
+    expect(finishedRuns()).toBe(1);
+    // One push check per repository reached Bitbucket: the engine ran once.
+    expect(served.server.requests.filter((r) => r.service === 'git-receive-pack' && r.status === 200).map((r) => r.user).sort()).toEqual(['alpha-dev', 'beta-dev']);
     expect(service.retester.running).toBe(false);
   });
 
-  it('reports an engine failure as a typed error and stores nothing', async () => {
-    service.engine.failures.set('testRepos', new Error('boom'));
-    expect(await callHandler(service.handlers, 'retest.run', {})).toEqual({ ok: false, error: { code: 'failed', message: 'boom' } });
-    expect((await service.store.recent()).every((r) => r.lastResult === null)).toBe(true);
+  it('stores a repository that can no longer be tested as an error, with the reason', async () => {
+    await rm(repos[0]!, { recursive: true, force: true });
+    expect(await callHandler(service.handlers, 'retest.run', {})).toMatchObject({
+      ok: true,
+      value: [{ path: repos[1], status: 'ok' }, { path: repos[0], status: 'error', summary: `${repos[0]} does not exist.` }],
+    });
+    expect((await service.store.recent()).find((r) => r.path === repos[0])?.lastResult).toMatchObject({ status: 'error', summary: `${repos[0]} does not exist.` });
   });
 
   it('re-tests periodically once the setting is on, and stops when it is turned off', async () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     await service.retester.start();
-    const runs = () => service.engine.calls.filter((c) => c.method === 'testRepos').length;
 
     await vi.advanceTimersByTimeAsync(60 * 60_000);
-    expect(runs()).toBe(0);
+    expect(finishedRuns()).toBe(0);
 
     await callHandler(service.handlers, 'settings.set', { retestIntervalMinutes: 15 });
     await vi.advanceTimersByTimeAsync(15 * 60_000);
-    await waitFor(() => runs() === 1 && !service.retester.running);
+    await waitFor(() => finishedRuns() === 1 && !service.retester.running, 10_000);
     await vi.advanceTimersByTimeAsync(15 * 60_000);
-    await waitFor(() => runs() === 2 && !service.retester.running);
+    await waitFor(() => finishedRuns() === 2 && !service.retester.running, 10_000);
 
     await callHandler(service.handlers, 'settings.set', { retestIntervalMinutes: 0 });
     await vi.advanceTimersByTimeAsync(60 * 60_000);
-    expect(runs()).toBe(2);
+    expect(finishedRuns()).toBe(2);
+  });
+});
+
+/**
+ * The real testRepos never rejects: each repository it cannot test becomes a result with status
+ * "error" (see above). Only to prove what the retester does when the engine itself fails, testRepos
+ * is replaced by one that does.
+ */
+describe('retest when the engine fails', () => {
+  it('reports the failure as a typed error and stores nothing', async () => {
+    const service = await createTestService({ engine: { ...engineServices(), testRepos: () => Promise.reject(new Error('boom')) } });
+    try {
+      await callHandler(service.handlers, 'repo.open', { path: await service.home.repo('alpha') });
+      const seen: RetestEvent[] = [];
+      service.retester.subscribe((event) => seen.push(event));
+      expect(await callHandler(service.handlers, 'retest.run', {})).toEqual({ ok: false, error: { code: 'failed', message: 'boom' } });
+      expect(seen.map((e) => e.type)).toEqual(['started', 'failed']);
+      expect((await service.store.recent()).every((r) => r.lastResult === null)).toBe(true);
+      expect(service.events).toEqual([]);
+    } finally {
+      await service.cleanup();
+    }
   });
 });

@@ -6,6 +6,9 @@ import type { RepoTestResult } from '../../app/contract/fixes.js';
 import { DEFAULT_SETTINGS } from '../../app/contract/schemas.js';
 import { callHandler } from '../../app/service/handlers.js';
 import { createStateStore, defaultState, RECENT_LIMIT, STATE_FILE_NAME } from '../../app/service/state-store.js';
+import { timedOutReason } from '../../app/diagnose/catalogue.js';
+import { startFakeBitbucketSsh } from '../support/bitbucket-ssh.js';
+import { CLOUD_HOST, CLOUD_REMOTE, hostBlock } from '../support/ssh-scenario.js';
 import { createTestService, type TestService } from './support/service.js';
 
 vi.mock('electron', () => import('./support/fake-electron.js'));
@@ -149,11 +152,20 @@ describe('recent.* and settings.* handlers', () => {
     expect(await callHandler(service.handlers, 'settings.get', {})).toMatchObject({ ok: true, value: { retestIntervalMinutes: 30 } });
   });
 
-  it('uses the probe timeout setting for the engine context', async () => {
-    await callHandler(service.handlers, 'settings.set', { probeTimeoutSeconds: 42 });
-    await callHandler(service.handlers, 'fix.history', {});
-    const ctx = service.engine.calls.find((c) => c.method === 'history')!.args[0] as { timeoutMs: number };
-    expect(ctx.timeoutMs).toBe(42_000);
+  it('gives the engine the probe timeout of the settings: a probe of a silent server ends after it', { timeout: 15_000 }, async () => {
+    // Bitbucket accepts the connection and never answers. With the default 15 s this test would time out.
+    const silent = await startFakeBitbucketSsh({ mode: 'silent' });
+    service.defer(() => silent.stop());
+    await service.home.writeSshConfig(hostBlock(CLOUD_HOST, silent.port, null));
+    const repo = await service.home.repo('widgets');
+    await service.home.git(['remote', 'add', 'origin', CLOUD_REMOTE], repo);
+
+    await callHandler(service.handlers, 'settings.set', { probeTimeoutSeconds: 5 });
+    // ssh's own ConnectTimeout is one second under the probe timeout, so that its message comes first.
+    expect(await callHandler(service.handlers, 'ssh.verify', { path: repo })).toMatchObject({
+      ok: true,
+      value: { ok: false, message: `Connection timed out during banner exchange: the server accepted the connection but never sent its SSH greeting: ${timedOutReason(4000)}` },
+    });
   });
 
   it('lists and removes recent repositories', async () => {

@@ -3,6 +3,8 @@ import path from 'node:path';
 import type { MenuItemConstructorOptions } from 'electron';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { callHandler } from '../../app/service/handlers.js';
+import { processesWithHome } from './support/processes.js';
+import { openServedRepos, type ServedRepos } from './support/served-repos.js';
 import { createTestService, type TestService } from './support/service.js';
 
 vi.mock('electron', () => import('./support/fake-electron.js'));
@@ -10,9 +12,13 @@ const electron = await import('./support/fake-electron.js');
 const { createTray, trayIconPath } = await import('../../main/tray.js');
 
 const ICONS = path.resolve('resources/tray');
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** Real re-tests: alpha and beta push to a fake Bitbucket over HTTP, each with its own account's token. */
 describe('tray', () => {
   let service: TestService;
+  let served: ServedRepos;
+  /** [alpha, beta] */
   let repos: string[];
   const opened: string[] = [];
   let shown = 0;
@@ -21,11 +27,8 @@ describe('tray', () => {
   beforeEach(async () => {
     electron.resetFakeElectron();
     service = await createTestService();
-    repos = [];
-    for (const name of ['alpha', 'beta']) {
-      const result = await callHandler(service.handlers, 'repo.open', { path: await service.home.repo(name) });
-      if (result.ok) repos.push(result.value.path);
-    }
+    served = await openServedRepos(service, ['alpha', 'beta']);
+    repos = served.paths;
     opened.length = 0;
     shown = 0;
     quits = 0;
@@ -51,7 +54,11 @@ describe('tray', () => {
   const iconFile = () => (tray().image as { path: string }).path;
   const click = (entry: MenuItemConstructorOptions) => (entry.click as () => void)();
   /** The re-test runs in the background: wait until it finished and the tray re-rendered. */
-  const settle = () => vi.waitFor(() => expect(service.retester.running || item(/^Re-test/).label !== 'Re-test connectivity').toBe(false));
+  const settle = () => vi.waitFor(() => expect(service.retester.running || item(/^Re-test/).label !== 'Re-test connectivity').toBe(false), 5000);
+  /** Bitbucket rejects (or again accepts) the token saved for a repository: its account is removed or added back. */
+  const revoke = (name: string) => served.server.removeAccount(served.account(name).username);
+  const restore = (name: string) => served.server.addAccount(served.account(name));
+  const REJECTED = (name: string) => `bitbucket.org rejected the saved credential for "${name}-dev".`;
 
   it('starts "not tested" with the untested icon and a menu of the recent repositories', async () => {
     await start();
@@ -73,15 +80,17 @@ describe('tray', () => {
 
   it('re-tests from the menu in the background, then shows each result with its time and the new icon', async () => {
     await start();
-    service.engine.statuses.set(repos[0]!, 'failing');
+    revoke('alpha');
     click(item('Re-test connectivity'));
     expect(service.retester.running).toBe(true);
     await settle();
 
-    expect(service.engine.calls.filter((c) => c.method === 'testRepos').map((c) => c.args[1])).toEqual([[repos[1], repos[0]]]);
     expect(iconFile()).toBe(path.join(ICONS, 'tray-failing-light.png'));
     expect(tray().toolTip).toBe('Bitbucket Push Doctor: something is failing');
-    expect(item(/^✗ alpha/).label).toMatch(/^✗ alpha: Bitbucket refused the saved password \(at \d\d:\d\d\)$/);
+    // Both repositories were tested, each against its own repository on the server.
+    expect(new Set(served.server.requests.map((r) => r.path.split('/')[2]))).toEqual(new Set(['alpha.git', 'beta.git']));
+    expect(menu().map((i) => i.label ?? i.type).slice(2, 4)).toEqual([expect.stringMatching(/^✓ beta: /), expect.stringMatching(/^✗ alpha: /)]);
+    expect(item(/^✗ alpha/).label).toMatch(new RegExp(`^✗ alpha: ${escape(REJECTED('alpha'))} \\(at \\d\\d:\\d\\d\\)$`));
     expect(item(/^✓ beta/).label).toMatch(/^✓ beta: Push works \(at \d\d:\d\d\)$/);
     // First results are not changes: no notification yet.
     expect(electron.FakeNotification.instances).toEqual([]);
@@ -90,18 +99,18 @@ describe('tray', () => {
   it('notifies when a repository changes state, and the notification opens it', async () => {
     await start();
     await service.retester.run();
-    service.engine.statuses.set(repos[0]!, 'failing');
+    revoke('alpha');
     click(item('Re-test connectivity'));
     await settle();
     await vi.waitFor(() => expect(electron.FakeNotification.instances).toHaveLength(1));
 
     const [notification] = electron.FakeNotification.instances;
-    expect(notification!.options).toEqual({ title: 'alpha: push fails now', body: 'Bitbucket refused the saved password' });
+    expect(notification!.options).toEqual({ title: 'alpha: push fails now', body: REJECTED('alpha') });
     expect(notification!.shown).toBe(true);
     notification!.emit('click');
     expect(opened).toEqual([repos[0]]);
 
-    service.engine.statuses.set(repos[0]!, 'ok');
+    restore('alpha');
     await service.retester.run();
     await vi.waitFor(() => expect(electron.FakeNotification.instances).toHaveLength(2));
     expect(electron.FakeNotification.instances[1]!.options.title).toBe('alpha: push works again');
@@ -112,9 +121,10 @@ describe('tray', () => {
     await start();
     await service.retester.run();
     await callHandler(service.handlers, 'settings.set', { notifyOnChange: false });
-    service.engine.statuses.set(repos[1]!, 'failing');
+    revoke('beta');
     await service.retester.run();
     await settle();
+    expect(item(/^✗ beta/).label).toContain(REJECTED('beta'));
     // The notification would follow a settings read; give it time to (not) happen.
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(electron.FakeNotification.instances).toEqual([]);
@@ -142,16 +152,14 @@ describe('tray', () => {
 
   it('disables re-test while one runs and when there is nothing to test', async () => {
     await start();
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const testRepos = service.engine.testRepos;
-    service.engine.testRepos = async (ctx, paths) => {
-      await gate;
-      return testRepos(ctx, paths);
-    };
+    // Bitbucket is slow to answer: the re-test stays in flight until the server goes away.
+    served.server.setDelay(60_000);
     const run = service.retester.run();
     await vi.waitFor(() => expect(item(/^Re-test/)).toMatchObject({ label: 'Re-testing…', enabled: false }));
-    release();
+    // git is waiting for Bitbucket's answer.
+    await vi.waitFor(async () => expect(await processesWithHome(service.home.dir)).not.toEqual([]));
+    expect(service.retester.running).toBe(true);
+    await served.stop();
     await run;
     await vi.waitFor(() => expect(item(/^Re-test/)).toMatchObject({ label: 'Re-test connectivity', enabled: true }));
     for (const repo of repos) await service.store.removeRecent(repo);

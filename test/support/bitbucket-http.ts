@@ -67,6 +67,9 @@ export interface FakeBitbucketHttp {
   repoDir(repoPath: string): string;
   /** Changes the delay before each answer from now on (a slow moment in a longer test). */
   setDelay(ms: number): void;
+  /** Adds an account, or with `removeAccount` deletes one (its saved credentials are refused from the next request on). */
+  addAccount(account: FakeAccount): void;
+  removeAccount(username: string): void;
   stop(): Promise<void>;
 }
 
@@ -80,15 +83,23 @@ export async function startFakeBitbucketHttp(options: FakeBitbucketHttpOptions =
   for (const repoPath of Object.keys(options.repos ?? {})) await createBareRepo(path.join(projectRoot, repoPath));
 
   const requests: FakeRequest[] = [];
+  const accounts = [...(options.accounts ?? [])];
   const sockets = new Set<net.Socket>();
   let delayMs = options.delayMs ?? 0;
+  /** Answers waiting out the delay: dropped when the server stops. */
+  const pending = new Set<NodeJS.Timeout>();
   let caFile: string | null = null;
 
   const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const answer = () =>
-      handle(req, res, { flavor, projectRoot, accounts: options.accounts ?? [], repos: options.repos ?? {}, requests, workspaceRule: options.workspaceRule ?? null });
-    if (delayMs > 0) setTimeout(answer, delayMs);
-    else answer();
+      handle(req, res, { flavor, projectRoot, accounts, repos: options.repos ?? {}, requests, workspaceRule: options.workspaceRule ?? null });
+    if (delayMs > 0) {
+      const timer = setTimeout(() => {
+        pending.delete(timer);
+        answer();
+      }, delayMs);
+      pending.add(timer);
+    } else answer();
   };
 
   let server: net.Server;
@@ -122,7 +133,14 @@ export async function startFakeBitbucketHttp(options: FakeBitbucketHttpOptions =
     setDelay: (ms) => {
       delayMs = ms;
     },
+    addAccount: (account) => {
+      accounts.push(account);
+    },
+    removeAccount: (username) => {
+      for (let i = accounts.length - 1; i >= 0; i--) if (accounts[i]!.username === username) accounts.splice(i, 1);
+    },
     async stop() {
+      for (const timer of pending) clearTimeout(timer);
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await rm(root, { recursive: true, force: true });

@@ -1,14 +1,15 @@
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
+import type { EngineContext } from '../../../app/context.js';
 import type { EventChannel, EventChannels } from '../../../app/contract/channels.js';
 import type { EngineServices } from '../../../app/service/engine.js';
+import { engineServices } from '../../../app/service/engine-wiring.js';
 import { createHandlers, type HandlerTable } from '../../../app/service/handlers.js';
 import { createRetester, type Retester } from '../../../app/service/retest.js';
 import type { EventSink, ShellServices } from '../../../app/service/shell-services.js';
 import { createStateStore, type StateStore } from '../../../app/service/state-store.js';
 import { createHome, type TestHome } from '../../support/home.js';
-import { createEngineDouble, type EngineDouble } from './engine-double.js';
 
 /** Records what the handlers asked of the desktop. */
 export interface RecordingShell extends ShellServices {
@@ -29,23 +30,30 @@ export interface TestService {
   repo: string;
   stateDir: string;
   handlers: HandlerTable;
-  /** The engine double (also when `engine` was passed, to keep the type simple: then it is unused). */
-  engine: EngineDouble;
   store: StateStore;
   retester: Retester;
   shell: RecordingShell;
   events: RecordedEvent[];
+  /** Every engine context the shell made (one per request or re-test): none means the engine was not reached. */
+  contexts: EngineContext[];
+  /** Runs `stop` at cleanup, before the home is removed (servers a test starts). */
+  defer(stop: () => Promise<void>): void;
   cleanup(): Promise<void>;
 }
 
-/** The real handler table in a throwaway home, with the engine double and a recording shell. */
+/**
+ * The real handler table on the real engine in a throwaway home, with a recording shell. `engine`
+ * replaces it only where a test must produce a failure the real engine never has (see its callers).
+ */
 export async function createTestService(options: { repo?: string; engine?: EngineServices } = {}): Promise<TestService> {
   const home = await createHome('push-doctor-shell-');
   const repo = options.repo ? await realpath(await home.repo(options.repo)) : '';
   const stateDir = path.join(home.dir, 'user-data');
-  const engine = createEngineDouble();
+  const engine = options.engine ?? engineServices();
   const store = createStateStore(stateDir);
   const events: RecordedEvent[] = [];
+  const contexts: EngineContext[] = [];
+  const deferred: Array<() => Promise<void>> = [];
   const sink: EventSink = { emit: (event, payload) => events.push({ event, payload }) };
   const shell: RecordingShell = {
     copied: [],
@@ -55,22 +63,27 @@ export async function createTestService(options: { repo?: string; engine?: Engin
     openExternal: async (url) => void shell.opened.push(url),
     chooseFolder: async () => shell.nextFolder,
   };
-  const createContext = ({ timeoutMs }: { timeoutMs: number }) => home.context({ timeoutMs });
-  const used = options.engine ?? engine;
-  const retester = createRetester({ engine: used, store, events: sink, createContext });
-  const handlers = createHandlers({ engine: used, shell, store, events: sink, createContext, retester });
+  const createContext = ({ timeoutMs }: { timeoutMs: number }) => {
+    const ctx = home.context({ timeoutMs });
+    contexts.push(ctx);
+    return ctx;
+  };
+  const retester = createRetester({ engine, store, events: sink, createContext });
+  const handlers = createHandlers({ engine, shell, store, events: sink, createContext, retester });
   return {
     home,
     repo,
     stateDir,
     handlers,
-    engine,
     store,
     retester,
     shell,
     events,
+    contexts,
+    defer: (stop) => void deferred.push(stop),
     async cleanup() {
       retester.dispose();
+      for (const stop of deferred.reverse()) await stop();
       await home.cleanup();
     },
   };
