@@ -3,8 +3,7 @@ import { app, clipboard, dialog, session, shell, type BrowserWindow } from 'elec
 import { createContext } from '../app/context.js';
 import type { EngineServices } from '../app/service/engine.js';
 import { engineServices } from '../app/service/engine-wiring.js';
-import { createHandlers, type HandlerTable } from '../app/service/handlers.js';
-import { createRetester } from '../app/service/retest.js';
+import { createService, type HandlerTable } from '../app/service/handlers.js';
 import { WindowEvents } from './events.js';
 import { registerIpc } from './ipc.js';
 import { appOriginOf, shellPaths, type ShellPaths } from './paths.js';
@@ -85,12 +84,10 @@ export async function startShell(options: ShellOptions = {}): Promise<Shell | nu
   const store = createAppStateStore();
   const engine = options.engine ?? engineServices();
   const contextFor = ({ timeoutMs }: { timeoutMs: number }) => createContext({ timeoutMs });
-  const retester = createRetester({ engine, store, events, createContext: contextFor });
-  const handlers = createHandlers({
+  const { handlers, retester } = createService({
     engine,
     store,
     events,
-    retester,
     createContext: contextFor,
     shell: {
       clipboard: { writeText: (text) => clipboard.writeText(text) },

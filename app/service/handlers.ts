@@ -24,8 +24,17 @@ export interface HandlerDeps {
   events: EventSink;
   /** A fresh engine context per request (its own secret registry) with the probe timeout from the settings. */
   createContext(options: { timeoutMs: number }): EngineContext;
-  /** Shared with the tray in main; created here when absent. */
-  retester?: Retester;
+  /** The re-test scheduler, shared with the tray in main. */
+  retester: Retester;
+}
+
+/**
+ * The handler table and the re-test scheduler it shares with the tray, wired from one set of
+ * dependencies: Electron main, the browser preview and the shell tests all build the service here.
+ */
+export function createService(deps: Omit<HandlerDeps, 'retester'>): { handlers: HandlerTable; retester: Retester } {
+  const retester = createRetester(deps);
+  return { handlers: createHandlers({ ...deps, retester }), retester };
 }
 
 /**
@@ -34,7 +43,7 @@ export interface HandlerDeps {
  * against its schema first; every failure comes back as a typed, redacted ContractError.
  */
 export function createHandlers(deps: HandlerDeps): HandlerTable {
-  const retester = deps.retester ?? createRetester(deps);
+  const { retester } = deps;
   /** Running diagnoses by runId, for diagnose.cancel. */
   const runs = new Map<string, AbortController>();
   /** The last diagnosis per repository root, for report.markdown. */

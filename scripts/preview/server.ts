@@ -19,8 +19,7 @@ import { REQUEST_CHANNELS, type EventChannel, type EventChannels, type RequestCh
 import type { EngineServices } from '../../app/service/engine.js';
 import { engineServices } from '../../app/service/engine-wiring.js';
 import { failure } from '../../app/service/errors.js';
-import { createHandlers, type HandlerTable } from '../../app/service/handlers.js';
-import { createRetester } from '../../app/service/retest.js';
+import { createService, type HandlerTable } from '../../app/service/handlers.js';
 import type { EventSink } from '../../app/service/shell-services.js';
 import { createStateStore } from '../../app/service/state-store.js';
 import { CONTENT_SECURITY_POLICY } from '../../main/csp.js';
@@ -163,12 +162,10 @@ export async function startPreviewServer(options: PreviewServerOptions = {}): Pr
     const ctx = createContext({ env: options.env ?? process.env, timeoutMs, bitbucketHosts: options.bitbucketHosts });
     return options.adjustContext ? options.adjustContext(ctx) : ctx;
   };
-  const retester = createRetester({ engine, store, events, createContext: contextFor });
-  const handlers = createHandlers({
+  const { handlers, retester } = createService({
     engine,
     store,
     events,
-    retester,
     createContext: contextFor,
     shell: {
       clipboard: { writeText: (text) => void clipboard.push(text) },

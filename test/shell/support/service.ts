@@ -5,8 +5,8 @@ import type { EngineContext } from '../../../app/context.js';
 import type { EventChannel, EventChannels } from '../../../app/contract/channels.js';
 import type { EngineServices } from '../../../app/service/engine.js';
 import { engineServices } from '../../../app/service/engine-wiring.js';
-import { createHandlers, type HandlerTable } from '../../../app/service/handlers.js';
-import { createRetester, type Retester } from '../../../app/service/retest.js';
+import { createService, type HandlerTable } from '../../../app/service/handlers.js';
+import type { Retester } from '../../../app/service/retest.js';
 import type { EventSink, ShellServices } from '../../../app/service/shell-services.js';
 import { createStateStore, type StateStore } from '../../../app/service/state-store.js';
 import { createHome, type TestHome } from '../../support/home.js';
@@ -68,8 +68,7 @@ export async function createTestService(options: { repo?: string; engine?: Engin
     contexts.push(ctx);
     return ctx;
   };
-  const retester = createRetester({ engine, store, events: sink, createContext });
-  const handlers = createHandlers({ engine, shell, store, events: sink, createContext, retester });
+  const { handlers, retester } = createService({ engine, shell, store, events: sink, createContext });
   return {
     home,
     repo,
