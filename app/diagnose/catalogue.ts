@@ -1,3 +1,4 @@
+import { formatDay } from '../contract/dates.js';
 import type { Finding, FindingCode, FixId, Severity } from '../contract/report.js';
 import {
   ACCOUNT_PASSWORDS_STOPPED_DATE,
@@ -34,13 +35,6 @@ interface CatalogueEntry {
   detail(p: FindingParams): string;
   /** Alternatives, the recommended one first. */
   fixes: FixId[];
-}
-
-/** "28 July 2026": absolute, unambiguous in every locale. */
-export function longDate(iso: string): string {
-  const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
-  const month = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'][m - 1];
-  return `${d} ${month} ${y}`;
 }
 
 const host = (p: FindingParams) => p.host ?? 'Bitbucket';
@@ -85,8 +79,8 @@ export const FINDING_CATALOGUE: Record<FindingCode, CatalogueEntry> = {
     severity: 'error',
     title: (p) =>
       afterDate(p, CLOUD_SSH_HOST_MOVE_DATE)
-        ? `The remote uses SSH on bitbucket.org, which stopped serving SSH on ${longDate(CLOUD_SSH_HOST_MOVE_DATE)}.`
-        : `The remote uses SSH on bitbucket.org, which stops serving SSH on ${longDate(CLOUD_SSH_HOST_MOVE_DATE)}.`,
+        ? `The remote uses SSH on bitbucket.org, which stopped serving SSH on ${formatDay(CLOUD_SSH_HOST_MOVE_DATE)}.`
+        : `The remote uses SSH on bitbucket.org, which stops serving SSH on ${formatDay(CLOUD_SSH_HOST_MOVE_DATE)}.`,
     detail: () => `Bitbucket moved git over SSH to ${CLOUD_SSH_HOST}. Change git@bitbucket.org:WORKSPACE/REPO.git to git@${CLOUD_SSH_HOST}:WORKSPACE/REPO.git; your key and HTTPS are not affected.`,
     fixes: ['remote.use-ssh-host'],
   },
@@ -117,7 +111,7 @@ export const FINDING_CATALOGUE: Record<FindingCode, CatalogueEntry> = {
   'https.app-password': {
     severity: 'error',
     title: (p) =>
-      `Your computer is still sending an app password (${p.masked ?? 'ATBB…'}). Bitbucket removed app passwords on ${longDate(APP_PASSWORDS_REMOVED_DATE)}.`,
+      `Your computer is still sending an app password (${p.masked ?? 'ATBB…'}). Bitbucket removed app passwords on ${formatDay(APP_PASSWORDS_REMOVED_DATE)}.`,
     detail: () =>
       `Bitbucket answers app passwords with HTTP 410 "App passwords are deprecated", and git does not delete them by itself, so every push keeps failing. Remove the saved app password, create an API token with the scopes ${SCOPE_REPO_READ} and ${SCOPE_REPO_WRITE}, and save that instead.`,
     fixes: ['credential.clear', 'credential.save-token', 'open.api-token-page', 'remote.use-ssh'],
@@ -126,7 +120,7 @@ export const FINDING_CATALOGUE: Record<FindingCode, CatalogueEntry> = {
     severity: 'error',
     title: () => 'The saved secret looks like your account password, which Bitbucket has not accepted for git since 2022.',
     detail: () =>
-      `Bitbucket stopped accepting Atlassian account passwords for git on ${longDate(ACCOUNT_PASSWORDS_STOPPED_DATE)}. Remove it and use an API token with the scopes ${SCOPE_REPO_READ} and ${SCOPE_REPO_WRITE}.`,
+      `Bitbucket stopped accepting Atlassian account passwords for git on ${formatDay(ACCOUNT_PASSWORDS_STOPPED_DATE)}. Remove it and use an API token with the scopes ${SCOPE_REPO_READ} and ${SCOPE_REPO_WRITE}.`,
     fixes: ['credential.clear', 'credential.save-token', 'open.api-token-page'],
   },
   'https.cached-username-is-email': {
@@ -237,7 +231,7 @@ export const FINDING_CATALOGUE: Record<FindingCode, CatalogueEntry> = {
     severity: 'error',
     title: (p) => `known_hosts holds an outdated host key for ${host(p)}, so ssh refuses to connect.`,
     detail: () =>
-      `Bitbucket replaced its RSA host key on ${longDate(HOST_KEY_ROTATION_DATE)}. The old key in known_hosts makes ssh report "REMOTE HOST IDENTIFICATION HAS CHANGED". Replace it with the current published keys.`,
+      `Bitbucket replaced its RSA host key on ${formatDay(HOST_KEY_ROTATION_DATE)}. The old key in known_hosts makes ssh report "REMOTE HOST IDENTIFICATION HAS CHANGED". Replace it with the current published keys.`,
     fixes: ['ssh.trust-host-keys'],
   },
   'ssh.permission-denied': {

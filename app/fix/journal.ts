@@ -3,8 +3,8 @@ import { chmod, mkdir, readdir, readFile, rm, rmdir, stat, unlink } from 'node:f
 import path from 'node:path';
 import type { EngineContext } from '../context.js';
 import type { JournalEntry, UndoResult } from '../contract/fixes.js';
+import { formatDay } from '../contract/dates.js';
 import type { FixId } from '../contract/report.js';
-import { longDate } from '../diagnose/catalogue.js';
 import type { RunResult } from '../exec/run.js';
 import { git } from '../git/git.js';
 import type { Secret} from '../secrets/secret.js';
@@ -594,5 +594,5 @@ export function readableTime(iso: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
   const time = `${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`;
-  return `${longDate(`${date.getFullYear()}-${date.getMonth() + 1}-${date.getDate()}`)}, ${time}`;
+  return `${formatDay(`${date.getFullYear()}-${date.getMonth() + 1}-${date.getDate()}`)}, ${time}`;
 }

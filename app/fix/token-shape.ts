@@ -1,5 +1,5 @@
 import { classifySecretValue, classifyUsername, SECRET_KIND_LABELS } from '../credentials/classify.js';
-import { longDate } from '../diagnose/catalogue.js';
+import { formatDay } from '../contract/dates.js';
 import {
   ACCESS_TOKEN_PREFIX,
   ACCESS_TOKEN_USERNAME,
@@ -32,7 +32,7 @@ export function tokenShapeProblem(kind: 'cloud' | 'datacenter', username: string
   }
 
   if (secret === 'app-password') {
-    return `This is an app password (${token.startsWith(APP_PASSWORD_PREFIX) ? `it starts with ${APP_PASSWORD_PREFIX}` : 'it has their shape'}); Bitbucket removed app passwords on ${longDate(APP_PASSWORDS_REMOVED_DATE)}: create an API token instead.`;
+    return `This is an app password (${token.startsWith(APP_PASSWORD_PREFIX) ? `it starts with ${APP_PASSWORD_PREFIX}` : 'it has their shape'}); Bitbucket removed app passwords on ${formatDay(APP_PASSWORDS_REMOVED_DATE)}: create an API token instead.`;
   }
   if (secret === 'access-token') {
     return username === ACCESS_TOKEN_USERNAME ? null : `This is an access token (${ACCESS_TOKEN_PREFIX}…): git must send it with the username ${ACCESS_TOKEN_USERNAME}, not "${username}".`;

@@ -2,21 +2,7 @@
 import type { RecentRepo } from '../../../app/contract/channels.js';
 import type { CheckStatus, Severity } from '../../../app/contract/report.js';
 
-const DAY = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-const MOMENT = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' });
-
-/** "2026-07-28" → "28 July 2026" (a calendar day, so no time zone shift). */
-export function formatDay(isoDay: string): string {
-  const [y, m, d] = isoDay.split('-').map(Number);
-  if (!y || !m || !d) return isoDay;
-  return DAY.format(new Date(Date.UTC(y, m - 1, d)));
-}
-
-/** An ISO timestamp in the user's time zone: "27 November 2026 at 14:03". */
-export function formatMoment(iso: string): string {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : MOMENT.format(date);
-}
+export { formatDay, formatMoment } from '../../../app/contract/dates.js';
 
 export type Tone = 'ok' | 'warning' | 'error' | 'neutral' | 'running';
 
