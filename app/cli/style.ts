@@ -12,5 +12,3 @@ export function createStyle(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv):
   const wrap = (open: number, close: number) => (text: string) => (enabled ? `\u001b[${open}m${text}\u001b[${close}m` : text);
   return { ok: wrap(32, 39), warn: wrap(33, 39), error: wrap(31, 39), dim: wrap(2, 22), bold: wrap(1, 22) };
 }
-
-export const plainStyle: Style = { ok: (t) => t, warn: (t) => t, error: (t) => t, dim: (t) => t, bold: (t) => t };

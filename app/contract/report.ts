@@ -132,6 +132,3 @@ export type FixId = (typeof FIX_IDS)[number];
 export function isFixId(value: string): value is FixId {
   return (FIX_IDS as readonly string[]).includes(value);
 }
-export function isFindingCode(value: string): value is FindingCode {
-  return (FINDING_CODES as readonly string[]).includes(value);
-}

@@ -137,14 +137,6 @@ export function maskUrlPassword(value: string): string {
   return value.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/[^/@:]*):([^/@]*)@/, (_m, head: string, pw: string) => `${head}:${new Secret(decode(pw)).masked}@`);
 }
 
-/** Rebuilds a scheme URL from its parts (used by fixes that change the user name or drop a password). */
-export function formatUrl(url: Pick<RemoteUrl, 'protocol' | 'host' | 'port' | 'username' | 'path'>): string {
-  const user = url.username ? `${encodeURIComponent(url.username)}@` : '';
-  const host = url.host && url.host.includes(':') ? `[${url.host}]` : (url.host ?? '');
-  const port = url.port ? `:${url.port}` : '';
-  return `${url.protocol}://${user}${host}${port}/${url.path}`;
-}
-
 /** "user@host:path" for SSH remotes, "ssh://user@host:port/path" when a port is needed. */
 export function formatSshUrl(user: string, host: string, path: string, port: number | null = null): string {
   return port ? `ssh://${user}@${host}:${port}/${path}` : `${user}@${host}:${path}`;
