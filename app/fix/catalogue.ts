@@ -1,4 +1,5 @@
 import type { FixId, FixRef } from '../contract/report.js';
+import { API_TOKEN_STATIC_USERNAME, CLOUD_SSH_HOST } from '../facts/bitbucket.js';
 
 interface FixEntry {
   title: string;
@@ -10,12 +11,12 @@ export const FIX_CATALOGUE: Record<FixId, FixEntry> = {
   'credential.clear': { title: 'Remove the old saved password for Bitbucket', needsInput: false },
   'credential.save-token': { title: 'Save a new Bitbucket API token (tested before it is saved)', needsInput: true },
   'credential.use-secure-helper': { title: "Store credentials in the system's secure keychain instead of a plain-text file", needsInput: false },
-  'remote.use-token-username': { title: 'Use the username x-bitbucket-api-token-auth in the remote URL', needsInput: false },
+  'remote.use-token-username': { title: `Use the username ${API_TOKEN_STATIC_USERNAME} in the remote URL`, needsInput: false },
   'remote.set-username': { title: 'Put your Bitbucket username (not your email) in the remote URL', needsInput: true },
   'remote.remove-secret': { title: 'Remove the password or token written into the remote URL', needsInput: false },
   'remote.use-ssh': { title: 'Switch this remote to SSH', needsInput: false },
   'remote.use-https': { title: 'Switch this remote to HTTPS', needsInput: false },
-  'remote.use-ssh-host': { title: 'Point the remote at ssh.bitbucket.org', needsInput: false },
+  'remote.use-ssh-host': { title: `Point the remote at ${CLOUD_SSH_HOST}`, needsInput: false },
   'ssh.generate-key': { title: 'Create a new SSH key (ed25519) for Bitbucket', needsInput: false },
   'ssh.fix-key-permissions': { title: 'Make the private key readable only by you (mode 600)', needsInput: false },
   'ssh.add-key-to-agent': { title: 'Unlock the key once and add it to the SSH agent', needsInput: true },

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { EngineContext } from '../context.js';
-import { CLOUD_SSH_HOST } from '../facts/bitbucket.js';
+import { CLOUD_SSH_HOST, SSH_USER } from '../facts/bitbucket.js';
 import { recognizeBitbucket, type BitbucketKind } from '../repo/bitbucket-host.js';
 import { readRemotes } from '../repo/repository.js';
 import { formatSshUrl, parseRemoteUrl, type RemoteUrl } from '../repo/url.js';
@@ -57,7 +57,7 @@ export async function resolveSshFixTarget(ctx: EngineContext, scope: FixScope): 
 }
 
 function cloudSshUrl(repoPath: string): RemoteUrl {
-  const parsed = parseRemoteUrl(formatSshUrl('git', CLOUD_SSH_HOST, repoPath || 'workspace/repository.git'));
+  const parsed = parseRemoteUrl(formatSshUrl(SSH_USER, CLOUD_SSH_HOST, repoPath || 'workspace/repository.git'));
   if (!parsed.ok) throw new Error(`cannot build the SSH address for ${repoPath}`);
   return parsed.url;
 }
