@@ -27,6 +27,11 @@ export interface EngineContext {
    * that may vouch for that server besides the system's roots. TLS is verified either way.
    */
   publishedHostKeys?: PublishedHostKeysSource;
+  /**
+   * Test seam, never set by the CLI or the app: the folder that plays macOS's /usr/bin (Apple's ssh,
+   * ssh-add, xcode-select and its git stand-in), so tests drive the macOS branches with fake tools.
+   */
+  appleToolsDir?: string;
 }
 
 export interface PublishedHostKeysSource {
