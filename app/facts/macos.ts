@@ -64,6 +64,8 @@ export const INSTALL_DEVELOPER_TOOLS_COMMAND = 'xcode-select --install';
  * - [3RD-PARTY] Apple, macOS 15.2, Terminal's default ssh: "OpenSSH_9.8p1, LibreSSL 3.3.6"
  *   (warpdotdev/warp#5550); macOS 26 (Darwin 25.5.0), "/usr/bin/ssh": "OpenSSH_10.2p1, LibreSSL 3.3.6"
  *   (warpdotdev/warp#12137).
+ * - [3RD-PARTY] Apple, OS X 10.11 (before Apple OpenSSH 8.6): "OpenSSH_6.9p1, LibreSSL 2.1.8" (cowrie/cowrie#106,
+ *   /Users/... paths, 2016).
  * - [3RD-PARTY] Homebrew, `brew install openssh` then `ssh -V`: "OpenSSH_9.9p1, OpenSSL 3.4.0 22 Oct 2024";
  *   on macOS (darwin x64) next to "Bad configuration option: usekeychain": "OpenSSH_8.1p1, OpenSSL 1.1.1d
  *   10 Sep 2019" (microsoft/vscode-remote-release#2111).
@@ -74,6 +76,7 @@ export const APPLE_OPENSSH_LIBRARY = 'LibreSSL';
 export const RECORDED_SSH_VERSIONS = {
   appleSequoia: 'OpenSSH_9.8p1, LibreSSL 3.3.6',
   appleTahoe: 'OpenSSH_10.2p1, LibreSSL 3.3.6',
+  appleElCapitan: 'OpenSSH_6.9p1, LibreSSL 2.1.8',
   homebrew: 'OpenSSH_9.9p1, OpenSSL 3.4.0 22 Oct 2024',
   homebrewOld: 'OpenSSH_8.1p1, OpenSSL 1.1.1d  10 Sep 2019',
 } as const;

@@ -144,10 +144,10 @@ async function planEdit(ctx: EngineContext, scope: FixScope, probe: boolean): Pr
   return { ok: true, value: { target, configFile, fileExists: text !== null, dirExists: await exists(path.dirname(configFile)), key, edit, useKeychain, keychainNote, ssh } };
 }
 
-/** The OpenSSH git runs for this target (its program and `-V`), once per context; null when git runs something else or a script. */
+/** On macOS, the OpenSSH git runs for this target (its program and `-V`), once per context; null elsewhere, or when git runs something else or a script. */
 function sshGitRuns(ctx: EngineContext, target: SshFixTarget): Promise<OpenSshBuild | null> {
   const program = target.endpoint.command.program;
-  if (target.endpoint.variant !== 'ssh' || !program || /[=$`]/.test(program)) return Promise.resolve(null);
+  if (ctx.platform !== 'darwin' || target.endpoint.variant !== 'ssh' || !program || /[=$`]/.test(program)) return Promise.resolve(null);
   return oncePerContext(ctx, `ssh -V ${program}`, () => inspectOpenSsh(ctx, program));
 }
 
