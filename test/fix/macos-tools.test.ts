@@ -11,7 +11,7 @@ import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { EngineContext } from '../../app/context.js';
+import { stateDirFor, type EngineContext } from '../../app/context.js';
 import { diagnose, DiagnoseInputError } from '../../app/diagnose/diagnose.js';
 import { appleGitStandInProblem, appleKeychainFlag, inspectOpenSsh, parseSshVersion } from '../../app/env/apple-tools.js';
 import { RECORDED_SSH_VERSIONS } from '../../app/facts/macos.js';
@@ -253,6 +253,15 @@ describe("Apple's git stand-in without the developer tools", () => {
     expect(await appleGitStandInProblem(ctx)).toBeNull();
     expect((await diagnose(ctx, await h.home.repo())).path).toBeTruthy();
     expect(await git.ran()).toBe(false);
+  });
+});
+
+describe("Push Doctor's own state folder on a Mac", () => {
+  it("is in Application Support unless the user's environment sets XDG_STATE_HOME (the app now reads their profile, so app and CLI agree)", () => {
+    expect(stateDirFor({}, '/Users/me', 'darwin')).toBe('/Users/me/Library/Application Support/push-doctor/state');
+    expect(stateDirFor({ XDG_STATE_HOME: '/Users/me/.local/state' }, '/Users/me', 'darwin')).toBe('/Users/me/.local/state/push-doctor');
+    expect(stateDirFor({ XDG_STATE_HOME: 'relative' }, '/Users/me', 'darwin')).toBe('/Users/me/Library/Application Support/push-doctor/state');
+    expect(stateDirFor({ XDG_STATE_HOME: '/x' }, '/home/me', 'linux')).toBe('/x/push-doctor');
   });
 });
 
