@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
@@ -158,13 +158,18 @@ interface ShellRun {
  */
 function runShell(shell: string, args: string[], env: NodeJS.ProcessEnv, marker: string, timeoutMs: number): Promise<ShellRun> {
   return new Promise((resolve) => {
+    let child: ChildProcess;
+    try {
+      child = spawn(shell, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true, cwd: env.HOME && path.isAbsolute(env.HOME) ? env.HOME : undefined });
+    } catch (error) {
+      resolve({ stdout: '', stderr: '', exitCode: null, timedOut: false, spawnError: (error as Error).message });
+      return;
+    }
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let exitCode: number | null = null;
     let exited = false;
     let settled = false;
-    let timer: NodeJS.Timeout | undefined;
-    let child: ReturnType<typeof spawn>;
     const finish = (extra: Partial<ShellRun>) => {
       if (settled) return;
       settled = true;
@@ -178,13 +183,7 @@ function runShell(shell: string, args: string[], env: NodeJS.ProcessEnv, marker:
       const first = text.indexOf(marker);
       return first >= 0 && text.indexOf(marker, first + marker.length) >= 0;
     };
-    try {
-      child = spawn(shell, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true, cwd: env.HOME && path.isAbsolute(env.HOME) ? env.HOME : undefined });
-    } catch (error) {
-      resolve({ stdout: '', stderr: '', exitCode: null, timedOut: false, spawnError: (error as Error).message });
-      return;
-    }
-    timer = setTimeout(() => {
+    const timer = setTimeout(() => {
       try {
         if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
       } catch {

@@ -28,7 +28,7 @@ const BASH = '/bin/bash';
 const SH = '/bin/sh';
 const POSIX_SHELLS = process.platform === 'win32' ? 'login shells are not used on Windows (the app keeps the environment Windows gives it)' : null;
 
-let homes: TestHome[] = [];
+const homes: TestHome[] = [];
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -58,8 +58,8 @@ const resolve = (env: NodeJS.ProcessEnv, extra: { shell?: string; timeoutMs?: nu
 
 describe('the parts, pure', () => {
   it('reads the variables between the markers, whatever the profile printed around them', () => {
-    const out = `Welcome to your shell!\nMARK0\u0000${['PATH=/opt/homebrew/bin:/usr/bin', 'MULTI=line one\nGIT_X=not a variable', 'EQ=a=b', ''].join('\u0000')}MARK0\nbye\n`;
-    expect(parseEnvironmentOutput(out.replace(/MARK0\u0000/, 'MARK0'), 'MARK0')).toEqual({ PATH: '/opt/homebrew/bin:/usr/bin', MULTI: 'line one\nGIT_X=not a variable', EQ: 'a=b' });
+    const out = `Welcome to your shell!\nMARK0${['PATH=/opt/homebrew/bin:/usr/bin', 'MULTI=line one\nGIT_X=not a variable', 'EQ=a=b', ''].join('\u0000')}MARK0\nbye\n`;
+    expect(parseEnvironmentOutput(out, 'MARK0')).toEqual({ PATH: '/opt/homebrew/bin:/usr/bin', MULTI: 'line one\nGIT_X=not a variable', EQ: 'a=b' });
     expect(parseEnvironmentOutput('no markers at all', 'MARK0')).toBeNull();
     expect(parseEnvironmentOutput('MARK0PATH=/x\n', 'MARK0')).toBeNull();
   });
