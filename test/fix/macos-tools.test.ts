@@ -114,7 +114,7 @@ describe('ssh.configure-host on a Mac', () => {
     const { key, repo, config, original } = await setup();
     const scope = await resolveFixScope(ctx, repo);
     const plan = await describeFix(ctx, 'ssh.configure-host', scope);
-    expect(plan.changes).toEqual([{ target: config, action: `Update the "Host ssh.bitbucket.org" block: IdentityFile ${key.path}, IdentitiesOnly yes, AddKeysToAgent yes, UseKeychain yes, User git` }]);
+    expect(plan.changes).toEqual([{ target: config, action: `Update the "Host ssh.bitbucket.org" block: IdentityFile ${key.path}, IdentitiesOnly yes, AddKeysToAgent yes, UseKeychain yes, User git; and "IgnoreUnknown UseKeychain" first in the file` }]);
     expect(plan.details.join('\n')).toContain(`git runs Apple's ssh (${RECORDED_SSH_VERSIONS.appleSequoia})`);
 
     const result = await applyFix(ctx, 'ssh.configure-host', scope);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { PlannedChange } from '../../contract/fixes.js';
 import type { EngineContext } from '../../context.js';
 import { inspectOpenSsh, type OpenSshBuild } from '../../env/apple-tools.js';
+import { APPLE_ONLY_SSH_KEYWORD } from '../../facts/macos.js';
 import { inspectSshEndpoint } from '../../ssh/endpoint.js';
 import { inspectIdentityFile } from '../../ssh/keys.js';
 import { openProbeSession, probeAuth } from '../../ssh/probe.js';
@@ -11,7 +12,6 @@ import { readTextIfExists } from '../atomic-write.js';
 import { oncePerContext } from '../memo.js';
 import { bitbucketHostOptions, ensureIgnoreUnknown, readHostBlock, upsertHostBlock, type UpsertResult } from '../edit/ssh-config.js';
 import { resolveSshFixTarget, sshConfigFileOf, type SshFixTarget } from '../ssh-target.js';
-import { APPLE_ONLY_SSH_KEYWORD } from '../../facts/macos.js';
 import { fixPlan, type Fix, type FixScope } from '../types.js';
 import { keyFromJournal } from './ssh-generate-key.js';
 
@@ -35,6 +35,8 @@ interface HostEdit {
   edit: UpsertResult;
   /** UseKeychain is in the block (Apple's ssh, and IgnoreUnknown protects every other ssh). */
   useKeychain: boolean;
+  /** The file's first IgnoreUnknown is added or extended for it. */
+  ignoreUnknownAdded: boolean;
   /** Why UseKeychain was left out although git runs Apple's ssh, or null. */
   keychainNote: string | null;
   ssh: OpenSshBuild | null;
@@ -125,6 +127,7 @@ async function planEdit(ctx: EngineContext, scope: FixScope, probe: boolean): Pr
   const ssh = await sshGitRuns(ctx, target);
   let edit: UpsertResult;
   let useKeychain = false;
+  let ignoreUnknownAdded = false;
   let keychainNote: string | null = null;
   try {
     let base = text ?? '';
@@ -134,6 +137,7 @@ async function planEdit(ctx: EngineContext, scope: FixScope, probe: boolean): Pr
       if (ignored.ok) {
         base = ignored.text;
         useKeychain = true;
+        ignoreUnknownAdded = ignored.changed;
       } else keychainNote = `UseKeychain is left out: ${ignored.reason}, so another ssh could stop at it.`;
     }
     const upserted = upsertHostBlock(base, target.host, bitbucketHostOptions({ identityFile: key.value, useKeychain }));
@@ -141,7 +145,7 @@ async function planEdit(ctx: EngineContext, scope: FixScope, probe: boolean): Pr
   } catch (error) {
     return { ok: false, reason: `The ssh config cannot be edited safely: ${(error as Error).message}.` };
   }
-  return { ok: true, value: { target, configFile, fileExists: text !== null, dirExists: await exists(path.dirname(configFile)), key, edit, useKeychain, keychainNote, ssh } };
+  return { ok: true, value: { target, configFile, fileExists: text !== null, dirExists: await exists(path.dirname(configFile)), key, edit, useKeychain, ignoreUnknownAdded, keychainNote, ssh } };
 }
 
 /** On macOS, the OpenSSH git runs for this target (its program and `-V`), once per context; null elsewhere, or when git runs something else or a script. */
@@ -162,12 +166,15 @@ export const configureHost: Fix = {
   async describe(ctx, scope) {
     const planned = await planEdit(ctx, scope, true);
     if (!planned.ok) return fixPlan(this.id, { applicable: false, reason: planned.reason, manualSteps: planned.manualSteps ?? [] });
-    const { target, configFile, fileExists, dirExists, key, edit, useKeychain, keychainNote, ssh } = planned.value;
+    const { target, configFile, fileExists, dirExists, key, edit, useKeychain, ignoreUnknownAdded, keychainNote, ssh } = planned.value;
     if (!edit.changed) return fixPlan(this.id, { applicable: false, reason: `${configFile} already points ssh at ${key.value} for ${target.host}.` });
     const block = readHostBlock((await readTextIfExists(configFile)) ?? '', target.host) ? 'Update the' : 'Add a';
     const changes: PlannedChange[] = [
       ...(dirExists ? [] : [{ target: path.dirname(configFile), action: 'Create the folder (mode 700)' }]),
-      { target: configFile, action: fileExists ? `${block} "Host ${target.host}" block: ${settingsWords(key, useKeychain)}` : `Create it (mode 600) with a "Host ${target.host}" block: ${settingsWords(key, useKeychain)}` },
+      {
+        target: configFile,
+        action: `${fileExists ? `${block} "Host ${target.host}" block` : `Create it (mode 600) with a "Host ${target.host}" block`}: ${settingsWords(key, useKeychain)}${ignoreUnknownAdded ? '; and "IgnoreUnknown UseKeychain" first in the file' : ''}`,
+      },
     ];
     const fingerprint = (await inspectIdentityFile(key.path, ctx.platform)).fingerprint;
     return fixPlan(this.id, {
