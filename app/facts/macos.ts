@@ -37,8 +37,10 @@ export const ENV_PROGRAM = '/usr/bin/env';
 // ─── Apple's command line tools ───────────────────────────────────────────────────────────────────
 
 /**
- * [OFFICIAL] Apple's own tools live in /usr/bin, which System Integrity Protection keeps read-only:
- * a program found there is Apple's (ssh, ssh-add, and the git stand-in below).
+ * [OFFICIAL] Apple's own tools live in /usr/bin; System Integrity Protection lets only Apple-signed
+ * system processes write to /usr (except /usr/local), so a program found there is Apple's (ssh,
+ * ssh-add, and the git stand-in below): https://support.apple.com/guide/platform-support/sup898b4a0db/web
+ * and Apple's System Integrity Protection Guide, "File System Protections".
  */
 export const APPLE_TOOLS_DIR = '/usr/bin';
 
@@ -111,8 +113,3 @@ export const APPLE_ONLY_SSH_KEYWORD = 'UseKeychain';
  */
 export const IGNORE_UNKNOWN_KEYWORD = 'IgnoreUnknown';
 
-/**
- * [OFFICIAL] Homebrew's default prefix: /opt/homebrew on Apple silicon, /usr/local on Intel Macs
- * (Homebrew docs, Installation.md).
- */
-export const HOMEBREW_PREFIXES: readonly string[] = ['/opt/homebrew', '/usr/local'];

@@ -61,10 +61,10 @@ async function withScratch<T>(ctx: EngineContext, work: (dir: string) => Promise
  * when `program` (default: the ssh-add on PATH) is Apple's; null for any other ssh-add, where
  * those switches do not exist (or, for `-K`, mean something else).
  */
-export async function keychainSshAdd(ctx: EngineContext, program = 'ssh-add'): Promise<{ program: string; flag: string; banner: string | null } | null> {
+export async function keychainSshAdd(ctx: EngineContext, program = 'ssh-add'): Promise<{ program: string; flag: string } | null> {
   const build = await inspectOpenSsh(ctx, program);
   const flag = appleKeychainFlag(build);
-  return flag && build.program ? { program: build.program, flag, banner: build.banner } : null;
+  return flag && build.program ? { program: build.program, flag } : null;
 }
 
 export interface AgentAdd {

@@ -23,7 +23,7 @@ interface Situation {
   /** Where the agent setting comes from, for the words. */
   agentSource: string;
   /** Apple's ssh-add is the one on PATH: it can also keep the passphrase in the login keychain. */
-  keychain: { program: string; flag: string; banner: string | null } | null;
+  keychain: { program: string; flag: string } | null;
 }
 
 /** The agent ssh uses for the remote's host (IdentityAgent from ssh -G, else SSH_AUTH_SOCK) and the keys it would offer. */
