@@ -110,7 +110,7 @@ describe('ssh.configure-host on a Mac', () => {
     return { key, repo, config, original: await readFile(config, 'utf8') };
   }
 
-  it("Apple's ssh: UseKeychain in the block and IgnoreUnknown UseKeychain first in the file; this non-Apple ssh still reads it, git pushes, undo restores the bytes", async () => {
+  it("Apple's ssh: UseKeychain in the block and IgnoreUnknown UseKeychain first in the file; the real ssh behind the fakes (not Apple's, off a Mac) still reads it, git pushes, undo restores the bytes", async () => {
     const { key, repo, config, original } = await setup();
     const scope = await resolveFixScope(ctx, repo);
     const plan = await describeFix(ctx, 'ssh.configure-host', scope);
@@ -123,7 +123,7 @@ describe('ssh.configure-host on a Mac', () => {
     const alias = '  HostKeyAlias ssh.bitbucket.org\n';
     expect(await readFile(config, 'utf8')).toBe(`IgnoreUnknown UseKeychain\n${original.replace(alias, `${alias}  User git\n  IdentityFile ${key.path}\n  IdentitiesOnly yes\n  AddKeysToAgent yes\n  UseKeychain yes\n`)}`);
 
-    // This machine's ssh is not Apple's: without the IgnoreUnknown line it would refuse the whole file.
+    // Off a Mac the real ssh is not Apple's: without the IgnoreUnknown line it would refuse the whole file.
     const report = await diagnose(ctx, repo);
     expect(report.findings.map((f) => f.code)).toEqual(['ssh.ok']);
     await exec('git', ['push', '-q', 'origin', 'HEAD:refs/heads/from-a-mac'], { cwd: repo, env: { ...h.home.env, GIT_TERMINAL_PROMPT: '0' } });
