@@ -1,4 +1,10 @@
+import { realpathSync } from 'node:fs';
+import os from 'node:os';
 import { defineConfig } from 'vitest/config';
+
+// macOS reaches its temporary folder through a symlink (/var → /private/var), while git and ssh
+// report physical paths: give every test (the workers inherit this) the physical one.
+if (process.platform === 'darwin') process.env.TMPDIR = realpathSync(os.tmpdir());
 
 /**
  * One test run, four kinds of tests:

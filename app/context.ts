@@ -27,6 +27,11 @@ export interface EngineContext {
    * that may vouch for that server besides the system's roots. TLS is verified either way.
    */
   publishedHostKeys?: PublishedHostKeysSource;
+  /**
+   * Test seam, never set by the CLI or the app: the folder that plays macOS's /usr/bin (Apple's ssh,
+   * ssh-add, xcode-select and its git stand-in), so tests drive the macOS branches with fake tools.
+   */
+  appleToolsDir?: string;
 }
 
 export interface PublishedHostKeysSource {
@@ -58,10 +63,14 @@ export function createContext(options: ContextOptions = {}): EngineContext {
   };
 }
 
-/** $XDG_STATE_HOME/push-doctor on Linux, the platform's equivalent elsewhere. */
+/**
+ * $XDG_STATE_HOME/push-doctor on Linux, the platform's equivalent elsewhere. On macOS an
+ * XDG_STATE_HOME the user set (in their shell profile, which the app now reads too) wins, so the
+ * CLI in a terminal and the app share one journal either way.
+ */
 export function stateDirFor(env: NodeJS.ProcessEnv, homeDir: string, platform: NodeJS.Platform): string {
-  if (platform === 'darwin') return path.join(homeDir, 'Library', 'Application Support', 'push-doctor', 'state');
+  const xdg = env.XDG_STATE_HOME && path.isAbsolute(env.XDG_STATE_HOME) ? env.XDG_STATE_HOME : null;
+  if (platform === 'darwin') return xdg ? path.join(xdg, 'push-doctor') : path.join(homeDir, 'Library', 'Application Support', 'push-doctor', 'state');
   if (platform === 'win32') return path.join(env.LOCALAPPDATA || path.join(homeDir, 'AppData', 'Local'), 'push-doctor', 'state');
-  const base = env.XDG_STATE_HOME && path.isAbsolute(env.XDG_STATE_HOME) ? env.XDG_STATE_HOME : path.join(homeDir, '.local', 'state');
-  return path.join(base, 'push-doctor');
+  return path.join(xdg ?? path.join(homeDir, '.local', 'state'), 'push-doctor');
 }

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { app, clipboard, dialog, session, shell, type BrowserWindow } from 'electron';
 import { createContext } from '../app/context.js';
+import { describeOutcome } from '../app/env/login-shell.js';
+import { userEnvironment } from '../app/env/user-environment.js';
 import type { EngineServices } from '../app/service/engine.js';
 import { engineServices } from '../app/service/engine-wiring.js';
 import { createService, type HandlerTable } from '../app/service/handlers.js';
@@ -21,6 +23,14 @@ export function folderFromArgv(argv: readonly string[], workingDirectory: string
   return candidate ? path.resolve(workingDirectory, candidate) : null;
 }
 
+/** The login shell's environment (once per process), with one log line saying what happened. */
+async function loginShellEnv(): Promise<NodeJS.ProcessEnv> {
+  const { env, outcome } = await userEnvironment();
+  if (outcome.kind === 'failed') console.warn(`Push Doctor: ${describeOutcome(outcome)}`);
+  else console.info(`Push Doctor: ${describeOutcome(outcome)}`);
+  return env;
+}
+
 /** How many leading argv entries are not the user's: the executable, plus the app path under `electron .`. */
 export function argvSkip(): number {
   return process.defaultApp ? 2 : 1;
@@ -29,6 +39,8 @@ export function argvSkip(): number {
 export interface ShellOptions {
   engine?: EngineServices;
   paths?: ShellPaths;
+  /** The environment the engine runs git and ssh with (default: the login shell's, resolved once at start). */
+  userEnv?: () => Promise<NodeJS.ProcessEnv>;
   /** This launch's command line and working directory (default: the process's). */
   argv?: readonly string[];
   cwd?: string;
@@ -55,6 +67,9 @@ export async function startShell(options: ShellOptions = {}): Promise<Shell | nu
     app.quit();
     return null;
   }
+  // Started from Finder, the Dock or a launcher, the app has a minimal environment: ask the user's
+  // login shell for theirs now, while Electron gets ready (bounded; falls back to this process's).
+  const engineEnv = (options.userEnv ?? loginShellEnv)();
   let quitting = false;
   let mainWindow: BrowserWindow | null = null;
   const events = new WindowEvents();
@@ -83,7 +98,8 @@ export async function startShell(options: ShellOptions = {}): Promise<Shell | nu
   const paths = options.paths ?? shellPaths();
   const store = createAppStateStore();
   const engine = options.engine ?? engineServices();
-  const contextFor = ({ timeoutMs }: { timeoutMs: number }) => createContext({ timeoutMs });
+  const env = await engineEnv;
+  const contextFor = ({ timeoutMs }: { timeoutMs: number }) => createContext({ env, timeoutMs });
   const { handlers, retester } = createService({
     engine,
     store,

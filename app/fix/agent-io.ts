@@ -2,6 +2,7 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { EngineContext } from '../context.js';
 import { timedOutReason } from '../diagnose/catalogue.js';
+import { appleKeychainFlag, appleToolsDir, inspectOpenSsh } from '../env/apple-tools.js';
 import { nonInteractiveEnv } from '../exec/env.js';
 import { run, type RunResult } from '../exec/run.js';
 import type { Secret } from '../secrets/secret.js';
@@ -55,11 +56,22 @@ async function withScratch<T>(ctx: EngineContext, work: (dir: string) => Promise
   }
 }
 
+/**
+ * Apple's ssh-add and its keychain switch (`--apple-use-keychain`, `-K` before Apple OpenSSH 8.6),
+ * when `program` (default: the ssh-add on PATH) is Apple's; null for any other ssh-add, where
+ * those switches do not exist (or, for `-K`, mean something else).
+ */
+export async function keychainSshAdd(ctx: EngineContext, program = 'ssh-add'): Promise<{ program: string; flag: string } | null> {
+  const build = await inspectOpenSsh(ctx, program);
+  const flag = appleKeychainFlag(build);
+  return flag && build.program ? { program: build.program, flag } : null;
+}
+
 export interface AgentAdd {
   socket: string;
   keyPath: string;
   passphrase: Secret | null;
-  /** macOS: also keep the passphrase in the login keychain (Apple's ssh-add --apple-use-keychain). */
+  /** macOS: also keep the passphrase in the login keychain (only with Apple's ssh-add, see keychainSshAdd). */
   keychain: boolean;
 }
 
@@ -69,8 +81,9 @@ export async function addKeyToAgent(ctx: EngineContext, add: AgentAdd): Promise<
     const askpass = path.join(dir, 'askpass');
     await writeFile(askpass, ASKPASS_SCRIPT, { mode: 0o700 });
     await chmod(askpass, 0o700);
-    const args = [...(add.keychain ? ['--apple-use-keychain'] : []), add.keyPath];
-    const result = await run('ssh-add', args, {
+    const apple = add.keychain ? await keychainSshAdd(ctx) : null;
+    if (add.keychain && !apple) throw new Error("the ssh-add on PATH is not Apple's: it cannot keep the passphrase in the keychain");
+    const result = await run(apple?.program ?? 'ssh-add', [...(apple ? [apple.flag] : []), add.keyPath], {
       // OpenSSH before 8.4 ignores SSH_ASKPASS_REQUIRE and runs the askpass only when DISPLAY is set
       // (ssh-add itself never connects to it).
       env: { ...agentEnv(ctx, add.socket), SSH_ASKPASS: askpass, SSH_ASKPASS_REQUIRE: 'force', DISPLAY: ctx.env.DISPLAY || ':0' },
@@ -93,8 +106,9 @@ export async function removeKeyFromAgent(ctx: EngineContext, remove: AgentRemove
   await withScratch(ctx, async (dir) => {
     const file = path.join(dir, 'key.pub');
     await writeFile(file, `${remove.publicKey}\n`, { mode: 0o600 });
-    const args = [...(remove.keychain ? ['--apple-use-keychain'] : []), '-d', file];
-    const result = await run('ssh-add', args, { env: agentEnv(ctx, remove.socket), timeoutMs: ctx.timeoutMs });
+    // The keychain entry goes with Apple's own ssh-add, whatever is first on PATH now.
+    const apple = remove.keychain ? await keychainSshAdd(ctx, path.join(appleToolsDir(ctx), 'ssh-add')) : null;
+    const result = await run(apple?.program ?? 'ssh-add', [...(apple ? [apple.flag] : []), '-d', file], { env: agentEnv(ctx, remove.socket), timeoutMs: ctx.timeoutMs });
     if (result.exitCode === 0) return;
     // ssh-add says "agent refused operation" for a key that is already gone, and an agent that is gone holds nothing: as good.
     const held = await agentFingerprints(ctx, remove.socket);

@@ -1,4 +1,5 @@
 import type { EngineContext } from '../context.js';
+import { appleGitStandInProblem } from '../env/apple-tools.js';
 import { nonInteractiveEnv } from '../exec/env.js';
 import { run, type RunResult } from '../exec/run.js';
 
@@ -14,8 +15,14 @@ export interface GitOptions {
   signal?: AbortSignal;
 }
 
-/** Runs git the way the user's own git runs (their env and config), without prompts, with a timeout. */
-export function git(ctx: EngineContext, args: readonly string[], options: GitOptions = {}): Promise<RunResult> {
+/**
+ * Runs git the way the user's own git runs (their env and config), without prompts, with a timeout.
+ * On a Mac whose only git is Apple's stand-in without the developer tools, it is not run (it would
+ * open Apple's installer): the result says so as a start failure.
+ */
+export async function git(ctx: EngineContext, args: readonly string[], options: GitOptions = {}): Promise<RunResult> {
+  const standIn = await appleGitStandInProblem(ctx);
+  if (standIn) return { exitCode: null, signal: null, stdout: '', stderr: '', timedOut: false, spawnError: standIn, durationMs: 0 };
   const configArgs = (options.config ?? []).flatMap(([key, value]) => ['-c', `${key}=${value}`]);
   return run('git', [...configArgs, ...args], {
     env: { ...nonInteractiveEnv(ctx.env), ...options.env },

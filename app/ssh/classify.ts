@@ -55,7 +55,9 @@ export interface ClassifyOptions {
 }
 
 const UNPROTECTED = /Permissions (0[0-7]+) for '(.+?)' are too open\./g;
-const BOILERPLATE = /^(fatal: Could not read from remote repository\.|Please make sure you have the correct access rights|and the repository exists\.|Pseudo-terminal will not be allocated|debug\d:|OpenSSH_|@+$|@ )/;
+// "** WARNING: connection is not using a post-quantum key exchange algorithm." and its two "** " lines:
+// OpenSSH 10.1+ (macOS 26's ssh, openssh-portable sshconnect.c warn_nonpq_kex) for servers without one.
+const BOILERPLATE = /^(fatal: Could not read from remote repository\.|Please make sure you have the correct access rights|and the repository exists\.|Pseudo-terminal will not be allocated|debug\d:|OpenSSH_|@+$|@ |\*\* )/;
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

@@ -110,6 +110,12 @@ describe('classifySshOutput', () => {
     expect(classify(stderr, shell, { exitCode: 127 })).toMatchObject({ kind: 'command-not-found', reason });
   });
 
+  it("OpenSSH 10.1+ (macOS 26's ssh) warns about the key exchange before anything else: the failure's own line is still the reason", () => {
+    const pq = '** WARNING: connection is not using a post-quantum key exchange algorithm.\n** This session may be vulnerable to "store now, decrypt later" attacks.\n** The server may need to be upgraded. See https://openssh.com/pq.html\n';
+    expect(classify(`${pq}something unexpected went wrong\n`)).toMatchObject({ kind: 'failed', reason: 'something unexpected went wrong' });
+    expect(classify(`${pq}git@ssh.bitbucket.org: Permission denied (publickey).\n`)).toMatchObject({ kind: 'permission-denied' });
+  });
+
   it('explains "Too many authentication failures" (an agent offering many keys)', () => {
     const outcome = classify('Received disconnect from 104.192.141.1 port 22:2: Too many authentication failures\nDisconnected from 104.192.141.1 port 22\n');
     expect(outcome.kind).toBe('permission-denied');

@@ -7,6 +7,10 @@ import { createHome, type TestHome } from '../support/home.js';
 let home: TestHome;
 beforeEach(async () => {
   home = await createHome('secure-helper-');
+  // The choice also looks in git's own exec path, where a Mac's git ships osxkeychain and Git for
+  // Windows ships manager: an empty one leaves only the helpers a test installs.
+  home.env.GIT_EXEC_PATH = path.join(home.dir, 'empty-exec-path');
+  await mkdir(home.env.GIT_EXEC_PATH);
 });
 afterEach(async () => {
   await home.cleanup();

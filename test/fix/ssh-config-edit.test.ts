@@ -1,15 +1,15 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bitbucketHostOptions, readHostBlock, upsertHostBlock, type SshOption } from '../../app/fix/edit/ssh-config.js';
+import { bitbucketHostOptions, ensureIgnoreUnknown, readHostBlock, upsertHostBlock, type SshOption } from '../../app/fix/edit/ssh-config.js';
 
 const HOST = 'ssh.bitbucket.org';
 const KEY = '/home/u/.ssh/id_ed25519_bitbucket';
-const OPTIONS = bitbucketHostOptions({ identityFile: KEY, platform: 'linux' });
+const OPTIONS = bitbucketHostOptions({ identityFile: KEY });
 
 // ─── generators of unrelated ssh_config content ───────────────────────────────────────────────────
 const eolArb = fc.constantFrom('\n', '\r\n');
@@ -158,9 +158,9 @@ describe('ssh_config editor', () => {
     expect(() => upsertHostBlock('', HOST, [{ keyword: 'Match', value: 'all' }])).toThrow();
   });
 
-  it('writes UseKeychain only for macOS', () => {
-    expect(bitbucketHostOptions({ identityFile: KEY, platform: 'darwin' }).map((o) => o.keyword)).toContain('UseKeychain');
-    expect(bitbucketHostOptions({ identityFile: KEY, platform: 'linux', hostName: 'altssh.bitbucket.org', port: 443 }).map((o: SshOption) => `${o.keyword} ${o.value}`)).toEqual([
+  it('writes UseKeychain only when asked (Apple ssh), last', () => {
+    expect(bitbucketHostOptions({ identityFile: KEY, useKeychain: true }).map((o) => o.keyword)).toEqual(['User', 'IdentityFile', 'IdentitiesOnly', 'AddKeysToAgent', 'UseKeychain']);
+    expect(bitbucketHostOptions({ identityFile: KEY, hostName: 'altssh.bitbucket.org', port: 443 }).map((o: SshOption) => `${o.keyword} ${o.value}`)).toEqual([
       'HostName altssh.bitbucket.org',
       'User git',
       'Port 443',
@@ -170,6 +170,66 @@ describe('ssh_config editor', () => {
     ]);
   });
 });
+
+describe('IgnoreUnknown for UseKeychain', () => {
+  const ensure = (text: string) => ensureIgnoreUnknown(text, 'UseKeychain');
+
+  it('goes before the first setting of the file, after the comments above it', () => {
+    expect(ensure('# my config\n\nHost github.com\n  User git\n')).toEqual({ ok: true, changed: true, text: '# my config\n\nIgnoreUnknown UseKeychain\nHost github.com\n  User git\n' });
+    expect(ensure('ForwardAgent no\r\nHost a\r\n')).toEqual({ ok: true, changed: true, text: 'IgnoreUnknown UseKeychain\r\nForwardAgent no\r\nHost a\r\n' });
+    // A global UseKeychain the user wrote themselves comes after it too.
+    expect(ensure('UseKeychain yes\n').ok && ensure('UseKeychain yes\n')).toMatchObject({ text: 'IgnoreUnknown UseKeychain\nUseKeychain yes\n' });
+  });
+
+  it('empty or comment-only files: at the end, keeping a missing final newline missing until the block follows', () => {
+    expect(ensure('')).toEqual({ ok: true, changed: true, text: 'IgnoreUnknown UseKeychain\n' });
+    expect(ensure('# nothing yet')).toEqual({ ok: true, changed: true, text: '# nothing yet\nIgnoreUnknown UseKeychain\n' });
+  });
+
+  it("extends the file's own first IgnoreUnknown instead of adding a second one ssh would not read", () => {
+    expect(ensure('IgnoreUnknown WarnWeakCrypto\nHost a\n')).toEqual({ ok: true, changed: true, text: 'IgnoreUnknown WarnWeakCrypto,UseKeychain\nHost a\n' });
+    expect(ensure('  ignoreunknown = "AddressFamilyX"\n')).toEqual({ ok: true, changed: true, text: '  ignoreunknown = "AddressFamilyX,UseKeychain"\n' });
+    for (const covered of ['IgnoreUnknown UseKeychain\n', 'IgnoreUnknown usekeychain,Foo\n', 'IgnoreUnknown Use*\n', 'IgnoreUnknown *\n']) {
+      expect(ensure(covered)).toEqual({ ok: true, changed: false, text: covered });
+    }
+    // Excluded on purpose: adding it after the veto would not help, ssh would still refuse the line.
+    expect(ensure('IgnoreUnknown *,!UseKeychain\n')).toEqual({ ok: false, reason: 'line 1 (IgnoreUnknown *,!UseKeychain) excludes UseKeychain on purpose' });
+  });
+
+  it('refuses when an Include among the global lines may set IgnoreUnknown first', () => {
+    expect(ensure('Include ~/.orbstack/ssh/config\nHost a\n')).toEqual({ ok: false, reason: 'line 1 includes other files before any IgnoreUnknown, and ssh uses the first IgnoreUnknown it reads' });
+    // An Include inside a Host block comes after the top: not a problem.
+    expect(ensure('Host a\n  Include other\n')).toMatchObject({ ok: true, changed: true });
+    expect(ensure('IgnoreUnknown Foo\nInclude x\n')).toMatchObject({ ok: true, text: 'IgnoreUnknown Foo,UseKeychain\nInclude x\n' });
+  });
+
+  it('property: unrelated content round-trips byte for byte; the only change is one line at a line boundary or one extended list', () => {
+    fc.assert(
+      fc.property(configText, (original) => {
+        const result = ensure(original);
+        if (!result.ok) {
+          expect(original).toMatch(/^\s*Include\b/im);
+          return;
+        }
+        expect(result.changed).toBe(true);
+        const withoutLine = result.text.replace(/^IgnoreUnknown UseKeychain\r?\n/m, '');
+        const eol = original.includes('\r\n') ? '\r\n' : '\n';
+        // Before the first setting the original is untouched; appended to a settings-less file, its last line gets its end.
+        const appended = !/^[ \t]*[A-Za-z]/m.test(original) && original !== '' && !/\n$/.test(original);
+        expect(withoutLine).toBe(appended ? `${original}${eol}` : original);
+        // The line comes before every Host or Match line.
+        const lines = result.text.split(/\r?\n/);
+        const ours = lines.indexOf('IgnoreUnknown UseKeychain');
+        const firstSection = lines.findIndex((l) => /^\s*(host|match)\b/i.test(l));
+        if (firstSection >= 0) expect(ours).toBeLessThan(firstSection);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+/** This machine's ssh is Apple's (a Mac's /usr/bin/ssh): it knows UseKeychain, any other ssh refuses it. */
+const APPLE_SSH = process.platform === 'darwin' && /LibreSSL/.test(spawnSync('ssh', ['-V'], { encoding: 'utf8' }).stderr ?? '');
 
 describe('ssh_config editor with the real OpenSSH client', () => {
   let dir: string;
@@ -198,12 +258,54 @@ describe('ssh_config editor with the real OpenSSH client', () => {
   ] as const;
 
   it.each(realistic)('ssh -G reports our identity file, user and port first (%s)', async (_name, original) => {
-    const { text } = upsertHostBlock(original, HOST, bitbucketHostOptions({ identityFile: '/tmp/keys/id_ed25519_bitbucket', port: 22, platform: 'linux' }));
+    const { text } = upsertHostBlock(original, HOST, bitbucketHostOptions({ identityFile: '/tmp/keys/id_ed25519_bitbucket', port: 22 }));
     const config = await effective(text);
     expect(config.identityfile[0]).toBe('/tmp/keys/id_ed25519_bitbucket');
     expect(config.user).toBe('git');
     expect(config.port).toBe('22');
     expect(config.hostname).toBe(HOST);
+  });
+
+  /** ssh -G's answer, or its error: a non-Apple ssh (this one) refuses a file with an UseKeychain line it is not told to skip. */
+  async function sshG(text: string, host: string): Promise<{ ok: true; ignoreunknown: string | null } | { ok: false; error: string }> {
+    const file = path.join(dir, `config-${Math.random().toString(36).slice(2)}`);
+    await writeFile(file, text);
+    try {
+      const { stdout } = await promisify(execFile)('ssh', ['-G', '-F', file, host]);
+      return { ok: true, ignoreunknown: /^ignoreunknown (.*)$/m.exec(stdout)?.[1] ?? null };
+    } catch (error) {
+      return { ok: false, error: String((error as { stderr?: string }).stderr ?? error) };
+    }
+  }
+
+  it.each(realistic)(`with UseKeychain behind IgnoreUnknown, this ssh still reads the file, for our host and others (%s)${APPLE_SSH ? " (this ssh is Apple's and knows UseKeychain: its refusal without IgnoreUnknown cannot be shown here)" : ''}`, async (_name, original) => {
+    const keychain = bitbucketHostOptions({ identityFile: '/tmp/keys/id_ed25519_bitbucket', useKeychain: true });
+    // Without IgnoreUnknown, every ssh but Apple's stops: the test can fail.
+    if (!APPLE_SSH) expect(await sshG(upsertHostBlock(original, HOST, keychain).text, 'github.com')).toMatchObject({ ok: false, error: expect.stringMatching(/Bad configuration option: usekeychain/i) });
+    const ignored = ensureIgnoreUnknown(original, 'UseKeychain');
+    if (!ignored.ok) {
+      expect(original).toContain('Include');
+      return;
+    }
+    const { text } = upsertHostBlock(ignored.text, HOST, keychain);
+    for (const host of [HOST, 'github.com']) expect(await sshG(text, host)).toEqual({ ok: true, ignoreunknown: expect.stringMatching(/UseKeychain/) });
+  });
+
+  it('property: random valid configs (with their own IgnoreUnknown lines) plus our UseKeychain block are read by this ssh for every host', async () => {
+    const plainWord = fc.stringMatching(/^[A-Za-z0-9._/-]{1,12}$/);
+    const validDirective = fc.tuple(ws, fc.constantFrom('User', 'IdentityFile', 'ServerAliveInterval'), fc.constantFrom(' ', '='), plainWord).map(([i, k, sep, v]) => (k === 'ServerAliveInterval' ? `${i}${k}${sep}30` : `${i}${k}${sep}${v}`));
+    const ignoreLine = fc.constantFrom('IgnoreUnknown WarnWeakCrypto', 'IgnoreUnknown "AddKeysToAgentX,Foo"', 'ignoreunknown=usekeychain', 'IgnoreUnknown Use*');
+    const validLine = fc.oneof(comment, blank, validDirective, hostLine, fc.constant('Match all'), ignoreLine);
+    const validConfig = fc.tuple(fc.array(validLine, { maxLength: 12 }), eolArb).map(([lines, eol]) => lines.join(eol) + eol);
+    await fc.assert(
+      fc.asyncProperty(validConfig, async (original) => {
+        const ignored = ensureIgnoreUnknown(original, 'UseKeychain');
+        if (!ignored.ok) return;
+        const { text } = upsertHostBlock(ignored.text, HOST, bitbucketHostOptions({ identityFile: '/tmp/keys/ours', useKeychain: true }));
+        for (const host of [HOST, 'other.example']) expect(await sshG(text, host)).toMatchObject({ ok: true });
+      }),
+      { numRuns: 30 },
+    );
   });
 
   it('property: for random valid configs, ssh -G uses our identity file and user unless the editor reported them shadowed', async () => {
@@ -214,7 +316,7 @@ describe('ssh_config editor with the real OpenSSH client', () => {
     const validConfig = fc.tuple(fc.array(validLine, { maxLength: 15 }), eolArb).map(([lines, eol]) => lines.join(eol) + eol);
     await fc.assert(
       fc.asyncProperty(validConfig, async (original) => {
-        const { text, shadowed } = upsertHostBlock(original, HOST, bitbucketHostOptions({ identityFile: '/tmp/keys/ours', platform: 'linux' }));
+        const { text, shadowed } = upsertHostBlock(original, HOST, bitbucketHostOptions({ identityFile: '/tmp/keys/ours' }));
         const config = await effective(text);
         // What the editor does not report as shadowed is exactly what ssh uses.
         const isShadowed = (k: string) => shadowed.some((s) => s.keyword.toLowerCase() === k);

@@ -2,7 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { EngineContext } from '../../app/context.js';
 import { REQUEST_CHANNELS } from '../../app/contract/channels.js';
+import { callHandler } from '../../app/service/handlers.js';
 import { engineServices } from '../../app/service/engine-wiring.js';
 
 vi.mock('electron', () => import('./support/fake-electron.js'));
@@ -99,6 +101,24 @@ describe('startShell', () => {
     electron.app.emit('open-file', event, '/Users/me/widgets');
     expect(event.defaultPrevented).toBe(true);
     expect(sent()).toEqual([{ channel: 'repo.requested', payload: { path: '/Users/me/widgets' } }]);
+  });
+
+  it("runs the engine with the environment resolved once at start (the login shell's), not the launcher's", async () => {
+    const seen: EngineContext[] = [];
+    const engine = engineServices();
+    let resolutions = 0;
+    const loginEnv = { HOME: userData, PATH: `/opt/homebrew/bin:/usr/bin:/bin`, SSH_AUTH_SOCK: '/tmp/agent-from-profile.sock' };
+    const shell = await startShell({
+      engine: { ...engine, history: (ctx) => (seen.push(ctx), engine.history(ctx)) },
+      paths,
+      argv: ['/opt/push-doctor/push-doctor'],
+      userEnv: async () => (resolutions++, loginEnv),
+    });
+    await callHandler(shell!.handlers, 'fix.history', {});
+    await callHandler(shell!.handlers, 'fix.history', {});
+    expect(resolutions).toBe(1);
+    expect(seen.map((ctx) => ctx.env)).toEqual([loginEnv, loginEnv]);
+    expect(seen[0]!.homeDir).toBe(userData);
   });
 
   it('loads the dev server in development and then sends no CSP header', async () => {

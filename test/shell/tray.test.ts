@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { MenuItemConstructorOptions } from 'electron';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { callHandler } from '../../app/service/handlers.js';
-import { processesWithHome } from './support/processes.js';
+import { PROCESS_LIST_UNAVAILABLE, processesWithHome } from './support/processes.js';
 import { openServedRepos, type ServedRepos } from './support/served-repos.js';
 import { createTestService, type TestService } from './support/service.js';
 
@@ -150,14 +150,14 @@ describe('tray', () => {
     expect(iconFile()).toBe(path.join(ICONS, 'tray-untested-dark.png'));
   });
 
-  it('disables re-test while one runs and when there is nothing to test', async () => {
+  it(`disables re-test while one runs and when there is nothing to test${PROCESS_LIST_UNAVAILABLE ? ` (git's waiting process is not checked: ${PROCESS_LIST_UNAVAILABLE})` : ''}`, async () => {
     await start();
     // Bitbucket is slow to answer: the re-test stays in flight until the server goes away.
     served.server.setDelay(60_000);
     const run = service.retester.run();
     await vi.waitFor(() => expect(item(/^Re-test/)).toMatchObject({ label: 'Re-testing…', enabled: false }));
     // git is waiting for Bitbucket's answer.
-    await vi.waitFor(async () => expect(await processesWithHome(service.home.dir)).not.toEqual([]));
+    if (!PROCESS_LIST_UNAVAILABLE) await vi.waitFor(async () => expect(await processesWithHome(service.home.dir)).not.toEqual([]));
     expect(service.retester.running).toBe(true);
     await served.stop();
     await run;

@@ -12,7 +12,8 @@
  *   never in the middle of the global lines at the top.
  * - Keywords are case-insensitive and may be separated from their value by whitespace or `=`.
  */
-import { detectEol, joinLines, splitLines, type Line } from './lines.js';
+import { APPLE_ONLY_SSH_KEYWORD, IGNORE_UNKNOWN_KEYWORD } from '../../facts/macos.js';
+import { appendLines, detectEol, joinLines, splitLines, type Line } from './lines.js';
 
 export interface SshOption {
   /** Keyword as it should be written ("IdentityFile"). */
@@ -237,8 +238,12 @@ export function readHostBlock(text: string, host: string): Map<string, string[]>
   return settings;
 }
 
-/** The settings of a Bitbucket block. UseKeychain exists only in Apple's OpenSSH (elsewhere it is a config error). */
-export function bitbucketHostOptions(o: { identityFile: string; hostName?: string; port?: number; platform: string }): SshOption[] {
+/**
+ * The settings of a Bitbucket block. `useKeychain` adds Apple's UseKeychain (keep the passphrase in
+ * the login keychain): only for Apple's ssh, and only in a file where ensureIgnoreUnknown made every
+ * other ssh skip it.
+ */
+export function bitbucketHostOptions(o: { identityFile: string; hostName?: string; port?: number; useKeychain?: boolean }): SshOption[] {
   const options: SshOption[] = [];
   if (o.hostName) options.push({ keyword: 'HostName', value: o.hostName });
   options.push({ keyword: 'User', value: 'git' });
@@ -246,6 +251,61 @@ export function bitbucketHostOptions(o: { identityFile: string; hostName?: strin
   options.push({ keyword: 'IdentityFile', value: o.identityFile });
   options.push({ keyword: 'IdentitiesOnly', value: 'yes' });
   options.push({ keyword: 'AddKeysToAgent', value: 'yes' });
-  if (o.platform === 'darwin') options.push({ keyword: 'UseKeychain', value: 'yes' });
+  if (o.useKeychain) options.push({ keyword: APPLE_ONLY_SSH_KEYWORD, value: 'yes' });
   return options;
+}
+
+/** ssh's match_pattern_list: comma-separated patterns, case-insensitive, a matching `!pattern` vetoes. */
+function patternListMatches(list: string, value: string): boolean {
+  let matched = false;
+  for (const pattern of list.split(',')) {
+    if (pattern.startsWith('!')) {
+      if (patternMatches(pattern.slice(1), value)) return false;
+    } else if (pattern && patternMatches(pattern, value)) matched = true;
+  }
+  return matched;
+}
+
+export type IgnoreUnknownResult = { ok: true; text: string; changed: boolean } | { ok: false; reason: string };
+
+/**
+ * Makes every ssh that reads this file skip `keyword` when it does not know it (Apple's UseKeychain
+ * for Homebrew's or any other OpenSSH): the first `IgnoreUnknown` ssh reads must list it, and it
+ * must come before any line that uses the keyword, for every host. So it goes in the global lines
+ * at the top: an existing first `IgnoreUnknown` there gets the keyword added to its list (its
+ * other patterns keep working); without one, a new line goes before the first setting of the file.
+ * An Include among the global lines before that point may pull in an earlier IgnoreUnknown that
+ * would win: then nothing is changed and the reason says so. Every other byte stays. Pure.
+ */
+export function ensureIgnoreUnknown(text: string, keyword: string): IgnoreUnknownResult {
+  if (!/^[A-Za-z][A-Za-z0-9]*$/.test(keyword)) throw new Error(`not a keyword: ${keyword}`);
+  const lines = splitLines(text);
+  const globalEnd = sections(lines)[0]!.end;
+  let firstSetting = -1;
+  for (let i = 0; i < lines.length; i++) {
+    const directive = parseDirective(lines[i]!.text);
+    if (!directive) continue;
+    if (firstSetting < 0) firstSetting = i;
+    if (i >= globalEnd) break;
+    const name = directive.keyword.toLowerCase();
+    if (name === 'include') {
+      return { ok: false, reason: `line ${i + 1} includes other files before any IgnoreUnknown, and ssh uses the first IgnoreUnknown it reads` };
+    }
+    if (name !== IGNORE_UNKNOWN_KEYWORD.toLowerCase()) continue;
+    const [list = ''] = splitArgs(directive.args);
+    if (patternListMatches(list, keyword.toLowerCase())) return { ok: true, text, changed: false };
+    if (list.split(',').some((p) => p.startsWith('!') && patternMatches(p.slice(1), keyword))) {
+      return { ok: false, reason: `line ${i + 1} (IgnoreUnknown ${list}) excludes ${keyword} on purpose` };
+    }
+    const value = list ? `${list},${keyword}` : keyword;
+    const quoted = directive.args.trimStart().startsWith('"') ? `"${value}"` : value;
+    const out = [...lines];
+    out[i] = { text: `${directive.indent}${directive.keyword}${directive.separator === '' ? ' ' : directive.separator}${quoted}`, eol: lines[i]!.eol };
+    return { ok: true, text: joinLines(out), changed: true };
+  }
+  const eol = detectEol(lines);
+  const added: Line = { text: `${IGNORE_UNKNOWN_KEYWORD} ${keyword}`, eol };
+  if (firstSetting >= 0) return { ok: true, text: joinLines([...lines.slice(0, firstSetting), added, ...lines.slice(firstSetting)]), changed: true };
+  // Only comments and blank lines (or nothing): the line goes at the end, where a new block will follow it.
+  return { ok: true, text: appendLines(text, [added]), changed: true };
 }

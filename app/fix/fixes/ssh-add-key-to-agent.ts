@@ -4,7 +4,8 @@ import { derivePublicKey } from '../../keys/inspect.js';
 import { inspectAgent, type AgentState } from '../../ssh/agent.js';
 import { sha256Fingerprint } from '../../ssh/fingerprint.js';
 import { inspectIdentityFiles, type IdentityFileInfo } from '../../ssh/keys.js';
-import { agentFingerprints } from '../agent-io.js';
+import { agentFingerprints, keychainSshAdd } from '../agent-io.js';
+import { oncePerContext } from '../memo.js';
 import { resolveSshFixTarget } from '../ssh-target.js';
 import { fixPlan, type Fix, type FixScope } from '../types.js';
 
@@ -21,6 +22,8 @@ interface Situation {
   keys: IdentityFileInfo[];
   /** Where the agent setting comes from, for the words. */
   agentSource: string;
+  /** Apple's ssh-add is the one on PATH: it can also keep the passphrase in the login keychain. */
+  keychain: { program: string; flag: string } | null;
 }
 
 /** The agent ssh uses for the remote's host (IdentityAgent from ssh -G, else SSH_AUTH_SOCK) and the keys it would offer. */
@@ -28,12 +31,16 @@ async function situation(ctx: EngineContext, scope: FixScope): Promise<Situation
   const target = await resolveSshFixTarget(ctx, scope);
   const config = target.ok ? target.target.endpoint.config : null;
   const paths = config?.identityFiles ?? scope.keyPaths ?? DEFAULT_KEYS.map((name) => path.join(ctx.homeDir, '.ssh', name));
-  const [agent, infos] = await Promise.all([inspectAgent(ctx, config?.identityAgent ?? null), inspectIdentityFiles(paths, ctx.platform)]);
+  const [agent, infos, keychain] = await Promise.all([
+    inspectAgent(ctx, config?.identityAgent ?? null),
+    inspectIdentityFiles(paths, ctx.platform),
+    ctx.platform === 'darwin' ? oncePerContext(ctx, 'apple ssh-add', () => keychainSshAdd(ctx)) : Promise.resolve(null),
+  ]);
   const keys = infos.filter((k) => k.exists && !k.problem);
   const locked = keys.filter((k) => k.encrypted === true);
   const held = new Set(agent.keys.map((k) => k.fingerprint));
   const key = locked.find((k) => !k.fingerprint || !held.has(k.fingerprint)) ?? null;
-  return { agent, key, locked, keys, agentSource: agent.source ?? 'SSH_AUTH_SOCK' };
+  return { agent, key, locked, keys, agentSource: agent.source ?? 'SSH_AUTH_SOCK', keychain };
 }
 
 /** Why the fix cannot run, with the exact next step; null when it can. */
@@ -73,17 +80,18 @@ export const addKeyToAgent: Fix = {
     const block = blocked(ctx, s);
     if (block) return fixPlan(this.id, { applicable: false, ...block });
     if (!s.key) return fixPlan(this.id, { applicable: false, reason: 'The SSH agent already holds every passphrase-protected key ssh would use.' });
-    const keychain = ctx.platform === 'darwin';
+    const keychain = s.keychain !== null;
     const what = `${s.key.path}${s.key.fingerprint ? ` (${s.key.fingerprint})` : ''}`;
     return fixPlan(this.id, {
       applicable: true,
       inputs: ['passphrase'],
       changes: [
         { target: `ssh-agent (${s.agent.socket})`, action: `Add the key ${what}, unlocked with your passphrase` },
-        ...(keychain ? [{ target: 'macOS keychain', action: 'Keep the passphrase in your login keychain, so the key is unlocked again after a restart' }] : []),
+        ...(keychain ? [{ target: 'macOS keychain', action: `Keep the passphrase in your login keychain (ssh-add ${s.keychain!.flag}), so the key is unlocked again after a restart` }] : []),
       ],
       details: [
         `This is the agent ssh uses for this host (${s.agentSource}).`,
+        ...(ctx.platform === 'darwin' && !keychain ? ["The ssh-add on your PATH is not Apple's (Homebrew's, for example): it cannot keep the passphrase in the macOS keychain, so the key stays unlocked only until the agent stops."] : []),
         'The passphrase goes to ssh-add through a private pipe: it is never written to a file, a command line or the environment.',
         'The key stays in the agent until the agent stops (usually at logout). Undo removes it from the agent.',
       ],
@@ -104,7 +112,7 @@ export const addKeyToAgent: Fix = {
     const derived = await derivePublicKey(ctx, s.key.path, passphrase);
     if (!derived.ok) throw new Error(`${s.key.path} cannot be unlocked: ${derived.reason}`);
     const fingerprint = sha256Fingerprint(derived.publicKey.split(' ')[1] ?? '');
-    await change.addAgentKey({ socket: s.agent.socket, keyPath: s.key.path, publicKey: derived.publicKey, fingerprint, passphrase, keychain: ctx.platform === 'darwin' });
+    await change.addAgentKey({ socket: s.agent.socket, keyPath: s.key.path, publicKey: derived.publicKey, fingerprint, passphrase, keychain: s.keychain !== null });
     return { message: `Added ${s.key.path} (${fingerprint}) to the SSH agent: git can use it without asking for the passphrase until the agent stops.`, fingerprint };
   },
 

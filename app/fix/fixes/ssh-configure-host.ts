@@ -3,12 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import type { PlannedChange } from '../../contract/fixes.js';
 import type { EngineContext } from '../../context.js';
+import { inspectOpenSsh, type OpenSshBuild } from '../../env/apple-tools.js';
+import { APPLE_ONLY_SSH_KEYWORD } from '../../facts/macos.js';
 import { inspectSshEndpoint } from '../../ssh/endpoint.js';
 import { inspectIdentityFile } from '../../ssh/keys.js';
 import { openProbeSession, probeAuth } from '../../ssh/probe.js';
 import { readTextIfExists } from '../atomic-write.js';
 import { oncePerContext } from '../memo.js';
-import { bitbucketHostOptions, readHostBlock, upsertHostBlock, type UpsertResult } from '../edit/ssh-config.js';
+import { bitbucketHostOptions, ensureIgnoreUnknown, readHostBlock, upsertHostBlock, type UpsertResult } from '../edit/ssh-config.js';
 import { resolveSshFixTarget, sshConfigFileOf, type SshFixTarget } from '../ssh-target.js';
 import { fixPlan, type Fix, type FixScope } from '../types.js';
 import { keyFromJournal } from './ssh-generate-key.js';
@@ -31,6 +33,13 @@ interface HostEdit {
   dirExists: boolean;
   key: ChosenKey;
   edit: UpsertResult;
+  /** UseKeychain is in the block (Apple's ssh, and IgnoreUnknown protects every other ssh). */
+  useKeychain: boolean;
+  /** The file's first IgnoreUnknown is added or extended for it. */
+  ignoreUnknownAdded: boolean;
+  /** Why UseKeychain was left out although git runs Apple's ssh, or null. */
+  keychainNote: string | null;
+  ssh: OpenSshBuild | null;
 }
 
 type Planned = { ok: true; value: HostEdit } | { ok: false; reason: string; manualSteps?: string[] };
@@ -115,17 +124,39 @@ async function planEdit(ctx: EngineContext, scope: FixScope, probe: boolean): Pr
   const current = readHostBlock(text ?? '', target.host)?.get('identityfile')?.[0];
   const key = await chooseKey(ctx, target, current, probe);
   if (!key) return { ok: false, reason: 'No private key file was found; create one first (ssh.generate-key).' };
+  const ssh = await sshGitRuns(ctx, target);
   let edit: UpsertResult;
+  let useKeychain = false;
+  let ignoreUnknownAdded = false;
+  let keychainNote: string | null = null;
   try {
-    edit = upsertHostBlock(text ?? '', target.host, bitbucketHostOptions({ identityFile: key.value, platform: ctx.platform }));
+    let base = text ?? '';
+    if (ssh?.apple) {
+      // UseKeychain stops every other ssh that reads the file (Homebrew's too): only with IgnoreUnknown before it.
+      const ignored = ensureIgnoreUnknown(base, APPLE_ONLY_SSH_KEYWORD);
+      if (ignored.ok) {
+        base = ignored.text;
+        useKeychain = true;
+        ignoreUnknownAdded = ignored.changed;
+      } else keychainNote = `UseKeychain is left out: ${ignored.reason}, so another ssh could stop at it.`;
+    }
+    const upserted = upsertHostBlock(base, target.host, bitbucketHostOptions({ identityFile: key.value, useKeychain }));
+    edit = { ...upserted, changed: upserted.text !== (text ?? '') };
   } catch (error) {
     return { ok: false, reason: `The ssh config cannot be edited safely: ${(error as Error).message}.` };
   }
-  return { ok: true, value: { target, configFile, fileExists: text !== null, dirExists: await exists(path.dirname(configFile)), key, edit } };
+  return { ok: true, value: { target, configFile, fileExists: text !== null, dirExists: await exists(path.dirname(configFile)), key, edit, useKeychain, ignoreUnknownAdded, keychainNote, ssh } };
 }
 
-function settingsWords(ctx: EngineContext, key: ChosenKey): string {
-  return `IdentityFile ${key.value}, IdentitiesOnly yes, AddKeysToAgent yes${ctx.platform === 'darwin' ? ', UseKeychain yes' : ''}, User git`;
+/** On macOS, the OpenSSH git runs for this target (its program and `-V`), once per context; null elsewhere, or when git runs something else or a script. */
+function sshGitRuns(ctx: EngineContext, target: SshFixTarget): Promise<OpenSshBuild | null> {
+  const program = target.endpoint.command.program;
+  if (ctx.platform !== 'darwin' || target.endpoint.variant !== 'ssh' || !program || /[=$`]/.test(program)) return Promise.resolve(null);
+  return oncePerContext(ctx, `ssh -V ${program}`, () => inspectOpenSsh(ctx, program));
+}
+
+function settingsWords(key: ChosenKey, useKeychain: boolean): string {
+  return `IdentityFile ${key.value}, IdentitiesOnly yes, AddKeysToAgent yes${useKeychain ? ', UseKeychain yes' : ''}, User git`;
 }
 
 /** ssh.configure-host: a `Host` block for the remote's SSH host naming the key, in the config file ssh really reads. */
@@ -135,12 +166,15 @@ export const configureHost: Fix = {
   async describe(ctx, scope) {
     const planned = await planEdit(ctx, scope, true);
     if (!planned.ok) return fixPlan(this.id, { applicable: false, reason: planned.reason, manualSteps: planned.manualSteps ?? [] });
-    const { target, configFile, fileExists, dirExists, key, edit } = planned.value;
+    const { target, configFile, fileExists, dirExists, key, edit, useKeychain, ignoreUnknownAdded, keychainNote, ssh } = planned.value;
     if (!edit.changed) return fixPlan(this.id, { applicable: false, reason: `${configFile} already points ssh at ${key.value} for ${target.host}.` });
     const block = readHostBlock((await readTextIfExists(configFile)) ?? '', target.host) ? 'Update the' : 'Add a';
     const changes: PlannedChange[] = [
       ...(dirExists ? [] : [{ target: path.dirname(configFile), action: 'Create the folder (mode 700)' }]),
-      { target: configFile, action: fileExists ? `${block} "Host ${target.host}" block: ${settingsWords(ctx, key)}` : `Create it (mode 600) with a "Host ${target.host}" block: ${settingsWords(ctx, key)}` },
+      {
+        target: configFile,
+        action: `${fileExists ? `${block} "Host ${target.host}" block` : `Create it (mode 600) with a "Host ${target.host}" block`}: ${settingsWords(key, useKeychain)}${ignoreUnknownAdded ? '; and "IgnoreUnknown UseKeychain" first in the file' : ''}`,
+      },
     ];
     const fingerprint = (await inspectIdentityFile(key.path, ctx.platform)).fingerprint;
     return fixPlan(this.id, {
@@ -150,6 +184,10 @@ export const configureHost: Fix = {
         `Key: ${key.path}${fingerprint ? ` (${fingerprint})` : ''}: ${key.why}.`,
         `IdentitiesOnly yes: ssh offers ${target.host} only this key (no other account's key, no "Too many authentication failures"). AddKeysToAgent yes: once unlocked, the key stays in the agent.`,
         ...(target.derived ? [`The remote uses HTTPS today; ${target.host} is the host Bitbucket Cloud serves SSH on.`] : []),
+        ...(useKeychain
+          ? [`UseKeychain yes: git runs Apple's ssh (${ssh?.banner ?? ssh?.program}), which keeps the key's passphrase in your login keychain. "IgnoreUnknown UseKeychain" at the top of the file makes other ssh programs (Homebrew's) skip that line instead of refusing the whole file.`]
+          : []),
+        ...(keychainNote ? [keychainNote] : []),
         ...edit.shadowed.map((s) => `Line ${s.line} of ${configFile} sets ${s.keyword} for this host before the block: ssh uses the first value it reads (checked with ssh -G after the change).`),
         'Every other line of the file (comments, Include, Match and other Host blocks) stays exactly as it is.',
       ],
@@ -185,6 +223,7 @@ export const configureHost: Fix = {
       !config.identityFiles.map((f) => path.resolve(f)).includes(keyPath) ? `ssh -G does not list ${keyPath} as an identity file` : null,
       config.identitiesOnly ? null : 'ssh -G says IdentitiesOnly no (an earlier line wins)',
       addKeys === 'yes' || addKeys === 'true' ? null : `ssh -G says AddKeysToAgent ${addKeys ?? 'no'} (an earlier line wins)`,
+      planned.value.useKeychain && !/usekeychain/i.test(config.raw.get('ignoreunknown')?.[0] ?? '') ? 'ssh -G does not read "IgnoreUnknown UseKeychain" first: another ssh would refuse the file' : null,
     ].filter(Boolean);
     if (problems.length) return { ok: false, detail: problems.join('; ') };
     const first = config.identityFiles[0] ? path.resolve(config.identityFiles[0]) : null;

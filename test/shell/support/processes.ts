@@ -5,6 +5,9 @@ import { readdir, readFile } from 'node:fs/promises';
  * a test home inherits it (also grandchildren that outlive their parent). Linux only (/proc);
  * zombies have no environment and are not counted.
  */
+/** Why processesWithHome cannot answer here (it reads /proc, which only Linux has), or null. */
+export const PROCESS_LIST_UNAVAILABLE = process.platform === 'linux' ? null : 'lists processes through /proc, which only Linux has';
+
 export async function processesWithHome(home: string): Promise<number[]> {
   const wanted = `HOME=${home}`;
   const pids: number[] = [];
