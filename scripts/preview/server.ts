@@ -50,7 +50,7 @@ export interface PreviewServer {
   origin: string;
   port: number;
   token: string;
-  /** Everything written to the clipboard (public keys), oldest first: the preview's clipboard. */
+  /** Everything written to the clipboard (reports, public keys, fingerprints), oldest first: the preview's clipboard. */
   clipboard: string[];
   /** Every address `external.open` was asked for; nothing is opened. */
   opened: string[];
