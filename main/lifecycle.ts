@@ -165,6 +165,7 @@ export async function startShell(options: ShellOptions = {}): Promise<Shell | nu
     console.warn(`Push Doctor: no tray icon (${error instanceof Error ? error.message : String(error)})`);
   }
   await retester.start();
+  exposeToSmokeTest(() => tray);
   app.on('activate', showWindow);
   app.on('will-quit', () => {
     retester.dispose();
@@ -174,4 +175,14 @@ export async function startShell(options: ShellOptions = {}): Promise<Shell | nu
   const fromCommandLine = folderFromArgv(options.argv ?? process.argv, options.cwd ?? process.cwd(), argvSkip());
   for (const folder of [...(fromCommandLine ? [fromCommandLine] : []), ...early.splice(0)]) shellApi.requestRepository(folder);
   return shellApi;
+}
+
+/**
+ * `npm run test:electron` drives the app with Playwright, which evaluates code in main but has no
+ * way to reach the tray's menu (Electron cannot list trays). Only when it asks, main hands over that
+ * menu, to click Quit as a user would. The packaged app's fuses forbid the inspector Playwright needs.
+ */
+function exposeToSmokeTest(tray: () => TrayController | null): void {
+  if (process.env.PUSH_DOCTOR_SMOKE_TEST !== '1') return;
+  Object.assign(globalThis, { pushDoctorSmokeTest: { trayMenu: () => tray()?.menu() ?? null } });
 }
