@@ -92,7 +92,7 @@ describe('SSH guide', () => {
 
     await user.click(screen.getByRole('button', { name: 'See what changed' }));
     await h1('Push works');
-  });
+  }, 20_000);
 
   it('sends no passphrase when the field is left empty, and never stores one', async () => {
     const { user, fake, store } = await startGuide();

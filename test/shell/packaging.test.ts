@@ -128,7 +128,8 @@ describe('hardening of the packaged app', () => {
       expect(main).toMatch(/registerSchemesAsPrivileged\(\[\{\s*scheme:\s*"app",\s*privileges:\s*\{\s*standard:\s*true,\s*secure:\s*true\s*\}\s*\}\]\)/);
       expect(main).toMatch(/protocol\.handle\("app",/);
       expect(main).toContain('app://push-doctor/index.html');
-      expect(main).not.toMatch(/loadFile\(|file:\/\//);
+      expect(main).toContain('loadURL(options.url)');
+      expect(main).not.toMatch(/\.loadFile\(|["'`]file:\/\//);
       // The scheme is registered before the shell waits for ready.
       expect(main.indexOf('registerAppScheme()')).toBeGreaterThan(-1);
       expect(main.indexOf('registerAppScheme()')).toBeLessThan(main.indexOf('await app.whenReady()'));
