@@ -31,8 +31,8 @@ function answer(status: number, text: string): Response {
   return new Response(text, { status, headers: { ...HEADERS, 'Content-Type': 'text/plain; charset=utf-8' } });
 }
 
-/** One request to app://: a GET of a file of the built renderer, or 404/405. Exported for tests. */
-export async function serveAppRequest(request: Request, rendererDir: string): Promise<Response> {
+/** One request to app://: a GET of a file of the built renderer, or 404/405. */
+async function serveAppRequest(request: Request, rendererDir: string): Promise<Response> {
   let url: URL;
   try {
     url = new URL(request.url);
