@@ -8,7 +8,7 @@ const noElectron = {
 };
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-output/**', 'coverage/**'] },
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-output/**', 'coverage/**', 'packages/cli/dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -12,6 +12,10 @@ if (process.platform === 'darwin') process.env.TMPDIR = realpathSync(os.tmpdir()
  * - shell:  the Electron shell with only the `electron` module replaced
  * - renderer: React components in jsdom
  * - e2e: the built UI in real Chromium against the real engine
+ * - scripts: the project's own tooling as users run it (the Electron install before npm start, the npm package)
+ *
+ * The Electron smoke test (test/electron) is not here: it needs the Electron binary and a display,
+ * and runs with `npm run test:electron` (vitest.electron.config.ts).
  */
 export default defineConfig({
   test: {
@@ -50,6 +54,15 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 120_000,
           fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'scripts',
+          include: ['test/scripts/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
         },
       },
     ],

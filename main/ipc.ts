@@ -3,10 +3,10 @@ import { REQUEST_CHANNELS } from '../app/contract/channels.js';
 import { failure, toContractError } from '../app/service/errors.js';
 import type { HandlerTable } from '../app/service/handlers.js';
 
-/** Where our page comes from: the built index.html (file://) or the dev server. */
-export type AppOrigin = { kind: 'file'; indexUrl: string } | { kind: 'dev'; origin: string };
+/** Where our page comes from: the built index.html over app:// (see app-protocol.ts) or the dev server. */
+export type AppOrigin = { kind: 'app'; indexUrl: string } | { kind: 'dev'; origin: string };
 
-/** Is `url` our own page? Production: exactly our index.html (any hash/query); dev: the dev server's origin. */
+/** Is `url` our own page? Production: exactly app://push-doctor/index.html (any hash/query); dev: the dev server's origin. */
 export function isAppUrl(url: string, appOrigin: AppOrigin): boolean {
   let parsed: URL;
   try {
@@ -17,7 +17,7 @@ export function isAppUrl(url: string, appOrigin: AppOrigin): boolean {
   if (appOrigin.kind === 'dev') return parsed.origin === appOrigin.origin;
   parsed.hash = '';
   parsed.search = '';
-  return parsed.protocol === 'file:' && parsed.href === appOrigin.indexUrl;
+  return parsed.href === appOrigin.indexUrl;
 }
 
 /**

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { app, clipboard, dialog, session, shell, type BrowserWindow } from 'electron';
 import { createContext } from '../app/context.js';
 import { describeOutcome } from '../app/env/login-shell.js';
@@ -6,21 +7,33 @@ import { userEnvironment } from '../app/env/user-environment.js';
 import type { EngineServices } from '../app/service/engine.js';
 import { engineServices } from '../app/service/engine-wiring.js';
 import { createService, type HandlerTable } from '../app/service/handlers.js';
+import { registerAppScheme, serveRenderer } from './app-protocol.js';
 import { WindowEvents } from './events.js';
 import { registerIpc } from './ipc.js';
-import { appOriginOf, shellPaths, type ShellPaths } from './paths.js';
+import { appOriginOf, pageUrlOf, shellPaths, type ShellPaths } from './paths.js';
 import { createAppStateStore } from './state.js';
 import { createTray, type TrayController } from './tray.js';
 import { applySessionPolicy, createMainWindow, hardenWebContents } from './window.js';
 
 /**
- * The folder a launch asks for: the first argument after the executable (and, when running from
- * source, the app path) that is not a switch, resolved against the launch's working directory.
- * Chromium may add its own switches to a second instance's argv; they all start with "-".
+ * The folder a launch asks for: the first argument that is not a switch, after the executable (and,
+ * when running from source, the app path), resolved against the launch's working directory. Chromium
+ * and tools add switches anywhere (a second instance's argv, `electron --inspect=0 .`); they all
+ * start with "-". A Linux file manager may pass the folder as a file:// URL (the desktop entry's %U);
+ * other URLs are not folders.
  */
 export function folderFromArgv(argv: readonly string[], workingDirectory: string, skip: number): string | null {
-  const candidate = argv.slice(skip).find((arg) => arg.length > 0 && !arg.startsWith('-'));
-  return candidate ? path.resolve(workingDirectory, candidate) : null;
+  const candidate = argv.filter((arg) => arg.length > 0 && !arg.startsWith('-')).slice(skip)[0];
+  if (!candidate) return null;
+  if (/^file:\/\//i.test(candidate)) {
+    try {
+      return fileURLToPath(candidate);
+    } catch {
+      return null;
+    }
+  }
+  if (/^[a-z][a-z0-9+.-]+:\/\//i.test(candidate)) return null;
+  return path.resolve(workingDirectory, candidate);
 }
 
 /** The login shell's environment (once per process), with one log line saying what happened. */
@@ -31,7 +44,7 @@ async function loginShellEnv(): Promise<NodeJS.ProcessEnv> {
   return env;
 }
 
-/** How many leading argv entries are not the user's: the executable, plus the app path under `electron .`. */
+/** How many leading arguments that are not switches are not the user's: the executable, plus the app path under `electron .`. */
 export function argvSkip(): number {
   return process.defaultApp ? 2 : 1;
 }
@@ -67,6 +80,8 @@ export async function startShell(options: ShellOptions = {}): Promise<Shell | nu
     app.quit();
     return null;
   }
+  // Before ready, or Chromium treats app:// as an opaque, insecure scheme.
+  registerAppScheme();
   // Started from Finder, the Dock or a launcher, the app has a minimal environment: ask the user's
   // login shell for theirs now, while Electron gets ready (bounded; falls back to this process's).
   const engineEnv = (options.userEnv ?? loginShellEnv)();
@@ -122,13 +137,14 @@ export async function startShell(options: ShellOptions = {}): Promise<Shell | nu
     onRefused: (channel, url) => console.warn(`Push Doctor: refused ${channel} from ${url}`),
   });
   applySessionPolicy(session.defaultSession, { production: paths.devServerUrl === null });
+  if (paths.devServerUrl === null) serveRenderer(paths.rendererDir);
 
   const windowSize = (await store.read()).window;
   const showWindow = () => {
     if (!mainWindow || mainWindow.isDestroyed()) {
       mainWindow = createMainWindow({
         preloadPath: paths.preload,
-        load: paths.devServerUrl ? { url: paths.devServerUrl } : { file: paths.rendererIndex },
+        url: pageUrlOf(paths),
         size: windowSize,
         onResized: (size) => void store.setWindowSize(size).catch(() => {}),
         isQuitting: () => quitting,
@@ -165,6 +181,7 @@ export async function startShell(options: ShellOptions = {}): Promise<Shell | nu
     console.warn(`Push Doctor: no tray icon (${error instanceof Error ? error.message : String(error)})`);
   }
   await retester.start();
+  exposeToSmokeTest(() => tray);
   app.on('activate', showWindow);
   app.on('will-quit', () => {
     retester.dispose();
@@ -174,4 +191,14 @@ export async function startShell(options: ShellOptions = {}): Promise<Shell | nu
   const fromCommandLine = folderFromArgv(options.argv ?? process.argv, options.cwd ?? process.cwd(), argvSkip());
   for (const folder of [...(fromCommandLine ? [fromCommandLine] : []), ...early.splice(0)]) shellApi.requestRepository(folder);
   return shellApi;
+}
+
+/**
+ * `npm run test:electron` drives the app with Playwright, which evaluates code in main but has no
+ * way to reach the tray's menu (Electron cannot list trays). Only when it asks, main hands over that
+ * menu, to click Quit as a user would. The packaged app's fuses forbid the inspector Playwright needs.
+ */
+function exposeToSmokeTest(tray: () => TrayController | null): void {
+  if (process.env.PUSH_DOCTOR_SMOKE_TEST !== '1') return;
+  Object.assign(globalThis, { pushDoctorSmokeTest: { trayMenu: () => tray()?.menu() ?? null } });
 }

@@ -1,12 +1,13 @@
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { app } from 'electron';
+import { APP_INDEX_URL } from './app-protocol.js';
 import type { AppOrigin } from './ipc.js';
 
 export interface ShellPaths {
   preload: string;
-  rendererIndex: string;
-  /** The renderer dev server (electron-vite dev), or null: load the built index.html. */
+  /** The built renderer, served as app://push-doctor/ (inside the asar archive when packaged). */
+  rendererDir: string;
+  /** The renderer dev server (electron-vite dev), or null: load the built page over app://. */
   devServerUrl: string | null;
   trayIcons: string;
 }
@@ -16,12 +17,17 @@ export function shellPaths(mainDir: string = import.meta.dirname): ShellPaths {
   const devServerUrl = !app.isPackaged && process.env.ELECTRON_RENDERER_URL ? process.env.ELECTRON_RENDERER_URL : null;
   return {
     preload: path.join(mainDir, '..', 'preload', 'index.cjs'),
-    rendererIndex: path.join(mainDir, '..', 'renderer', 'index.html'),
+    rendererDir: path.join(mainDir, '..', 'renderer'),
     devServerUrl,
     trayIcons: app.isPackaged ? path.join(process.resourcesPath, 'tray') : path.join(app.getAppPath(), 'resources', 'tray'),
   };
 }
 
 export function appOriginOf(paths: ShellPaths): AppOrigin {
-  return paths.devServerUrl ? { kind: 'dev', origin: new URL(paths.devServerUrl).origin } : { kind: 'file', indexUrl: pathToFileURL(paths.rendererIndex).href };
+  return paths.devServerUrl ? { kind: 'dev', origin: new URL(paths.devServerUrl).origin } : { kind: 'app', indexUrl: APP_INDEX_URL };
+}
+
+/** The page the window loads: the dev server in development, else the built page over app://. */
+export function pageUrlOf(paths: ShellPaths): string {
+  return paths.devServerUrl ?? APP_INDEX_URL;
 }

@@ -82,6 +82,8 @@ export function changeNotification(change: StateChange): { title: string; body: 
 
 export interface TrayController {
   readonly tray: Tray;
+  /** The menu the tray shows now (rebuilt on every change). */
+  menu(): Menu;
   /** Rebuilds the menu and the icon from the stored state. */
   refresh(): Promise<void>;
   dispose(): void;
@@ -98,12 +100,14 @@ export async function createTray(options: TrayOptions): Promise<TrayController> 
   const initial = await options.store.read();
   const tray = new Tray(iconFor(trayState(initial.recent)));
 
+  let menu: Menu;
   const render = (state: AppState) => {
     const summary = trayState(state.recent);
     tray.setImage(iconFor(summary));
     tray.setToolTip(`Bitbucket Push Doctor: ${STATE_WORDS[summary]}`);
     // Linux needs setContextMenu again after every change.
-    tray.setContextMenu(Menu.buildFromTemplate(trayMenuTemplate(state, options.retester.running, options)));
+    menu = Menu.buildFromTemplate(trayMenuTemplate(state, options.retester.running, options));
+    tray.setContextMenu(menu);
   };
   const refresh = async () => render(await options.store.read());
 
@@ -130,6 +134,7 @@ export async function createTray(options: TrayOptions): Promise<TrayController> 
 
   return {
     tray,
+    menu: () => menu,
     refresh,
     dispose() {
       unsubscribeStore();

@@ -8,8 +8,8 @@ export const MIN_WINDOW_SIZE: WindowSize = { width: 640, height: 480 };
 
 export interface MainWindowOptions {
   preloadPath: string;
-  /** What to load: the dev server's URL, or the built index.html. */
-  load: { url: string } | { file: string };
+  /** The page: app://push-doctor/index.html, or the dev server's URL in development. */
+  url: string;
   size: WindowSize | null;
   onResized(size: WindowSize): void;
   /** Closing only hides the window (the tray keeps the app) unless this says the app is quitting. */
@@ -67,8 +67,7 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
     }
   });
 
-  if ('url' in options.load) void window.loadURL(options.load.url);
-  else void window.loadFile(options.load.file);
+  void window.loadURL(options.url);
   return window;
 }
 
@@ -95,10 +94,10 @@ export function hardenWebContents(contents: WebContents): void {
 }
 
 /**
- * Session-wide policy: deny every permission (camera, notifications from the page, clipboard read...),
- * and in production a CSP response header. The packaged page loads from file://, which has no
- * response headers, so there renderer/index.html's meta tag (the same string) is what applies; the
- * header covers anything served over http(s).
+ * Session-wide policy: deny every permission (camera, notifications from the page, the clipboard:
+ * main writes it, see clipboard.write), and in production a CSP response header on anything served
+ * over http(s). The page itself comes from app://, whose handler sends the same header (and
+ * renderer/index.html's meta tag carries the same policy).
  */
 export function applySessionPolicy(session: Session, options: { production: boolean }): void {
   session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));

@@ -1,18 +1,28 @@
-// Bundles the engine's command line tool for plain Node: out/cli/*.mjs.
-// Dependencies stay external (they are installed by npm ci); only our TypeScript is compiled.
+// Bundles the engine's command line tool for plain Node: out/cli/push-doctor.mjs (+ source map), the
+// `push-doctor` of this repository (bin/push-doctor.mjs) and of the tests. The npm package
+// (packages/cli) is made by scripts/cli-package.mjs with the same build.
+// Dependencies stay external (npm installs them: package.json "dependencies"); only our TypeScript
+// is compiled.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
-await build({
-  entryPoints: {
-    'push-doctor': 'app/cli/main.ts',
-  },
-  outdir: 'out/cli',
-  outExtension: { '.js': '.mjs' },
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'esm',
-  packages: 'external',
-  sourcemap: 'linked',
-  logLevel: 'warning',
-});
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Bundles app/cli/main.ts into `outdir`/push-doctor.mjs. */
+export async function buildCli({ outdir = path.join(PROJECT_ROOT, 'out', 'cli'), sourcemap = 'linked' } = {}) {
+  await build({
+    entryPoints: { 'push-doctor': path.join(PROJECT_ROOT, 'app', 'cli', 'main.ts') },
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    packages: 'external',
+    sourcemap,
+    logLevel: 'warning',
+  });
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await buildCli();

@@ -34,6 +34,19 @@ export interface Settings {
   probeTimeoutSeconds: number;
 }
 
+/**
+ * What "Copy" puts on the clipboard. The page names the content; main produces or checks the text
+ * and writes it (the window has no clipboard permission): the report of the repository's last
+ * diagnosis (made and redacted in main), the line of a public key file, or a key fingerprint.
+ */
+export type ClipboardContent =
+  | { kind: 'report'; path: string }
+  | { kind: 'public-key'; publicKeyPath: string }
+  | { kind: 'fingerprint'; fingerprint: string };
+
+/** Copied; or the system clipboard refused, and here is the text for the user to select and copy. */
+export type ClipboardWriteResult = { copied: true } | { copied: false; text: string };
+
 export type ExternalTarget =
   | { kind: 'api-token' }
   | { kind: 'ssh-keys' }
@@ -56,9 +69,8 @@ export interface RequestChannels {
   'fix.undo': { request: Record<string, never>; response: UndoResult };
   'fix.history': { request: Record<string, never>; response: JournalEntry[] };
   'ssh.verify': { request: { path: string; remote?: string }; response: SshVerifyResult };
-  'clipboard.copyPublicKey': { request: { publicKeyPath: string }; response: { copied: boolean } };
+  'clipboard.write': { request: ClipboardContent; response: ClipboardWriteResult };
   'external.open': { request: ExternalTarget; response: { opened: boolean; url: string } };
-  'report.markdown': { request: { path: string }; response: { markdown: string } };
   'recent.list': { request: Record<string, never>; response: RecentRepo[] };
   'recent.remove': { request: { path: string }; response: RecentRepo[] };
   'settings.get': { request: Record<string, never>; response: Settings };
@@ -108,9 +120,8 @@ export const REQUEST_CHANNELS = [
   'fix.undo',
   'fix.history',
   'ssh.verify',
-  'clipboard.copyPublicKey',
+  'clipboard.write',
   'external.open',
-  'report.markdown',
   'recent.list',
   'recent.remove',
   'settings.get',

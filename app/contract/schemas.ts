@@ -53,6 +53,18 @@ const fixInput = z.strictObject({
   passphrase: z.string().max(1024).optional(),
 });
 
+/** An OpenSSH SHA256 fingerprint as `ssh-keygen -l` prints it: "SHA256:" and 43 base64 characters. */
+export const FINGERPRINT_PATTERN = /^SHA256:[A-Za-z0-9+/]{43}$/;
+
+const clipboardContent = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('report'), path: absolutePath }),
+  z.strictObject({
+    kind: z.literal('public-key'),
+    publicKeyPath: absolutePath.refine((value) => value.endsWith('.pub'), { error: 'Only a public key file (.pub) can be copied.' }),
+  }),
+  z.strictObject({ kind: z.literal('fingerprint'), fingerprint: z.string().regex(FINGERPRINT_PATTERN, { error: 'Not an SSH key fingerprint (SHA256:…).' }) }),
+]);
+
 const externalTarget = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('api-token') }),
   z.strictObject({ kind: z.literal('ssh-keys') }),
@@ -99,11 +111,8 @@ export const REQUEST_SCHEMAS: { [C in RequestChannel]: z.ZodType<RequestOf<C>> }
   'fix.undo': empty,
   'fix.history': empty,
   'ssh.verify': z.strictObject({ path: absolutePath, remote: remoteName.optional() }),
-  'clipboard.copyPublicKey': z.strictObject({
-    publicKeyPath: absolutePath.refine((value) => value.endsWith('.pub'), { error: 'Only a public key file (.pub) can be copied.' }),
-  }),
+  'clipboard.write': clipboardContent,
   'external.open': externalTarget,
-  'report.markdown': z.strictObject({ path: absolutePath }),
   'recent.list': empty,
   'recent.remove': z.strictObject({ path: absolutePath }),
   'settings.get': empty,

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { EngineContext } from '../context.js';
-import type { RequestChannel, RequestOf, ResponseOf, Result } from '../contract/channels.js';
+import type { ClipboardContent, RequestChannel, RequestOf, ResponseOf, Result } from '../contract/channels.js';
 import type { DiagnoseReport } from '../contract/report.js';
 import { validateRequest } from '../contract/schemas.js';
 import { readRemotes } from '../repo/repository.js';
@@ -46,7 +46,7 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
   const { retester } = deps;
   /** Running diagnoses by runId, for diagnose.cancel. */
   const runs = new Map<string, AbortController>();
-  /** The last diagnosis per repository root, for report.markdown. */
+  /** The last diagnosis per repository root, for copying its report. */
   const reports = new Map<string, DiagnoseReport>();
 
   function define<C extends RequestChannel>(channel: C, run: (request: RequestOf<C>, ctx: EngineContext) => Promise<ResponseOf<C>>): Handler<C> {
@@ -106,6 +106,22 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
     }
   }
 
+  /** The text for a clipboard request, produced or checked here: the page never supplies free text. */
+  async function clipboardText(content: ClipboardContent, ctx: EngineContext): Promise<string> {
+    switch (content.kind) {
+      case 'report': {
+        const root = await repositoryRoot(ctx, content.path);
+        const report = reports.get(root);
+        if (!report) throw new ServiceError('not-found', 'Run a diagnosis of this repository first.');
+        return ctx.secrets.redact(deps.engine.markdownReport(report));
+      }
+      case 'public-key':
+        return readPublicKeyFile(content.publicKeyPath);
+      case 'fingerprint':
+        return content.fingerprint;
+    }
+  }
+
   return {
     'repo.open': define('repo.open', (request, ctx) => openAndRemember(ctx, request.path)),
     'repo.drop': define('repo.drop', (request, ctx) => openAndRemember(ctx, droppedPath(request.paths))),
@@ -136,20 +152,20 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
       const root = await repositoryRoot(ctx, request.path);
       return deps.engine.verifySsh(ctx, root, request.remote ?? (await defaultRemote(ctx, root)));
     }),
-    'clipboard.copyPublicKey': define('clipboard.copyPublicKey', async (request) => {
-      await deps.shell.clipboard.writeText(await readPublicKeyFile(request.publicKeyPath));
-      return { copied: true };
+    'clipboard.write': define('clipboard.write', async (request, ctx) => {
+      const text = await clipboardText(request, ctx);
+      try {
+        await deps.shell.clipboard.writeText(text);
+        return { copied: true };
+      } catch {
+        // The text is already redacted (or is public): the page shows it for the user to copy.
+        return { copied: false, text };
+      }
     }),
     'external.open': define('external.open', async (request, ctx) => {
       const url = await resolveExternalTarget(ctx, request);
       const opened = (await deps.shell.openExternal(url)) !== false;
       return { opened, url };
-    }),
-    'report.markdown': define('report.markdown', async (request, ctx) => {
-      const root = await repositoryRoot(ctx, request.path);
-      const report = reports.get(root);
-      if (!report) throw new ServiceError('not-found', 'Run a diagnosis of this repository first.');
-      return { markdown: ctx.secrets.redact(deps.engine.markdownReport(report)) };
     }),
     'recent.list': define('recent.list', () => deps.store.recent()),
     'recent.remove': define('recent.remove', (request) => deps.store.removeRecent(request.path)),

@@ -22,18 +22,38 @@ async function newestMtime(entry: string): Promise<number> {
   return newest;
 }
 
-/** True when out/renderer/index.html exists and is newer than every source file. */
-export async function rendererIsFresh(root = PROJECT_ROOT): Promise<boolean> {
-  const built = await stat(path.join(root, 'out', 'renderer', 'index.html')).catch(() => null);
-  if (!built) return false;
-  const sources = await Promise.all(SOURCES.map((s) => newestMtime(path.join(root, s))));
-  return Math.max(...sources) <= built.mtimeMs;
+/** What the main and preload bundles are built from (the engine included: main bundles it). */
+const MAIN_SOURCES = ['main', 'app', 'electron.vite.config.ts', 'package.json'];
+
+async function isFresh(root: string, built: string, sources: string[]): Promise<boolean> {
+  const output = await stat(path.join(root, built)).catch(() => null);
+  if (!output) return false;
+  const newest = await Promise.all(sources.map((s) => newestMtime(path.join(root, s))));
+  return Math.max(...newest) <= output.mtimeMs;
 }
 
-/** Runs `electron-vite build` (the same build the installers ship) when the bundle is stale. */
+/** True when out/renderer/index.html exists and is newer than every source file. */
+export function rendererIsFresh(root = PROJECT_ROOT): Promise<boolean> {
+  return isFresh(root, path.join('out', 'renderer', 'index.html'), SOURCES);
+}
+
+/** True when the renderer and out/main/index.js are both newer than their sources. */
+export async function appIsFresh(root = PROJECT_ROOT): Promise<boolean> {
+  return (await rendererIsFresh(root)) && (await isFresh(root, path.join('out', 'main', 'index.js'), MAIN_SOURCES));
+}
+
+/** Runs `electron-vite build` (the same build the installers ship) when the renderer bundle is stale. */
 export async function ensureRendererBuilt(options: { log?: (line: string) => void } = {}): Promise<void> {
-  if (await rendererIsFresh()) return;
-  options.log?.('Building the renderer (electron-vite build)…');
+  if (!(await rendererIsFresh())) await buildBundles(options);
+}
+
+/** The same, when any of the main, preload and renderer bundles is stale. */
+export async function ensureAppBuilt(options: { log?: (line: string) => void } = {}): Promise<void> {
+  if (!(await appIsFresh())) await buildBundles(options);
+}
+
+async function buildBundles(options: { log?: (line: string) => void }): Promise<void> {
+  options.log?.('Building the app bundles (electron-vite build)…');
   const bin = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'electron-vite');
   const output: string[] = [];
   const code = await new Promise<number>((resolve, reject) => {

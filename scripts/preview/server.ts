@@ -8,7 +8,7 @@
  * handler table main uses, the app's strict CSP on every page, no CORS answers.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import http from 'node:http';
 import type net from 'node:net';
 import os from 'node:os';
@@ -23,6 +23,7 @@ import { createService, type HandlerTable } from '../../app/service/handlers.js'
 import type { EventSink } from '../../app/service/shell-services.js';
 import { createStateStore } from '../../app/service/state-store.js';
 import { CONTENT_SECURITY_POLICY } from '../../main/csp.js';
+import { findRendererFile, RENDERER_CONTENT_TYPES } from '../../main/renderer-files.js';
 import { checkApiRequest, checkHost, previewOrigin } from './access.js';
 import { PROJECT_ROOT, RENDERER_OUT } from './renderer-build.js';
 
@@ -50,7 +51,7 @@ export interface PreviewServer {
   origin: string;
   port: number;
   token: string;
-  /** Everything written to the clipboard (public keys), oldest first: the preview's clipboard. */
+  /** Everything written to the clipboard (reports, public keys, fingerprints), oldest first: the preview's clipboard. */
   clipboard: string[];
   /** Every address `external.open` was asked for; nothing is opened. */
   opened: string[];
@@ -65,16 +66,6 @@ export interface PreviewServer {
 const BRIDGE_PATH = '/__preview/bridge.js';
 const FAVICON = path.join(PROJECT_ROOT, 'build', 'icons', '32x32.png');
 const MAX_BODY_BYTES = 256 * 1024;
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json',
-};
 /** Headers on every answer: the app's CSP (as main sends it), and nothing another site can embed or sniff. */
 const COMMON_HEADERS = {
   'Content-Security-Policy': CONTENT_SECURITY_POLICY,
@@ -106,21 +97,6 @@ export function injectBridge(html: string): string {
   const at = html.search(/<script\b[^>]*type="module"/);
   if (at === -1) throw new Error('out/renderer/index.html has no module script to put the bridge before');
   return `${html.slice(0, at)}${tag}\n    ${html.slice(at)}`;
-}
-
-/** A file of the built renderer for a URL path, or null (outside the folder, hidden, not a file). */
-async function staticFile(root: string, urlPath: string): Promise<string | null> {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(urlPath);
-  } catch {
-    return null;
-  }
-  if (decoded.includes('\0') || decoded.split('/').some((part) => part.startsWith('.'))) return null;
-  const file = path.resolve(root, `.${decoded === '/' ? '/index.html' : decoded}`);
-  if (!file.startsWith(root + path.sep)) return null;
-  const info = await stat(file).catch(() => null);
-  return info?.isFile() ? file : null;
 }
 
 /** The request body as text, or null when it is larger than any valid request (the rest is drained unread). */
@@ -221,14 +197,13 @@ export async function startPreviewServer(options: PreviewServerOptions = {}): Pr
 
   async function serveStatic(req: http.IncomingMessage, res: http.ServerResponse, pathname: string): Promise<void> {
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain; charset=utf-8', 'Method not allowed\n', { Allow: 'GET, HEAD' });
-    if (pathname === BRIDGE_PATH) return send(res, 200, CONTENT_TYPES['.js']!, bridge);
-    if (pathname === '/' || pathname === '/index.html') return send(res, 200, CONTENT_TYPES['.html']!, indexHtml);
+    if (pathname === BRIDGE_PATH) return send(res, 200, RENDERER_CONTENT_TYPES['.js']!, bridge);
+    if (pathname === '/' || pathname === '/index.html') return send(res, 200, RENDERER_CONTENT_TYPES['.html']!, indexHtml);
     // Browsers ask for it on their own; the app's icon keeps the tab recognisable (and the console clean).
-    if (pathname === '/favicon.ico') return send(res, 200, CONTENT_TYPES['.png']!, await readFile(FAVICON));
-    const file = await staticFile(rendererDir, pathname);
-    const type = file ? CONTENT_TYPES[path.extname(file)] : undefined;
-    if (!file || !type) return send(res, 404, 'text/plain; charset=utf-8', 'Not found\n');
-    send(res, 200, type, await readFile(file));
+    if (pathname === '/favicon.ico') return send(res, 200, RENDERER_CONTENT_TYPES['.png']!, await readFile(FAVICON));
+    const found = await findRendererFile(rendererDir, pathname);
+    if (!found) return send(res, 404, 'text/plain; charset=utf-8', 'Not found\n');
+    send(res, 200, found.type, await readFile(found.file));
   }
 
   const server = http.createServer((req, res) => {

@@ -1,9 +1,10 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { formatBundleMeasurement, measureRendererBundle, RENDERER_JS_BUDGET_BYTES } from '../../scripts/bundle-size.js';
+import { ensureRendererBuilt, RENDERER_OUT } from '../../scripts/preview/renderer-build.js';
 
 describe('measureRendererBundle', () => {
   let dir: string;
@@ -37,5 +38,18 @@ describe('measureRendererBundle', () => {
     expect(formatBundleMeasurement(m)).toContain('OVER');
     await rm(path.join(dir, 'assets', 'big.js'));
     await expect(measureRendererBundle(dir)).rejects.toThrow(/no JavaScript/);
+  });
+});
+
+describe('the real renderer bundle (out/renderer, as the app ships it)', () => {
+  beforeAll(() => ensureRendererBuilt(), 120_000);
+
+  it('stays within its budget of 150 KB of gzipped JavaScript', async () => {
+    const m = await measureRendererBundle(RENDERER_OUT);
+    // What the page loads: index.html names the entry script, which is measured.
+    const html = await readFile(path.join(RENDERER_OUT, 'index.html'), 'utf8');
+    const entry = /<script type="module"[^>]*src="\.?\/?assets\/([^"]+\.js)"/.exec(html)?.[1];
+    expect(m.files.map((f) => f.name)).toContain(entry);
+    expect(m.totalGzipBytes, formatBundleMeasurement(m)).toBeLessThanOrEqual(RENDERER_JS_BUDGET_BYTES);
   });
 });

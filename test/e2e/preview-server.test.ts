@@ -130,7 +130,7 @@ describe('the preview API', () => {
     const line = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIlyBQeJ3tr8l8zbqtd1nv3b0Qd9NBE0ZIGvAsgHwdGE test@example';
     const pub = path.join(home.sshDir, 'id_test.pub');
     await import('node:fs/promises').then((fs) => fs.writeFile(pub, `${line}\n`));
-    expect(JSON.parse((await call(server, 'clipboard.copyPublicKey', { publicKeyPath: pub })).body)).toEqual({ ok: true, value: { copied: true } });
+    expect(JSON.parse((await call(server, 'clipboard.write', { kind: 'public-key', publicKeyPath: pub })).body)).toEqual({ ok: true, value: { copied: true } });
     expect(server.clipboard).toEqual([line]);
     expect(JSON.parse((await call(server, 'repo.choose', {})).body)).toEqual({ ok: true, value: null });
   });

@@ -41,8 +41,8 @@ async function expectNoViolations() {
   expect(await axeViolations()).toEqual([]);
 }
 
-async function opened(path: string) {
-  const rendered = renderGuide(scenario);
+async function opened(path: string, overrides: Partial<typeof scenario> = {}) {
+  const rendered = renderGuide({ ...scenario, ...overrides });
   await act(() => rendered.store.getState().openPath(path));
   return rendered;
 }
@@ -95,7 +95,7 @@ describe('accessibility (axe-core, jsdom)', () => {
   });
 
   it('Diagnosis, report shown for copying by hand', async () => {
-    const { user } = await opened(WIDGETS.path);
+    const { user } = await opened(WIDGETS.path, { clipboardRefuses: true });
     await user.click(screen.getByRole('button', { name: 'Copy report' }));
     await screen.findByRole('textbox');
     await expectNoViolations();

@@ -1,5 +1,5 @@
 import { act, screen, within } from '@testing-library/react';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { GuideDeps } from '../../renderer/src/state/store.js';
 import type { Scenario } from './support/fake-api.js';
 import { FAKE_API_TOKEN, HISTORY, REPORT_MARKDOWN, RESULTS, WIDGETS } from '../fixtures/guide.js';
@@ -74,18 +74,17 @@ describe('Done', () => {
     expect(screen.queryByRole('button', { name: 'Undo the last change' })).toBeNull();
   });
 
-  it('copies the redacted report to the clipboard and confirms it', async () => {
-    const writeText = vi.fn(async (_text: string) => {});
-    const { user, fake } = await done(scenario, { clipboard: { writeText } });
+  it('asks main to copy the report of this repository, and confirms it', async () => {
+    const { user, fake } = await done();
     await user.click(screen.getByRole('button', { name: 'Copy report' }));
     expect(await inMain().findByText('Copied')).toBeTruthy();
-    expect(writeText).toHaveBeenCalledWith(REPORT_MARKDOWN);
-    expect(fake.callsOf('reportMarkdown')).toEqual([{ path: WIDGETS.path }]);
+    // The page names the report; main makes, redacts and writes it (the window has no clipboard permission).
+    expect(fake.callsOf('clipboardWrite')).toEqual([{ kind: 'report', path: WIDGETS.path }]);
     expect(screen.queryByRole('textbox')).toBeNull();
   });
 
-  it('shows the report selected in a text box when there is no clipboard', async () => {
-    const { user } = await done(scenario, { clipboard: null });
+  it('shows the report selected in a text box when the system clipboard refuses', async () => {
+    const { user } = await done({ ...scenario, clipboardRefuses: true });
     await user.click(screen.getByRole('button', { name: 'Copy report' }));
     const text = (await screen.findByRole('textbox', { name: /Report for a support ticket/ })) as HTMLTextAreaElement;
     expect(text.value).toBe(REPORT_MARKDOWN);
@@ -95,14 +94,11 @@ describe('Done', () => {
     expect(inMain().queryByText('Copied')).toBeNull();
   });
 
-  it('falls back to the text box when the clipboard refuses', async () => {
-    const writeText = vi.fn(async (_text: string) => {
-      throw new Error('Document is not focused.');
-    });
-    const { user } = await done(scenario, { clipboard: { writeText } });
+  it('says what went wrong when there is no report to copy', async () => {
+    const { user } = await done({ ...scenario, markdown: undefined });
     await user.click(screen.getByRole('button', { name: 'Copy report' }));
-    expect(await screen.findByRole('textbox', { name: /Report for a support ticket/ })).toBeTruthy();
-    expect(inMain().queryByText(/Document is not focused/)).toBeNull();
+    expect(await inMain().findByText('Run a diagnosis of this repository first.')).toBeTruthy();
+    expect(screen.queryByRole('textbox')).toBeNull();
   });
 
   it('goes on to another repository', async () => {

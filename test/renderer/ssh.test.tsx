@@ -38,7 +38,11 @@ describe('SSH guide', () => {
     expect(screen.getByLabelText('Public key').textContent).toBe(KEY.publicKey);
     await user.click(screen.getByRole('button', { name: 'Copy public key' }));
     expect(await inMain().findByText('Copied')).toBeTruthy();
-    expect(fake.callsOf('clipboardCopyPublicKey')).toEqual([{ publicKeyPath: KEY.publicKeyPath }]);
+    expect(fake.callsOf('clipboardWrite')).toEqual([{ kind: 'public-key', publicKeyPath: KEY.publicKeyPath }]);
+    // The fingerprint, to compare with the one Bitbucket lists next to the key.
+    await user.click(screen.getByRole('button', { name: 'Copy fingerprint' }));
+    expect(fake.callsOf('clipboardWrite').at(-1)).toEqual({ kind: 'fingerprint', fingerprint: KEY.fingerprint });
+    expect(await screen.findByText('Copied the fingerprint.')).toBeTruthy();
     await user.click(screen.getByRole('button', { name: 'Next' }));
 
     // 3. Add it on Bitbucket.
@@ -88,7 +92,7 @@ describe('SSH guide', () => {
 
     await user.click(screen.getByRole('button', { name: 'See what changed' }));
     await h1('Push works');
-  });
+  }, 20_000);
 
   it('sends no passphrase when the field is left empty, and never stores one', async () => {
     const { user, fake, store } = await startGuide();

@@ -14,7 +14,7 @@ const scenario: Scenario = {
 function setup(s: Scenario = scenario) {
   const fake = createFakeApi(s);
   let n = 0;
-  const store = createGuideStore(fake.api, { newRunId: () => `run-${++n}`, clipboard: null });
+  const store = createGuideStore(fake.api, { newRunId: () => `run-${++n}` });
   return { fake, store };
 }
 

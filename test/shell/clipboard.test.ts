@@ -9,7 +9,7 @@ import { createTestService, type TestService } from './support/service.js';
 
 const execFileAsync = promisify(execFile);
 
-describe('clipboard.copyPublicKey', () => {
+describe('clipboard.write: a public key', () => {
   let service: TestService;
   let keyPath: string;
   let publicLine: string;
@@ -23,7 +23,7 @@ describe('clipboard.copyPublicKey', () => {
     await service.cleanup();
   });
 
-  const copy = (publicKeyPath: string) => callHandler(service.handlers, 'clipboard.copyPublicKey', { publicKeyPath });
+  const copy = (publicKeyPath: string) => callHandler(service.handlers, 'clipboard.write', { kind: 'public-key', publicKeyPath });
 
   it('copies the single public key line of a .pub file', async () => {
     expect(await copy(`${keyPath}.pub`)).toEqual({ ok: true, value: { copied: true } });
@@ -78,6 +78,42 @@ describe('clipboard.copyPublicKey', () => {
     expect(await copy(good)).toMatchObject({ ok: true });
     expect(await copy(bad)).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
     expect(service.shell.copied).toEqual([publicLine]);
+  });
+});
+
+describe('clipboard.write: a fingerprint, a report, a clipboard that refuses', () => {
+  let service: TestService;
+  beforeEach(async () => {
+    service = await createTestService({ repo: 'widgets' });
+  });
+  afterEach(async () => {
+    await service.cleanup();
+  });
+  const FINGERPRINT = 'SHA256:q1w2e3r4t5y6u7i8o9p0AaSsDdFfGgHhJjKkLlZzXx+';
+
+  it('copies a fingerprint exactly as given, once it is one', async () => {
+    expect(await callHandler(service.handlers, 'clipboard.write', { kind: 'fingerprint', fingerprint: FINGERPRINT })).toEqual({ ok: true, value: { copied: true } });
+    expect(await service.handlers['clipboard.write']({ kind: 'fingerprint', fingerprint: 'rm -rf ~' })).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+    expect(service.shell.copied).toEqual([FINGERPRINT]);
+  });
+
+  it('copies the report made in main, with a secret planted in the remote URL masked', async () => {
+    const secret = 'ATBBplantedSecret7Qx2Lm9Zr4Tn8Vw3Yb6Kd1Hf5Gj0C2F1';
+    await service.home.git(['remote', 'add', 'origin', `https://jdoe:${secret}@bitbucket.org/acme/widgets.git`], service.repo);
+    await callHandler(service.handlers, 'diagnose.run', { path: service.repo, runId: 'r', offline: true });
+    expect(await callHandler(service.handlers, 'clipboard.write', { kind: 'report', path: service.repo })).toEqual({ ok: true, value: { copied: true } });
+    expect(service.shell.copied).toHaveLength(1);
+    expect(service.shell.copied[0]).toMatch(/^# /);
+    // The remote is in the report (so the secret had a way in), masked.
+    expect(service.shell.copied[0]).toContain('bitbucket.org/acme/widgets.git');
+    expect(service.shell.copied[0]).not.toContain(secret.slice(4, 30));
+  });
+
+  it('hands the text back for the page to show when the system clipboard refuses', async () => {
+    service.shell.clipboard.writeText = () => {
+      throw new Error('clipboard unavailable');
+    };
+    expect(await callHandler(service.handlers, 'clipboard.write', { kind: 'fingerprint', fingerprint: FINGERPRINT })).toEqual({ ok: true, value: { copied: false, text: FINGERPRINT } });
   });
 });
 

@@ -46,8 +46,8 @@ describe('engine wiring', () => {
       { runId: 'run-1', progress: expect.objectContaining({ type: 'check-finished', check: expect.objectContaining({ id: 'repo.remotes', status: 'error' }) }) },
     ]);
 
-    const report = await callHandler(service.handlers, 'report.markdown', { path: service.repo });
-    expect(report).toMatchObject({ ok: true, value: { markdown: expect.stringContaining('This repository has no remote to push to.') } });
+    expect(await callHandler(service.handlers, 'clipboard.write', { kind: 'report', path: service.repo })).toEqual({ ok: true, value: { copied: true } });
+    expect(service.shell.copied).toEqual([expect.stringContaining('This repository has no remote to push to.')]);
 
     const retest = await callHandler(service.handlers, 'retest.run', {});
     expect(retest).toMatchObject({ ok: true, value: [{ path: service.repo, status: 'failing', codes: ['remote.none'] }] });

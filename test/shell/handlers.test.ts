@@ -159,11 +159,13 @@ describe('engine handlers (real engine, real git and OpenSSH, fake Bitbucket)', 
     expect(await callHandler(service.handlers, 'ssh.verify', { path: bare })).toMatchObject({ ok: false, error: { code: 'not-applicable' } });
   });
 
-  it('gives the Markdown report of the last diagnosis of that repository', async () => {
-    expect(await callHandler(service.handlers, 'report.markdown', { path: repo })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+  it('copies the Markdown report of the last diagnosis of that repository, made in main', async () => {
+    const copyReport = () => callHandler(service.handlers, 'clipboard.write', { kind: 'report', path: repo });
+    expect(await copyReport()).toMatchObject({ ok: false, error: { code: 'not-found', message: 'Run a diagnosis of this repository first.' } });
+    expect(service.shell.copied).toEqual([]);
     await callHandler(service.handlers, 'diagnose.run', { path: repo, runId: 'r' });
-    const markdown = await callHandler(service.handlers, 'report.markdown', { path: repo });
-    expect(markdown).toEqual({ ok: true, value: { markdown: expect.stringContaining(`- Repository: \`${repo}\`\n- Result: **Pushing to Bitbucket works.**`) } });
+    expect(await copyReport()).toEqual({ ok: true, value: { copied: true } });
+    expect(service.shell.copied).toEqual([expect.stringContaining(`- Repository: \`${repo}\`\n- Result: **Pushing to Bitbucket works.**`)]);
   });
 });
 

@@ -8,27 +8,33 @@ vi.mock('electron', () => import('./support/fake-electron.js'));
 const electron = await import('./support/fake-electron.js');
 const { isAppUrl, registerIpc } = await import('../../main/ipc.js');
 
-const INDEX = 'file:///opt/push-doctor/resources/app.asar/out/renderer/index.html';
-const FILE_ORIGIN = { kind: 'file', indexUrl: INDEX } as const;
+const INDEX = 'app://push-doctor/index.html';
+const APP_ORIGIN = { kind: 'app', indexUrl: INDEX } as const;
 
 describe('isAppUrl', () => {
   it('accepts exactly our index.html (with any hash or query) or the dev server origin', () => {
-    expect(isAppUrl(INDEX, FILE_ORIGIN)).toBe(true);
-    expect(isAppUrl(`${INDEX}#/diagnose?x=1`, FILE_ORIGIN)).toBe(true);
+    expect(isAppUrl(INDEX, APP_ORIGIN)).toBe(true);
+    expect(isAppUrl(`${INDEX}#/diagnose?x=1`, APP_ORIGIN)).toBe(true);
     expect(isAppUrl('http://localhost:5173/index.html', { kind: 'dev', origin: 'http://localhost:5173' })).toBe(true);
   });
 
   it.each([
-    'file:///opt/push-doctor/resources/app.asar/out/renderer/other.html',
+    'app://push-doctor/other.html',
+    'app://push-doctor/assets/index.html',
+    'app://evil/index.html',
+    'app://push-doctor.evil/index.html',
+    'app://push-doctor:8080/index.html',
+    'App2://push-doctor/index.html',
+    // The page used to come from file://: a file page is never ours now.
+    'file:///opt/push-doctor/resources/app.asar/out/renderer/index.html',
     'file:///tmp/evil/index.html',
-    'file:///opt/push-doctor/resources/app.asar/out/renderer/../../../../tmp/index.html',
     'https://bitbucket.org/',
     'http://localhost:5173/',
     'about:blank',
     'data:text/html,hi',
     '',
   ])('refuses %s for the packaged app', (url) => {
-    expect(isAppUrl(url, FILE_ORIGIN)).toBe(false);
+    expect(isAppUrl(url, APP_ORIGIN)).toBe(false);
   });
 
   it('refuses other origins for the dev server', () => {
@@ -57,7 +63,7 @@ describe('registerIpc', () => {
     handlers = Object.fromEntries(
       REQUEST_CHANNELS.map((channel) => [channel, (payload: unknown) => (called.push(channel), service.handlers[channel](payload))]),
     ) as unknown as HandlerTable;
-    registerIpc(handlers, { window: () => window as never, appOrigin: FILE_ORIGIN, onRefused: (channel, url) => refused.push(`${channel} ${url}`) });
+    registerIpc(handlers, { window: () => window as never, appOrigin: APP_ORIGIN, onRefused: (channel, url) => refused.push(`${channel} ${url}`) });
   });
   afterEach(async () => {
     await service.cleanup();
@@ -68,7 +74,7 @@ describe('registerIpc', () => {
 
   it('registers one handler per request channel, and removing them unregisters all', () => {
     expect([...electron.ipcMain.handlers.keys()].sort()).toEqual([...REQUEST_CHANNELS].sort());
-    expect(() => registerIpc(handlers, { window: () => null, appOrigin: FILE_ORIGIN })).toThrow(/second handler/);
+    expect(() => registerIpc(handlers, { window: () => null, appOrigin: APP_ORIGIN })).toThrow(/second handler/);
   });
 
   it('serves our main frame through the validated handlers', async () => {
@@ -84,9 +90,10 @@ describe('registerIpc', () => {
     ['another frame of the same process', () => ({ sender: window.webContents, senderFrame: new electron.FakeWebFrame(INDEX, null, 7, 9) })],
     ['another web contents', () => ({ sender: new electron.FakeWebContents(), senderFrame: window.webContents.mainFrame })],
     ['a frame that is gone', () => ({ sender: window.webContents, senderFrame: null })],
-    ['a local file that is not our page', () => ({ sender: window.webContents, senderFrame: new electron.FakeWebFrame('file:///tmp/evil.html', null, 7, 3) })],
+    ['a local file', () => ({ sender: window.webContents, senderFrame: new electron.FakeWebFrame('file:///tmp/evil.html', null, 7, 3) })],
+    ['another page of our origin', () => ({ sender: window.webContents, senderFrame: new electron.FakeWebFrame('app://push-doctor/assets/evil.html', null, 7, 3) })],
   ])('refuses %s without reaching the handler', async (_label, event) => {
-    for (const channel of ['clipboard.copyPublicKey', 'external.open', 'settings.set']) {
+    for (const channel of ['clipboard.write', 'external.open', 'settings.set']) {
       expect(await invoke(channel, {}, event())).toEqual({ ok: false, error: { code: 'untrusted-sender', message: 'This request did not come from the Push Doctor window.' } });
     }
     expect(called).toEqual([]);
@@ -102,7 +109,7 @@ describe('registerIpc', () => {
   it('returns a typed error, never a stack, if a handler throws', async () => {
     electron.ipcMain.handlers.clear();
     const throwing = Object.fromEntries(REQUEST_CHANNELS.map((channel) => [channel, () => Promise.reject(new Error('kaboom\n    at secret (/app/main.js:1:1)'))])) as unknown as HandlerTable;
-    registerIpc(throwing, { window: () => window as never, appOrigin: FILE_ORIGIN });
+    registerIpc(throwing, { window: () => window as never, appOrigin: APP_ORIGIN });
     expect(await invoke('recent.list', {}, fromMainFrame())).toEqual({ ok: false, error: { code: 'failed', message: 'kaboom' } });
   });
 });

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EngineContext } from '../../app/context.js';
 import { REQUEST_CHANNELS } from '../../app/contract/channels.js';
@@ -19,6 +20,18 @@ describe('folderFromArgv', () => {
     expect(folderFromArgv(['electron', '.', 'widgets'], '/home/me', 2)).toBe('/home/me/widgets');
   });
 
+  it('skips switches wherever they are, also before the app path when running from source', () => {
+    expect(folderFromArgv(['/opt/electron', '--inspect=0', '--remote-debugging-port=0', '/src/push-doctor', '--user-data-dir=/tmp/x', 'widgets'], '/home/me', 2)).toBe('/home/me/widgets');
+    expect(folderFromArgv(['/opt/electron', '--no-sandbox', '/src/push-doctor'], '/home/me', 2)).toBeNull();
+  });
+
+  it('takes a folder passed as a file:// URL (a Linux file manager with %U), and no other URL', () => {
+    const folder = path.resolve('/home/me/src/my widgets');
+    expect(pathToFileURL(folder).href).toMatch(/^file:\/\/\/.*my%20widgets$/);
+    expect(folderFromArgv(['/opt/push-doctor/bitbucket-push-doctor', pathToFileURL(folder).href], '/', 1)).toBe(folder);
+    expect(folderFromArgv(['/opt/push-doctor/bitbucket-push-doctor', 'https://bitbucket.org/acme/widgets'], '/home/me', 1)).toBeNull();
+  });
+
   it('finds nothing when only the executable and switches are there', () => {
     expect(folderFromArgv(['/opt/push-doctor/push-doctor'], '/home/me', 1)).toBeNull();
     expect(folderFromArgv(['/opt/push-doctor/push-doctor', '--no-sandbox', '-psn_0_1234', ''], '/home/me', 1)).toBeNull();
@@ -28,7 +41,7 @@ describe('folderFromArgv', () => {
 
 describe('startShell', () => {
   let userData: string;
-  const paths = { preload: '/app/out/preload/index.cjs', rendererIndex: '/app/out/renderer/index.html', devServerUrl: null, trayIcons: path.resolve('resources/tray') };
+  const paths = { preload: '/app/out/preload/index.cjs', rendererDir: '/app/out/renderer', devServerUrl: null, trayIcons: path.resolve('resources/tray') };
   const start = (argv: string[] = ['/opt/push-doctor/push-doctor']) => startShell({ engine: engineServices(), paths, argv, cwd: '/home/me' });
   const window = () => electron.FakeBrowserWindow.instances[0]!;
   const sent = () => window().webContents.sent;
@@ -55,7 +68,10 @@ describe('startShell', () => {
     const shell = await start();
     expect(shell).not.toBeNull();
     expect(electron.FakeBrowserWindow.instances).toHaveLength(1);
-    expect(window().loaded).toEqual({ file: paths.rendererIndex });
+    // The built page over app:// (registered as a standard, secure scheme before ready), never file://.
+    expect(window().loaded).toEqual({ url: 'app://push-doctor/index.html' });
+    expect(electron.protocol.privileged).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true } }]);
+    expect([...electron.protocol.handlers.keys()]).toEqual(['app']);
     expect(window().options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, preload: paths.preload });
     expect([...electron.ipcMain.handlers.keys()].sort()).toEqual([...REQUEST_CHANNELS].sort());
     expect(electron.FakeTray.instances).toHaveLength(1);
@@ -125,5 +141,6 @@ describe('startShell', () => {
     await startShell({ engine: engineServices(), paths: { ...paths, devServerUrl: 'http://localhost:5173/' }, argv: ['electron'] });
     expect(window().loaded).toEqual({ url: 'http://localhost:5173/' });
     expect(electron.session.defaultSession.headersListener).toBeNull();
+    expect(electron.protocol.handlers.size).toBe(0);
   });
 });

@@ -28,7 +28,7 @@ describe('preload', () => {
       await method({ probe: channel });
     }
     expect(electron.ipcRenderer.invoked).toEqual(REQUEST_CHANNELS.map((channel) => ({ channel, payload: { probe: channel } })));
-    expect(methodName('clipboard.copyPublicKey')).toBe('clipboardCopyPublicKey');
+    expect(methodName('clipboard.write')).toBe('clipboardWrite');
   });
 
   it('delivers events to subscribers until they unsubscribe, and only known events', () => {

@@ -18,7 +18,7 @@ describe('the main window', () => {
     let quitting = false;
     const window = createMainWindow({
       preloadPath: '/app/out/preload/index.cjs',
-      load: { file: '/app/out/renderer/index.html' },
+      url: 'app://push-doctor/index.html',
       size: null,
       onResized: (size) => sizes.push(size),
       isQuitting: () => quitting,
@@ -51,8 +51,8 @@ describe('the main window', () => {
   it('opens at about 900 × 640, or the remembered size (never below the minimum), and loads the page', () => {
     const first = open();
     expect(first.window.options).toMatchObject({ width: 900, height: 640, minWidth: 640, minHeight: 480, show: false });
-    expect(first.window.loaded).toEqual({ file: '/app/out/renderer/index.html' });
-    const remembered = open({ size: { width: 1200, height: 800 }, load: { url: 'http://localhost:5173/' } });
+    expect(first.window.loaded).toEqual({ url: 'app://push-doctor/index.html' });
+    const remembered = open({ size: { width: 1200, height: 800 }, url: 'http://localhost:5173/' });
     expect(remembered.window.options).toMatchObject({ width: 1200, height: 800 });
     expect(remembered.window.loaded).toEqual({ url: 'http://localhost:5173/' });
     expect(open({ size: { width: 300, height: 200 } }).window.options).toMatchObject({ width: 640, height: 480 });

@@ -5,7 +5,7 @@
  * directly. Nothing here holds a secret: tokens and passphrases live only in a form's local state
  * and are cleared after use.
  */
-import type { ContractError, ExternalTarget, RecentRepo, RepoSummary, Result } from '../../../app/contract/channels.js';
+import type { ClipboardWriteResult, ContractError, ExternalTarget, RecentRepo, RepoSummary, Result } from '../../../app/contract/channels.js';
 import type { FixPlan, FixResult, JournalEntry, KeygenResult, SshVerifyResult, UndoResult } from '../../../app/contract/fixes.js';
 import type { CheckStatus, DiagnoseProgress, DiagnoseReport, Finding, FixId } from '../../../app/contract/report.js';
 
@@ -94,8 +94,8 @@ export interface Ops {
   external: Async<{ opened: boolean; url: string }>;
   history: Async<JournalEntry[]>;
   undo: Async<UndoResult>;
-  /** The Markdown report, and whether it reached the clipboard (otherwise the UI shows it to select). */
-  report: Async<{ markdown: string; copied: boolean }>;
+  /** Copying the report: done, or the redacted text for the UI to show selected when the clipboard refused. */
+  report: Async<ClipboardWriteResult>;
 }
 
 export interface GuideState {

@@ -40,15 +40,9 @@ import {
   type SshStep,
 } from './machine.js';
 
-export interface ClipboardWriter {
-  writeText(text: string): Promise<void>;
-}
-
 export interface GuideDeps {
   /** A fresh id for each diagnosis run (progress events carry it). */
   newRunId?: () => string;
-  /** Where "Copy report" writes; null when the clipboard is unavailable (the UI then shows the text). */
-  clipboard?: ClipboardWriter | null;
 }
 
 export interface GuideActions {
@@ -77,6 +71,8 @@ export interface GuideActions {
   recheck(): Promise<void>;
   openExternal(target: ExternalTarget): Promise<void>;
   copyPublicKey(): Promise<boolean>;
+  /** Copies a key fingerprint (to compare with what Bitbucket shows). */
+  copyFingerprint(fingerprint: string): Promise<boolean>;
   verifySsh(): Promise<void>;
   loadHistory(): Promise<void>;
   undo(): Promise<void>;
@@ -101,13 +97,8 @@ function defaultRunId(): string {
   return globalThis.crypto?.randomUUID?.() ?? `run-${Date.now()}-${Math.random().toString(36).slice(2)}`;
 }
 
-function defaultClipboard(): ClipboardWriter | null {
-  return typeof navigator !== 'undefined' && navigator.clipboard ? navigator.clipboard : null;
-}
-
 export function createGuideStore(api: PushDoctorApi, deps: GuideDeps = {}): StoreApi<GuideStore> {
   const newRunId = deps.newRunId ?? defaultRunId;
-  const clipboard = deps.clipboard === undefined ? defaultClipboard() : deps.clipboard;
 
   return createStore<GuideStore>()((set, get) => {
     const update = (transition: (s: GuideState) => GuideState) => set((s) => transition(s));
@@ -285,9 +276,16 @@ export function createGuideStore(api: PushDoctorApi, deps: GuideDeps = {}): Stor
         const key = currentGuide(get()).ssh?.key;
         if (!key) return false;
         update((s) => opStarted(s, 'copyKey'));
-        const result = await call(() => api.clipboardCopyPublicKey({ publicKeyPath: key.publicKeyPath }));
+        const result = await call(() => api.clipboardWrite({ kind: 'public-key', publicKeyPath: key.publicKeyPath }));
         const copied = result.ok && result.value.copied;
         update((s) => announce(opFinished(s, 'copyKey', settle(result)), copied ? 'Copied the public key.' : 'Could not copy. Select the key and copy it.'));
+        return copied;
+      },
+
+      async copyFingerprint(fingerprint) {
+        const result = await call(() => api.clipboardWrite({ kind: 'fingerprint', fingerprint }));
+        const copied = result.ok && result.value.copied;
+        update((s) => announce(s, copied ? 'Copied the fingerprint.' : result.ok ? 'Could not copy. Select the fingerprint and copy it.' : result.error.message));
         return copied;
       },
 
@@ -317,27 +315,11 @@ export function createGuideStore(api: PushDoctorApi, deps: GuideDeps = {}): Stor
         const path = repoPath();
         if (!path) return false;
         update((s) => opStarted(s, 'report'));
-        const result = await call(() => api.reportMarkdown({ path }));
-        if (!result.ok) {
-          update((s) => announce(opFinished(s, 'report', settle(result)), result.error.message));
-          return false;
-        }
-        const { markdown } = result.value;
-        let copied = false;
-        if (clipboard) {
-          try {
-            await clipboard.writeText(markdown);
-            copied = true;
-          } catch {
-            copied = false;
-          }
-        }
-        update((s) =>
-          announce(
-            opFinished(s, 'report', { status: 'done', value: { markdown, copied } }),
-            copied ? 'Copied the report.' : 'The report is shown below: select it and copy it.',
-          ),
-        );
+        // Main makes the report from its last diagnosis, redacts it and writes the clipboard.
+        const result = await call(() => api.clipboardWrite({ kind: 'report', path }));
+        const copied = result.ok && result.value.copied;
+        const words = !result.ok ? result.error.message : copied ? 'Copied the report.' : 'The report is shown below: select it and copy it.';
+        update((s) => announce(opFinished(s, 'report', settle(result)), words));
         return copied;
       },
     };

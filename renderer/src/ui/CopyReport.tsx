@@ -1,4 +1,4 @@
-/** "Copy report": the engine's redacted Markdown report, to the clipboard or shown to select. */
+/** "Copy report": main writes the redacted Markdown report to the clipboard; if the clipboard refuses, it is shown to select. */
 import { useEffect, useRef } from 'react';
 import { useActions, useGuide } from '../state/context.js';
 import { CopiedMark, ErrorNote, useCopiedFlash } from './common.js';
@@ -8,10 +8,10 @@ export function CopyReport() {
   const report = useGuide((s) => s.ops.report);
   const [copiedShown, flash] = useCopiedFlash();
   const textRef = useRef<HTMLTextAreaElement>(null);
-  const fallback = report.status === 'done' && !report.value.copied ? report.value.markdown : null;
+  const fallback = report.status === 'done' && !report.value.copied ? report.value.text : null;
 
   useEffect(() => {
-    // No clipboard here: put the text in front of the user, selected, ready for Ctrl+C.
+    // The clipboard refused: put the text in front of the user, selected, ready for Ctrl+C.
     if (fallback !== null) {
       textRef.current?.focus();
       textRef.current?.select();

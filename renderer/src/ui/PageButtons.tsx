@@ -1,4 +1,4 @@
-/** Buttons that leave the app for a moment: open a page in the browser, copy the public key. */
+/** Buttons that leave the app for a moment: open a page in the browser, copy the public key or its fingerprint. */
 import type { ReactNode } from 'react';
 import type { ExternalTarget } from '../../../app/contract/channels.js';
 import { useActions, useGuide } from '../state/context.js';
@@ -41,5 +41,22 @@ export function CopyKeyButton() {
       {copy.status === 'failed' ? <ErrorNote error={copy.error} hint="Select the key above and copy it with Ctrl+C (⌘C on a Mac)." /> : null}
       {copy.status === 'done' && !copy.value.copied ? <p className="muted">Could not copy. Select the key above and copy it with Ctrl+C (⌘C on a Mac).</p> : null}
     </div>
+  );
+}
+
+/** Copies a key's fingerprint, to compare with the one Bitbucket lists next to the key. */
+export function CopyFingerprintButton({ fingerprint }: { fingerprint: string }) {
+  const { copyFingerprint } = useActions();
+  const [shown, flash] = useCopiedFlash();
+  const onCopy = async () => {
+    if (await copyFingerprint(fingerprint)) flash();
+  };
+  return (
+    <span className="copy-inline">
+      <button type="button" className="link" onClick={() => void onCopy()}>
+        Copy fingerprint
+      </button>
+      <CopiedMark shown={shown} />
+    </span>
   );
 }

@@ -8,7 +8,7 @@ import { useActions, useGuide, useRepoGuide } from '../state/context.js';
 import { currentGuide, switchFixFor, remoteUrl, type SshStep } from '../state/machine.js';
 import { Actions, ErrorNote, Evidence, ManualSteps, PrimaryButton, SecretField, Working } from './common.js';
 import { FinalCheck } from './HttpsGuide.js';
-import { CopyKeyButton, OpenPageButton } from './PageButtons.js';
+import { CopyFingerprintButton, CopyKeyButton, OpenPageButton } from './PageButtons.js';
 import { PlannedStep, WizardFrame } from './Wizard.js';
 
 function GenerateStep() {
@@ -66,7 +66,8 @@ function CopyStep() {
             {key.publicKey}
           </pre>
           <p className="muted">
-            Fingerprint <span className="mono">{key.fingerprint}</span>, file <span className="mono">{key.publicKeyPath}</span>
+            Fingerprint <span className="mono">{key.fingerprint}</span>, file <span className="mono">{key.publicKeyPath}</span>{' '}
+            <CopyFingerprintButton fingerprint={key.fingerprint} />
           </p>
           <CopyKeyButton />
           <Actions onBack={back}>

@@ -37,8 +37,6 @@ export interface GuidePage {
   drop(paths: Array<string | null>): Promise<void>;
   /** Presses Tab (at most 12 times) until `target` has the focus: keyboard-only navigation. */
   tabTo(target: Locator): Promise<void>;
-  /** What the page last put on the browser's clipboard (navigator.clipboard, e.g. Copy report). */
-  readClipboard(): Promise<string>;
   /** The current screen's heading. */
   heading(): Locator;
   /** The screen (main landmark), where each step's content is. */
@@ -69,8 +67,6 @@ export async function openGuide(server: PreviewServer, flow: string): Promise<Gu
     await rm(profile, { recursive: true, force: true });
     throw error;
   }
-  // Copy report writes with navigator.clipboard, as it does in Electron.
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
   // Injected through the DevTools protocol, which the page's CSP does not apply to.
   await context.addInitScript({ path: AXE_SCRIPT });
   const page = context.pages()[0] ?? (await context.newPage());
@@ -107,7 +103,6 @@ export async function openGuide(server: PreviewServer, flow: string): Promise<Gu
       }
       throw new Error(`Tab never reached ${String(target)}`);
     },
-    readClipboard: () => page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText()),
     heading: () => page.getByRole('heading', { level: 1 }),
     main: () => page.getByRole('main'),
     async close() {

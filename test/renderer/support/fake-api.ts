@@ -23,7 +23,10 @@ export interface Scenario {
   recent?: RecentRepo[];
   history?: JournalEntry[];
   undo?: UndoResult;
+  /** The report main would copy for the repository (none: no diagnosis to report yet). */
   markdown?: string;
+  /** The system clipboard refuses every write (main answers with the text to show instead). */
+  clipboardRefuses?: boolean;
   /** diagnoseRun announces every check, then waits for `finishDiagnosis()` or a cancel. */
   holdDiagnosis?: boolean;
   /** Calls of these methods wait for `release(method)` before answering. */
@@ -158,7 +161,12 @@ export function createFakeApi(scenario: Scenario = {}): FakeApi {
         const result = nth(scenario.sshVerify, count('sshVerify'));
         return result ? ok(result) : err('failed', 'ssh could not be run.');
       }),
-    clipboardCopyPublicKey: (request) => record('clipboardCopyPublicKey', request, () => ok({ copied: true })),
+    clipboardWrite: (request) =>
+      record('clipboardWrite', request, () => {
+        const text = request.kind === 'report' ? scenario.markdown : request.kind === 'fingerprint' ? request.fingerprint : 'ssh-ed25519 AAAA… (the key file)';
+        if (text === undefined) return err('not-found', 'Run a diagnosis of this repository first.');
+        return ok(scenario.clipboardRefuses ? { copied: false as const, text } : { copied: true as const });
+      }),
     externalOpen: (request) =>
       record('externalOpen', request, () => {
         const url =
@@ -171,7 +179,6 @@ export function createFakeApi(scenario: Scenario = {}): FakeApi {
                 : 'https://bitbucket.org/acme/widgets';
         return ok({ opened: true, url });
       }),
-    reportMarkdown: (request) => record('reportMarkdown', request, () => (scenario.markdown ? ok({ markdown: scenario.markdown }) : err('failed', 'The report could not be made.'))),
     recentList: (request) => record('recentList', request, () => ok(recent)),
     recentRemove: (request) =>
       record('recentRemove', request, () => {

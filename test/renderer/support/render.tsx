@@ -24,7 +24,7 @@ export const h1 = (name: string | RegExp) => screen.findByRole('heading', { leve
 /** The whole app against a fake engine, as the window shows it. */
 export function renderGuide(scenario: Scenario = {}, deps: GuideDeps = {}): Rendered {
   const fake = createFakeApi(scenario);
-  const store = createGuideStore(fake.api, { newRunId: () => `run-${++runs}`, clipboard: null, ...deps });
+  const store = createGuideStore(fake.api, { newRunId: () => `run-${++runs}`, ...deps });
   const user = userEvent.setup();
   const result = render(
     <GuideProvider store={store}>

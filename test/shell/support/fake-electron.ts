@@ -74,7 +74,7 @@ export class FakeSession {
 }
 
 export class FakeWebContents extends Emitter {
-  mainFrame = new FakeWebFrame('file:///app/out/renderer/index.html');
+  mainFrame = new FakeWebFrame('app://push-doctor/index.html');
   session = new FakeSession();
   windowOpenHandler: Listener | null = null;
   readonly sent: Array<{ channel: string; payload: unknown }> = [];
@@ -89,7 +89,7 @@ export class FakeWebContents extends Emitter {
 export class FakeBrowserWindow extends Emitter {
   static instances: FakeBrowserWindow[] = [];
   readonly webContents = new FakeWebContents();
-  loaded: { url?: string; file?: string } | null = null;
+  loaded: { url: string } | null = null;
   visible = false;
   focused = false;
   destroyed = false;
@@ -102,10 +102,6 @@ export class FakeBrowserWindow extends Emitter {
   }
   loadURL(url: string) {
     this.loaded = { url };
-    return Promise.resolve();
-  }
-  loadFile(file: string) {
-    this.loaded = { file };
     return Promise.resolve();
   }
   show() {
@@ -169,7 +165,10 @@ class FakeApp extends Emitter {
   getAppPath() {
     return this.appPath;
   }
+  /** Set once whenReady was called (the shell waits for it right away): what must happen before ready, cannot after. */
+  ready = false;
   whenReady() {
+    this.ready = true;
     return Promise.resolve();
   }
   quit() {
@@ -259,6 +258,22 @@ export const dialog = {
   showOpenDialog: (..._args: unknown[]) =>
     Promise.resolve(dialog.nextFolder ? { canceled: false, filePaths: [dialog.nextFolder] } : { canceled: true, filePaths: [] }),
 };
+export const protocol = {
+  privileged: [] as Array<{ scheme: string; privileges: Record<string, boolean> }>,
+  handlers: new Map<string, (request: Request) => Promise<Response> | Response>(),
+  registerSchemesAsPrivileged(schemes: Array<{ scheme: string; privileges: Record<string, boolean> }>) {
+    // Electron: "can only be used before the ready event of the app module gets emitted".
+    if (app.ready) throw new Error('registerSchemesAsPrivileged must be called before the app is ready');
+    protocol.privileged.push(...schemes);
+  },
+  handle(scheme: string, handler: (request: Request) => Promise<Response> | Response) {
+    if (protocol.handlers.has(scheme)) throw new Error(`The scheme has been registered: ${scheme}`);
+    protocol.handlers.set(scheme, handler);
+  },
+  unhandle(scheme: string) {
+    protocol.handlers.delete(scheme);
+  },
+};
 export const webUtils = { getPathForFile: (file: { path?: string }) => file.path ?? '' };
 export const contextBridge = {
   exposed: {} as Record<string, any>,
@@ -270,7 +285,9 @@ export const contextBridge = {
 /** Forgets everything recorded, between tests. */
 export function resetFakeElectron(): void {
   for (const emitter of [app, ipcRenderer, nativeTheme]) emitter.listeners.clear();
-  Object.assign(app, { isPackaged: false, lockAvailable: true, quitCalls: 0, exitCodes: [], paths: {}, appPath: '/app' });
+  Object.assign(app, { isPackaged: false, lockAvailable: true, quitCalls: 0, exitCodes: [], paths: {}, appPath: '/app', ready: false });
+  protocol.privileged.length = 0;
+  protocol.handlers.clear();
   ipcMain.handlers.clear();
   ipcRenderer.invoked.length = 0;
   FakeBrowserWindow.instances.length = 0;
