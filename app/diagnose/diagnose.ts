@@ -8,6 +8,7 @@ import type { SshEndpoint } from '../ssh/endpoint.js';
 import { finding } from './catalogue.js';
 import { parseRemote, urlFindings, type ParsedRemote } from './remote-findings.js';
 import { CheckReporter } from './reporter.js';
+import type { SharedProbes } from './shared-probes.js';
 import type { CheckOptions, RemoteTarget } from './target.js';
 
 export interface DiagnoseOptions {
@@ -17,6 +18,8 @@ export interface DiagnoseOptions {
   offline?: boolean;
   signal?: AbortSignal;
   onProgress?: (event: DiagnoseProgress) => void;
+  /** Probes shared with the other repositories of a fleet run (testRepos); none for a single diagnosis. */
+  sharedProbes?: SharedProbes;
 }
 
 /** Bad input: not a folder, not a repository, an unknown remote. The CLI exits 2 on it. */
@@ -39,7 +42,7 @@ export async function diagnose(ctx: EngineContext, inputPath: string, options: D
   if (!opened.ok) throw new DiagnoseInputError(opened.error.kind, opened.error.message);
   const root = opened.root;
   const reporter = new CheckReporter(options.onProgress);
-  const checkOptions: CheckOptions = { offline: options.offline ?? false, signal: options.signal };
+  const checkOptions: CheckOptions = { offline: options.offline ?? false, signal: options.signal, sharedProbes: options.sharedProbes };
 
   let snapshot: RemotesSnapshot | undefined;
   await reporter.check('repo.remotes', null, 'Remotes', async () => {
@@ -63,25 +66,37 @@ export async function diagnose(ctx: EngineContext, inputPath: string, options: D
   }
 
   const defaultPush = snapshot.defaultPushRemote;
-  const prepared = await Promise.all(snapshot.remotes.map((remote) => prepareRemote(ctx, root, parseRemote(remote, ctx.secrets, ctx.platform), defaultPush)));
-  const selected = prepared.filter(({ parsed: p, target }) =>
-    options.remote ? p.remote.name === options.remote : p.remote.name === defaultPush || (target !== null && target.bitbucket.kind !== 'other'),
-  );
-  // Nothing to push to and no Bitbucket remote: report on every remote so the user sees why.
-  const toCheck = selected.length > 0 ? selected : prepared;
+  const isSelected = ({ parsed: p, target }: PreparedRemote) =>
+    options.remote ? p.remote.name === options.remote : p.remote.name === defaultPush || (target !== null && target.bitbucket.kind !== 'other');
+  const checkRemote = async ({ parsed: p, target, endpoint }: PreparedRemote): Promise<Finding[]> => {
+    const found = urlFindings(p, target, ctx.now());
+    if (!target || target.bitbucket.kind === 'other') return found;
+    const protocol = target.pushUrl.protocol;
+    if (protocol === 'https' || protocol === 'http') return [...found, ...(await runHttpsChecks(ctx, target, reporter, checkOptions))];
+    if (protocol === 'ssh' && endpoint) return [...found, ...(await runSshChecks(ctx, target, endpoint, reporter, checkOptions))];
+    return found;
+  };
 
-  const perRemote = await Promise.all(
-    toCheck.map(async ({ parsed: p, target, endpoint }) => {
-      const found = urlFindings(p, target, ctx.now());
-      if (!target || target.bitbucket.kind === 'other') return found;
-      const protocol = target.pushUrl.protocol;
-      if (protocol === 'https' || protocol === 'http') return [...found, ...(await runHttpsChecks(ctx, target, reporter, checkOptions))];
-      if (protocol === 'ssh' && endpoint) return [...found, ...(await runSshChecks(ctx, target, endpoint, reporter, checkOptions))];
-      return found;
+  // Each remote is a pipeline of its own: its checks (and with them its network probes, which the
+  // checks start first) begin as soon as this remote's target is known, not once every remote has
+  // been inspected. The local inspection of the others overlaps those probes.
+  const pipelines = await Promise.all(
+    snapshot.remotes.map(async (remote) => {
+      const prepared = await prepareRemote(ctx, root, parseRemote(remote, ctx.secrets, ctx.platform), defaultPush);
+      const checked = isSelected(prepared) ? checkRemote(prepared) : null;
+      // Awaited below, in remote order; until then a failure must not count as unhandled.
+      checked?.catch(() => {});
+      return { prepared, checked };
     }),
   );
+  const selected = pipelines.flatMap(({ prepared, checked }) => (checked ? [{ prepared, checked }] : []));
+  // Nothing to push to and no Bitbucket remote: report on every remote so the user sees why (URL
+  // findings only: none of them is Bitbucket, so nothing is probed).
+  const toCheck = selected.length > 0 ? selected : pipelines.map(({ prepared }) => ({ prepared, checked: checkRemote(prepared) }));
+
+  const perRemote = await Promise.all(toCheck.map(({ checked }) => checked));
   findings.push(...perRemote.flat());
-  const primary = options.remote ?? defaultPush ?? toCheck[0]?.parsed.remote.name ?? null;
+  const primary = options.remote ?? defaultPush ?? toCheck[0]?.prepared.parsed.remote.name ?? null;
   return report(ctx, root, findings, reporter, primary);
 }
 

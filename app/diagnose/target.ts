@@ -1,6 +1,7 @@
 import type { BitbucketTarget } from '../repo/bitbucket-host.js';
 import type { RemoteInfo } from '../repo/repository.js';
 import type { RemoteUrl } from '../repo/url.js';
+import type { SharedProbes } from './shared-probes.js';
 
 /** One remote as the checks see it: what is configured, where pushes really go, and which Bitbucket. */
 export interface RemoteTarget {
@@ -19,4 +20,6 @@ export interface CheckOptions {
   /** Skip every network probe. */
   offline: boolean;
   signal?: AbortSignal;
+  /** A fleet run's shared probes: one probe per distinct request, a limit per server (see shared-probes.ts). */
+  sharedProbes?: SharedProbes;
 }

@@ -1,36 +1,77 @@
+import os from 'node:os';
 import type { EngineContext } from '../context.js';
 import type { RepoTestResult } from '../contract/fixes.js';
 import type { DiagnoseReport } from '../contract/report.js';
+import { createLimiter } from '../exec/limiter.js';
 import { diagnose, DiagnoseInputError } from './diagnose.js';
+import { createSharedProbes, type SharedProbes, type SharedProbeStats } from './shared-probes.js';
 
-/** How many repositories are probed at once (each runs several git/ssh processes itself). */
-const CONCURRENCY = 3;
+export interface TestReposOptions {
+  /** Cancels the run: running git and ssh processes are killed, repositories not started yet are not. */
+  signal?: AbortSignal;
+  /** Repositories tested at once (default: fleetConcurrency()). */
+  concurrency?: number;
+  /** Network probes at once against one server (default: PROBES_PER_SERVER). */
+  probesPerServer?: number;
+}
+
+export interface FleetStats extends SharedProbeStats {
+  /** The pool's size, and the most repositories that were tested at once. */
+  concurrency: number;
+  peakRepos: number;
+}
+
+/**
+ * Repositories tested at once. A repository spends most of its test waiting: for its git and ssh
+ * processes (a dozen short ones) and for Bitbucket's answers. Four per core keeps the cores busy
+ * while others wait on the network; 16 at most, because every one holds a few processes and the
+ * probes to one server are limited anyway (PROBES_PER_SERVER).
+ */
+export function fleetConcurrency(): number {
+  return Math.min(16, Math.max(4, os.availableParallelism() * 4));
+}
 
 /**
  * The tray's re-test and `push-doctor test`: for each repository, can it authenticate and push
  * now? Read-only, like diagnose. A path that is no repository gives status "error", not a throw.
+ * Results are in the order of `paths`.
  */
-export async function testRepos(ctx: EngineContext, paths: readonly string[], signal?: AbortSignal): Promise<RepoTestResult[]> {
-  const results: RepoTestResult[] = new Array(paths.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < paths.length) {
-      const index = next++;
-      results[index] = await testRepo(ctx, paths[index]!, signal);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, paths.length) }, worker));
-  return results;
+export async function testRepos(ctx: EngineContext, paths: readonly string[], options: TestReposOptions = {}): Promise<RepoTestResult[]> {
+  return (await testFleet(ctx, paths, options)).results;
 }
 
-async function testRepo(ctx: EngineContext, path: string, signal?: AbortSignal): Promise<RepoTestResult> {
+/**
+ * testRepos with its figures. A pool bounds how many repositories are tested at once, and the
+ * repositories share their probes: the same request with the same credential reaches Bitbucket
+ * once (see shared-probes.ts), so many repositories on a few remotes cost about one repository.
+ */
+export async function testFleet(ctx: EngineContext, paths: readonly string[], options: TestReposOptions = {}): Promise<{ results: RepoTestResult[]; stats: FleetStats }> {
+  const { signal } = options;
+  const sharedProbes = createSharedProbes({ probesPerServer: options.probesPerServer });
+  const pool = createLimiter(options.concurrency ?? fleetConcurrency());
+  const results = await Promise.all(
+    paths.map((path) =>
+      // testRepo never throws: the pool rejects only a repository it did not start because the run was cancelled.
+      pool.run(() => testRepo(ctx, path, sharedProbes, signal), signal).catch(() => cancelled(ctx, path)),
+    ),
+  );
+  return { results, stats: { ...sharedProbes.stats(), concurrency: pool.size, peakRepos: pool.peak } };
+}
+
+async function testRepo(ctx: EngineContext, path: string, sharedProbes: SharedProbes, signal?: AbortSignal): Promise<RepoTestResult> {
   const testedAt = ctx.now().toISOString();
   try {
-    return reportResult(await diagnose(ctx, path, { signal }), testedAt);
+    const report = await diagnose(ctx, path, { signal, sharedProbes });
+    return signal?.aborted ? cancelled(ctx, path) : reportResult(report, testedAt);
   } catch (error) {
+    if (signal?.aborted) return cancelled(ctx, path);
     const message = error instanceof DiagnoseInputError ? error.message : `internal error: ${error instanceof Error ? error.message : String(error)}`;
     return { path, status: 'error', summary: ctx.secrets.redact(message), codes: [], testedAt };
   }
+}
+
+function cancelled(ctx: EngineContext, path: string): RepoTestResult {
+  return { path, status: 'error', summary: 'The test was cancelled.', codes: [], testedAt: ctx.now().toISOString() };
 }
 
 /**

@@ -6,6 +6,7 @@ import { resolveHelpers, type HelperResolution } from '../credentials/helpers.js
 import { defaultStoreFiles, entryMatches, readStoreFiles, type StoreEntry } from '../credentials/store-file.js';
 import { credentialUrlParts } from '../credentials/urlmatch.js';
 import type { CheckOutcome, CheckReporter } from '../diagnose/reporter.js';
+import { httpsProbeKey, sharedOrOwn } from '../diagnose/shared-probes.js';
 import type { CheckOptions, RemoteTarget } from '../diagnose/target.js';
 import { parseRemoteUrl } from '../repo/url.js';
 import { buildHttpsFindings, describeOutcome, type CredentialFacts, type PlaintextEntry } from './findings.js';
@@ -36,7 +37,13 @@ export async function runHttpsChecks(ctx: EngineContext, target: RemoteTarget, r
   const fillP: Promise<FillResult | null> = urlSecret ? Promise.resolve(null) : fillCredential(ctx, target.repoRoot, pushUrl, signal);
   // The probes wait for nothing but the credential.
   const credentialP = fillP.then((fill) => effectiveCredential(target, fill));
-  const probesP = options.offline ? null : credentialP.then((c) => probeRemote(ctx, target, c?.probe ?? null, { signal }));
+  const probesP = options.offline
+    ? null
+    : credentialP.then((c) => {
+        const credential = c?.probe ?? null;
+        // In a fleet run, repositories sending the same request with the same credential share one probe.
+        return sharedOrOwn(options.sharedProbes, (shared) => httpsProbeKey(ctx, shared, target, credential), () => probeRemote(ctx, target, credential, { signal }), signal);
+      });
   const plaintextP = helpersP.then((helpers) => plaintextEntries(ctx, helpers, pushUrl));
 
   const probeCheck = (id: 'https.read' | 'https.write', title: string, pick: (p: { read: ProbeResult; write: ProbeResult }) => ProbeResult) => {

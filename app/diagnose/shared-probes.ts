@@ -1,0 +1,168 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import type { EngineContext } from '../context.js';
+import { createKeyedLimiter } from '../exec/limiter.js';
+import { git } from '../git/git.js';
+import type { ProbeCredential } from '../https/probe.js';
+import { parseConfigZ } from '../repo/repository.js';
+import type { RemoteUrl } from '../repo/url.js';
+import { revealSecret, type Secret } from '../secrets/secret.js';
+import type { SshEndpoint } from '../ssh/endpoint.js';
+import type { RemoteTarget } from './target.js';
+
+/**
+ * Probes shared between the repositories of one fleet run (`push-doctor test`, the tray's re-test).
+ * Repositories that would send Bitbucket the same request (same remote, same URLs, same credential,
+ * same git transport settings; for SSH the same ssh command and effective ssh config) get one probe,
+ * whose result serves each of them. Probes to one server are also limited in number at a time, so
+ * a hundred repositories do not open a hundred connections to Bitbucket at once.
+ *
+ * The key is an HMAC (with a key made for this run) of everything that can change the answer; a
+ * credential enters it only inside the HMAC, so no secret is kept in clear, and different
+ * credentials never share a probe. One SharedProbes belongs to one run and one engine context
+ * (same environment, same timeout); a new run starts with nothing shared.
+ */
+
+/** Network probes at once against one server (host:port), like a browser's connections per host. */
+export const PROBES_PER_SERVER = 6;
+
+export interface ProbeKey {
+  /** What the probe asks ("https", "ssh.auth", ...). */
+  kind: string;
+  /** Where it connects ("host:port"): probes to one server are limited together. */
+  server: string;
+  /** Everything else that can change the answer. */
+  parts: readonly string[];
+  /** Secrets that can change the answer: mixed into the HMAC only. */
+  secrets?: readonly Secret[];
+}
+
+export interface SharedProbeStats {
+  /** Probes really run, by kind. */
+  run: Record<string, number>;
+  /** Probes answered by a probe another repository (or remote) ran, by kind. */
+  shared: Record<string, number>;
+  /** The most probes that ran at once against one server. */
+  peakPerServer: number;
+}
+
+export interface SharedProbes {
+  /** Runs `probe` once per key in this run; later callers with the same key get the same result. */
+  probe<T>(key: ProbeKey, probe: () => Promise<T>, signal?: AbortSignal): Promise<T>;
+  /**
+   * The repository's git settings that change what a probe of `remote` sends (http.*, url.*,
+   * credential.*, remote.<remote>.*, protocol.*, ssh command, ...), as git resolves them there
+   * (includes followed). Read once per repository.
+   */
+  transportConfig(ctx: EngineContext, repoRoot: string, remote: string): Promise<string>;
+  stats(): SharedProbeStats;
+}
+
+/**
+ * git settings that can change how a probe connects or what it sends. Read with --get-regexp,
+ * which sees section and key names in lower case.
+ */
+const TRANSPORT_KEYS = '^((http|https|url|remote|credential|protocol|ssh|push|transport|gpg|extensions)\\..*|core\\.(sshcommand|askpass|gitproxy|hookspath|repositoryformatversion))$';
+
+export function createSharedProbes(options: { probesPerServer?: number } = {}): SharedProbes {
+  const hmacKey = randomBytes(32);
+  const probes = new Map<string, Promise<unknown>>();
+  const configs = new Map<string, Promise<Array<[string, string]> | null>>();
+  const limiter = createKeyedLimiter(options.probesPerServer ?? PROBES_PER_SERVER);
+  const run: Record<string, number> = {};
+  const shared: Record<string, number> = {};
+
+  const digest = (key: ProbeKey): string => {
+    const mac = createHmac('sha256', hmacKey);
+    // Length-prefixed fields: no two different keys can run together into the same bytes.
+    for (const field of [key.kind, key.server, ...key.parts, ...(key.secrets ?? []).map(revealSecret)]) mac.update(`${Buffer.byteLength(field)}:${field};`);
+    return mac.digest('hex');
+  };
+
+  return {
+    probe<T>(key: ProbeKey, probe: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+      const id = digest(key);
+      const known = probes.get(id);
+      if (known) {
+        shared[key.kind] = (shared[key.kind] ?? 0) + 1;
+        return known as Promise<T>;
+      }
+      run[key.kind] = (run[key.kind] ?? 0) + 1;
+      const started = limiter.run(key.server, probe, signal);
+      probes.set(id, started);
+      return started;
+    },
+    async transportConfig(ctx, repoRoot, remote) {
+      let entries = configs.get(repoRoot);
+      if (!entries) {
+        entries = git(ctx, ['config', '-z', '--get-regexp', TRANSPORT_KEYS], { cwd: repoRoot }).then((result) =>
+          // Exit 1: none of these keys is set. Anything else: unknown, so this repository shares nothing.
+          result.exitCode === 0 ? parseConfigZ(result.stdout) : result.exitCode === 1 ? [] : null,
+        );
+        configs.set(repoRoot, entries);
+      }
+      const list = await entries;
+      if (list === null) return `unknown:${randomBytes(16).toString('hex')}`;
+      const otherRemote = (k: string) => k.startsWith('remote.') && k !== 'remote.pushdefault' && !k.startsWith(`remote.${remote}.`);
+      return JSON.stringify(list.filter(([k]) => !otherRemote(k)));
+    },
+    stats: () => ({ run: { ...run }, shared: { ...shared }, peakPerServer: limiter.peak }),
+  };
+}
+
+/** "host:port" of a URL, with the scheme's default port. */
+function serverOf(url: RemoteUrl): string {
+  const port = url.port ?? (url.protocol === 'http' ? 80 : url.protocol === 'ssh' ? 22 : 443);
+  return `${url.host ?? ''}:${port}`;
+}
+
+/** The HTTPS read and write probes of a remote: its URLs, the credential handed to git, its repository's transport settings. */
+export async function httpsProbeKey(ctx: EngineContext, shared: SharedProbes, target: RemoteTarget, credential: ProbeCredential | null): Promise<ProbeKey> {
+  const { remote } = target;
+  return {
+    kind: 'https',
+    server: serverOf(target.pushUrl),
+    parts: [
+      remote.name,
+      remote.resolvedFetchUrl,
+      JSON.stringify(remote.resolvedPushUrls),
+      credential ? `user:${credential.username ?? ''}` : 'no credential',
+      await shared.transportConfig(ctx, target.repoRoot, remote.name),
+    ],
+    secrets: credential ? [credential.secret] : [],
+  };
+}
+
+/**
+ * `ssh -T` depends on the endpoint only (ssh command, destination, ssh's effective config for it),
+ * not on the repository: every repository on that host with that key setup shares it.
+ */
+export function sshAuthProbeKey(endpoint: SshEndpoint, options: { whoami: boolean; verbose: boolean }): ProbeKey {
+  return { kind: options.verbose ? 'ssh.auth-verbose' : 'ssh.auth', server: `${endpoint.hostname}:${endpoint.port}`, parts: [endpointIdentity(endpoint), String(options.whoami)] };
+}
+
+/** `git push --dry-run` over SSH: the endpoint, plus the remote, its push URLs and the repository's transport settings. */
+export async function sshWriteProbeKey(ctx: EngineContext, shared: SharedProbes, target: RemoteTarget, endpoint: SshEndpoint): Promise<ProbeKey> {
+  return {
+    kind: 'ssh.write',
+    server: `${endpoint.hostname}:${endpoint.port}`,
+    parts: [endpointIdentity(endpoint), target.remote.name, JSON.stringify(target.remote.resolvedPushUrls), await shared.transportConfig(ctx, target.repoRoot, target.remote.name)],
+  };
+}
+
+function endpointIdentity(endpoint: SshEndpoint): string {
+  const { command, url, config } = endpoint;
+  // ssh -G prints every effective setting (identity files, known_hosts files, proxy, agent, ...).
+  const effective = config ? [...config.raw].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) : endpoint.configNote;
+  return JSON.stringify([command.source, command.value, command.shell, endpoint.variant, url.username, url.host, url.port, effective]);
+}
+
+/** Runs `probe` through the run's shared probes when there are any, else on its own. */
+export async function sharedOrOwn<T>(
+  shared: SharedProbes | undefined,
+  key: (shared: SharedProbes) => ProbeKey | Promise<ProbeKey>,
+  probe: () => Promise<T>,
+  signal?: AbortSignal,
+): Promise<T> {
+  if (!shared) return probe();
+  return shared.probe(await key(shared), probe, signal);
+}
