@@ -2,7 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import type { EngineContext } from '../context.js';
 import { createKeyedLimiter } from '../exec/limiter.js';
 import { git } from '../git/git.js';
-import type { ProbeCredential } from '../https/probe.js';
+import type { ProbeCredential, ProbeKind } from '../https/probe.js';
 import { parseConfigZ } from '../repo/repository.js';
 import type { RemoteUrl } from '../repo/url.js';
 import { revealSecret, type Secret } from '../secrets/secret.js';
@@ -115,11 +115,11 @@ function serverOf(url: RemoteUrl): string {
   return `${url.host ?? ''}:${port}`;
 }
 
-/** The HTTPS read and write probes of a remote: its URLs, the credential handed to git, its repository's transport settings. */
-export async function httpsProbeKey(ctx: EngineContext, shared: SharedProbes, target: RemoteTarget, credential: ProbeCredential | null): Promise<ProbeKey> {
+/** An HTTPS read or write probe of a remote: its URLs, the credential handed to git, its repository's transport settings. */
+export async function httpsProbeKey(ctx: EngineContext, shared: SharedProbes, target: RemoteTarget, credential: ProbeCredential | null, probe: ProbeKind): Promise<ProbeKey> {
   const { remote } = target;
   return {
-    kind: 'https',
+    kind: `https.${probe}`,
     server: serverOf(target.pushUrl),
     parts: [
       remote.name,

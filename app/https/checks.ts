@@ -10,7 +10,7 @@ import { httpsProbeKey, sharedOrOwn } from '../diagnose/shared-probes.js';
 import type { CheckOptions, RemoteTarget } from '../diagnose/target.js';
 import { parseRemoteUrl } from '../repo/url.js';
 import { buildHttpsFindings, describeOutcome, type CredentialFacts, type PlaintextEntry } from './findings.js';
-import { probeRemote, type ProbeCredential, type ProbeResult } from './probe.js';
+import { probeRemote, type ProbeCredential, type ProbeKind, type ProbeResult } from './probe.js';
 
 /** The credential the push sends: what the findings may say about it, and what the probes hand git. */
 interface EffectiveCredential {
@@ -42,7 +42,9 @@ export async function runHttpsChecks(ctx: EngineContext, target: RemoteTarget, r
     : credentialP.then((c) => {
         const credential = c?.probe ?? null;
         // In a fleet run, repositories sending the same request with the same credential share one probe.
-        return sharedOrOwn(options.sharedProbes, (shared) => httpsProbeKey(ctx, shared, target, credential), () => probeRemote(ctx, target, credential, { signal }), signal);
+        const { sharedProbes } = options;
+        const via = sharedProbes && ((kind: ProbeKind, probe: () => Promise<ProbeResult>) => sharedOrOwn(sharedProbes, (shared) => httpsProbeKey(ctx, shared, target, credential, kind), probe, signal));
+        return probeRemote(ctx, target, credential, { signal, via });
       });
   const plaintextP = helpersP.then((helpers) => plaintextEntries(ctx, helpers, pushUrl));
 
