@@ -34,6 +34,12 @@ export interface ProbeKey {
   parts: readonly string[];
   /** Secrets that can change the answer: mixed into the HMAC only. */
   secrets?: readonly Secret[];
+  /**
+   * The repository's own settings that can change the answer. Costs a git process, so it is read
+   * only when another repository sends the same request: a remote no other repository uses is
+   * probed without it.
+   */
+  settings?: () => Promise<string>;
 }
 
 export interface SharedProbeStats {
@@ -49,9 +55,9 @@ export interface SharedProbes {
   /** Runs `probe` once per key in this run; later callers with the same key get the same result. */
   probe<T>(key: ProbeKey, probe: () => Promise<T>, signal?: AbortSignal): Promise<T>;
   /**
-   * The repository's git settings that change what a probe of `remote` sends (http.*, url.*,
-   * credential.*, remote.<remote>.*, protocol.*, ssh command, ...), as git resolves them there
-   * (includes followed). Read once per repository.
+   * A digest of the repository's git settings that change what a probe of `remote` sends (http.*,
+   * url.*, credential.*, remote.<remote>.*, protocol.*, ssh command, ...), as git resolves them
+   * there (includes followed). Read once per repository.
    */
   transportConfig(ctx: EngineContext, repoRoot: string, remote: string): Promise<string>;
   stats(): SharedProbeStats;
@@ -63,9 +69,16 @@ export interface SharedProbes {
  */
 const TRANSPORT_KEYS = '^((http|https|url|remote|credential|protocol|ssh|push|transport|gpg|extensions)\\..*|core\\.(sshcommand|askpass|gitproxy|hookspath|repositoryformatversion))$';
 
+/** A probe that ran (or runs) for one request, and the settings of the repository that ran it. */
+interface Ran {
+  settings: () => Promise<string>;
+  result: Promise<unknown>;
+}
+
 export function createSharedProbes(options: { probesPerServer?: number } = {}): SharedProbes {
   const hmacKey = randomBytes(32);
-  const probes = new Map<string, Promise<unknown>>();
+  /** Per request (HMAC of the key without settings): the probes run for it, one per distinct settings. */
+  const probes = new Map<string, Ran[]>();
   const configs = new Map<string, Promise<Array<[string, string]> | null>>();
   const limiter = createKeyedLimiter(options.probesPerServer ?? PROBES_PER_SERVER);
   const run: Record<string, number> = {};
@@ -81,15 +94,32 @@ export function createSharedProbes(options: { probesPerServer?: number } = {}): 
   return {
     probe<T>(key: ProbeKey, probe: () => Promise<T>, signal?: AbortSignal): Promise<T> {
       const id = digest(key);
-      const known = probes.get(id);
-      if (known) {
-        shared[key.kind] = (shared[key.kind] ?? 0) + 1;
-        return known as Promise<T>;
+      const start = () => {
+        run[key.kind] = (run[key.kind] ?? 0) + 1;
+        return limiter.run(key.server, probe, signal);
+      };
+      const settings = once(key.settings ?? (async () => ''));
+      const earlier = probes.get(id);
+      if (!earlier) {
+        const result = start();
+        probes.set(id, [{ settings, result }]);
+        return result;
       }
-      run[key.kind] = (run[key.kind] ?? 0) + 1;
-      const started = limiter.run(key.server, probe, signal);
-      probes.set(id, started);
-      return started;
+      // The same request as earlier ones: take the result of the first whose repository has the
+      // same settings, else probe anew. Recorded at once, so that later callers compare with it too.
+      const before = [...earlier];
+      const result = (async () => {
+        const mine = await settings();
+        for (const ran of before) {
+          if ((await ran.settings()) === mine) {
+            shared[key.kind] = (shared[key.kind] ?? 0) + 1;
+            return ran.result as Promise<T>;
+          }
+        }
+        return start();
+      })();
+      earlier.push({ settings, result });
+      return result;
     },
     async transportConfig(ctx, repoRoot, remote) {
       let entries = configs.get(repoRoot);
@@ -103,10 +133,17 @@ export function createSharedProbes(options: { probesPerServer?: number } = {}): 
       const list = await entries;
       if (list === null) return `unknown:${randomBytes(16).toString('hex')}`;
       const otherRemote = (k: string) => k.startsWith('remote.') && k !== 'remote.pushdefault' && !k.startsWith(`remote.${remote}.`);
-      return JSON.stringify(list.filter(([k]) => !otherRemote(k)));
+      // Settings may hold secrets (an http.extraHeader token, a password in a URL): compared as digests only.
+      return createHmac('sha256', hmacKey).update(JSON.stringify(list.filter(([k]) => !otherRemote(k)))).digest('hex');
     },
     stats: () => ({ run: { ...run }, shared: { ...shared }, peakPerServer: limiter.peak }),
   };
+}
+
+/** Calls `read` the first time only. */
+function once<T>(read: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | undefined;
+  return () => (value ??= read());
 }
 
 /** "host:port" of a URL, with the scheme's default port. */
@@ -116,7 +153,7 @@ function serverOf(url: RemoteUrl): string {
 }
 
 /** An HTTPS read or write probe of a remote: its URLs, the credential handed to git, its repository's transport settings. */
-export async function httpsProbeKey(ctx: EngineContext, shared: SharedProbes, target: RemoteTarget, credential: ProbeCredential | null, probe: ProbeKind): Promise<ProbeKey> {
+export function httpsProbeKey(ctx: EngineContext, shared: SharedProbes, target: RemoteTarget, credential: ProbeCredential | null, probe: ProbeKind): ProbeKey {
   const { remote } = target;
   return {
     kind: `https.${probe}`,
@@ -126,9 +163,9 @@ export async function httpsProbeKey(ctx: EngineContext, shared: SharedProbes, ta
       remote.resolvedFetchUrl,
       JSON.stringify(remote.resolvedPushUrls),
       credential ? `user:${credential.username ?? ''}` : 'no credential',
-      await shared.transportConfig(ctx, target.repoRoot, remote.name),
     ],
     secrets: credential ? [credential.secret] : [],
+    settings: () => shared.transportConfig(ctx, target.repoRoot, remote.name),
   };
 }
 
@@ -141,11 +178,12 @@ export function sshAuthProbeKey(endpoint: SshEndpoint, options: { whoami: boolea
 }
 
 /** `git push --dry-run` over SSH: the endpoint, plus the remote, its push URLs and the repository's transport settings. */
-export async function sshWriteProbeKey(ctx: EngineContext, shared: SharedProbes, target: RemoteTarget, endpoint: SshEndpoint): Promise<ProbeKey> {
+export function sshWriteProbeKey(ctx: EngineContext, shared: SharedProbes, target: RemoteTarget, endpoint: SshEndpoint): ProbeKey {
   return {
     kind: 'ssh.write',
     server: `${endpoint.hostname}:${endpoint.port}`,
-    parts: [endpointIdentity(endpoint), target.remote.name, JSON.stringify(target.remote.resolvedPushUrls), await shared.transportConfig(ctx, target.repoRoot, target.remote.name)],
+    parts: [endpointIdentity(endpoint), target.remote.name, JSON.stringify(target.remote.resolvedPushUrls)],
+    settings: () => shared.transportConfig(ctx, target.repoRoot, target.remote.name),
   };
 }
 
@@ -157,12 +195,6 @@ function endpointIdentity(endpoint: SshEndpoint): string {
 }
 
 /** Runs `probe` through the run's shared probes when there are any, else on its own. */
-export async function sharedOrOwn<T>(
-  shared: SharedProbes | undefined,
-  key: (shared: SharedProbes) => ProbeKey | Promise<ProbeKey>,
-  probe: () => Promise<T>,
-  signal?: AbortSignal,
-): Promise<T> {
-  if (!shared) return probe();
-  return shared.probe(await key(shared), probe, signal);
+export function sharedOrOwn<T>(shared: SharedProbes | undefined, key: (shared: SharedProbes) => ProbeKey, probe: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  return shared ? shared.probe(key(shared), probe, signal) : probe();
 }

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import os from 'node:os';
 import type { EngineContext } from '../context.js';
 import type { RepoTestResult } from '../contract/fixes.js';
@@ -46,7 +47,7 @@ export async function testRepos(ctx: EngineContext, paths: readonly string[], op
  * once (see shared-probes.ts), so many repositories on a few remotes cost about one repository.
  */
 export async function testFleet(ctx: EngineContext, paths: readonly string[], options: TestReposOptions = {}): Promise<{ results: RepoTestResult[]; stats: FleetStats }> {
-  const { signal } = options;
+  const signal = runSignal(options.signal);
   const sharedProbes = createSharedProbes({ probesPerServer: options.probesPerServer });
   const pool = createLimiter(options.concurrency ?? fleetConcurrency());
   const results = await Promise.all(
@@ -56,6 +57,18 @@ export async function testFleet(ctx: EngineContext, paths: readonly string[], op
     ),
   );
   return { results, stats: { ...sharedProbes.stats(), concurrency: pool.size, peakRepos: pool.peak } };
+}
+
+/**
+ * The run's own signal, following the caller's: every process of the run listens to it, hundreds
+ * at once in a large run, which is expected (Node would warn of a leak past 10).
+ */
+function runSignal(outer: AbortSignal | undefined): AbortSignal {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  if (outer?.aborted) controller.abort();
+  else outer?.addEventListener('abort', () => controller.abort(), { once: true });
+  return controller.signal;
 }
 
 async function testRepo(ctx: EngineContext, path: string, sharedProbes: SharedProbes, signal?: AbortSignal): Promise<RepoTestResult> {

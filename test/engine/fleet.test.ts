@@ -55,14 +55,17 @@ describe('fleet re-tests', () => {
     }
   });
 
-  it('never shares a probe between different credentials, keys or remotes', async () => {
+  it('never shares a probe between different credentials, keys, remotes or repository settings', async () => {
     bed = await startFleetBed({ own: { https: 3, ssh: 3 } });
-    const paths = [...(await bed.repos('https-own', 3)), ...(await bed.repos('ssh-own', 3)), ...(await bed.repos('https-ok', 1)), ...(await bed.repos('https-revoked', 1))];
+    const paths = [...(await bed.repos('https-own', 3)), ...(await bed.repos('ssh-own', 3)), ...(await bed.repos('https-ok', 2)), ...(await bed.repos('https-revoked', 1))];
+    // The second https-ok repository sends its own User-Agent: the same URL and credential, but not the same request.
+    await bed.home.git(['config', 'http.userAgent', 'fleet-test/1.0'], paths[7]);
     const { results, stats } = await testFleet(bed.context(), paths);
-    expect(results.map((r) => r.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'failing']);
-    // Six remotes of their own and one URL with two credentials: nothing to share but the SSH login.
-    expect(stats.run).toEqual({ 'https.read': 5, 'https.write': 5, 'ssh.auth': 1, 'ssh.write': 3 });
+    expect(results.map((r) => r.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'failing']);
+    // Six remotes of their own, one URL with two credentials and two settings: nothing to share but the SSH login.
+    expect(stats.run).toEqual({ 'https.read': 6, 'https.write': 6, 'ssh.auth': 1, 'ssh.write': 3 });
     expect(stats.shared).toEqual({ 'ssh.auth': 2 });
+    expect(bed.http.requests.filter((r) => r.headers['user-agent'] === 'fleet-test/1.0').length).toBeGreaterThan(0);
   });
 
   it('tests a bounded number of repositories at once and limits the probes in flight against one server', async () => {

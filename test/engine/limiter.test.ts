@@ -111,6 +111,23 @@ describe('shared probes', () => {
     expect(await shared.probe(key(['a', 'bc']), probe)).toBe(5);
   });
 
+  it("compares the repositories' own settings only between repositories that send the same request", async () => {
+    const shared = createSharedProbes();
+    const read: string[] = [];
+    const withSettings = (parts: string[], repo: string, settings: string): ProbeKey => ({ ...key(parts), settings: async () => (read.push(repo), settings) });
+    let runs = 0;
+    const probe = async () => ++runs;
+    expect(await shared.probe(withSettings(['alone'], 'a', 'x'), probe)).toBe(1);
+    expect(read).toEqual([]);
+    expect(await shared.probe(withSettings(['pair'], 'b', 'x'), probe)).toBe(2);
+    // The same request from a repository with other settings (a proxy, an extra header): its own probe.
+    expect(await shared.probe(withSettings(['pair'], 'c', 'y'), probe)).toBe(3);
+    // ... and with the same settings as one before: that one's result.
+    expect(await Promise.all([shared.probe(withSettings(['pair'], 'd', 'y'), probe), shared.probe(withSettings(['pair'], 'e', 'x'), probe)])).toEqual([3, 2]);
+    expect(read.sort()).toEqual(['b', 'c', 'd', 'e']);
+    expect(shared.stats()).toMatchObject({ run: { 'https.read': 3 }, shared: { 'https.read': 2 } });
+  });
+
   it('keeps no secret in clear: the figures and the object hold only counts and digests', async () => {
     const shared = createSharedProbes();
     const secret = 'ATATT3xFfGF0PlantedSecretForTheSharedProbeKey0123=ABCD';

@@ -1,0 +1,126 @@
+/**
+ * Fleet-sized re-tests (`push-doctor test`, the tray's re-test) over 20 and 100 repositories of one
+ * user, against the local fake Bitbucket servers behind a latency proxy (RTT_MS per round trip).
+ * The mix: 60 % on six shared remotes (HTTPS pushing, a revoked credential, read-only; SSH pushing,
+ * another key, a missing repository), 40 % on remotes of their own (half HTTPS, half SSH).
+ * Prints, per size:
+ * - wall: the engine's testRepos over all of them (median of RUNS), with the probes run and shared;
+ * - slowest single / sum of singles: each repository tested alone, one after the other;
+ * - CLI: `push-doctor test` over all of them as a real process (cold start included), its wall
+ *   time and its peak resident memory (the Node process; git and ssh are separate processes).
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { testFleet, testRepos, type FleetStats } from '../app/diagnose/test-repos.js';
+import { startFleetBed, type FleetBed, type FleetKind } from '../test/support/fleet.js';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const RTT_MS = Number(process.env.BENCH_FLEET_RTT ?? 50);
+const SIZES = [20, 100];
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const CLI = path.join(ROOT, 'out', 'cli', 'push-doctor.mjs');
+const REPORT_USAGE = path.join(ROOT, 'bench', 'support', 'report-usage.mjs');
+
+export interface FleetBenchRow {
+  repos: number;
+  rttMs: number;
+  wallMs: number;
+  slowestSingleMs: number;
+  sumOfSinglesMs: number;
+  cliWallMs: number;
+  cliPeakRssMb: number;
+  stats: FleetStats;
+  verdicts: string;
+}
+
+async function makeRepos(bed: FleetBed, count: number): Promise<string[]> {
+  const shared: FleetKind[] = ['https-ok', 'https-revoked', 'https-read-only', 'ssh-ok', 'ssh-other-key', 'ssh-missing'];
+  const each = Math.round(count * 0.1);
+  const own = (count - each * shared.length) / 2;
+  const paths: string[] = [];
+  for (const kind of shared) paths.push(...(await bed.repos(kind, each)));
+  paths.push(...(await bed.repos('https-own', Math.floor(own))), ...(await bed.repos('ssh-own', Math.ceil(own))));
+  return paths;
+}
+
+function runCli(bed: FleetBed, paths: string[]): Promise<{ wallMs: number; peakRssMb: number }> {
+  return (async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'push-doctor-bench-usage-'));
+    const usageFile = path.join(dir, 'usage.json');
+    try {
+      const started = performance.now();
+      await new Promise<void>((resolve, reject) => {
+        execFile(process.execPath, ['--import', REPORT_USAGE, CLI, 'test', '--json', ...paths], { env: { ...bed.home.env, PUSH_DOCTOR_BENCH_USAGE_FILE: usageFile }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout) => {
+          // Exit 1 is expected: some repositories cannot push.
+          if (error && (error as { code?: unknown }).code !== 1) reject(error);
+          else if (JSON.parse(stdout).results.length !== paths.length) reject(new Error('push-doctor test did not answer for every repository'));
+          else resolve();
+        });
+      });
+      const wallMs = performance.now() - started;
+      const usage = JSON.parse(await readFile(usageFile, 'utf8')) as NodeJS.ResourceUsage;
+      return { wallMs, peakRssMb: usage.maxRSS / 1024 };
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  })();
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+export async function benchFleet(): Promise<FleetBenchRow[]> {
+  const rows: FleetBenchRow[] = [];
+  for (const size of SIZES) {
+    const ownCount = Math.ceil((size - Math.round(size * 0.1) * 6) / 2);
+    const bed = await startFleetBed({ rttMs: RTT_MS, own: { https: ownCount, ssh: ownCount } });
+    try {
+      const paths = await makeRepos(bed, size);
+      const ctx = bed.context();
+      const singles: number[] = [];
+      for (const repo of paths) {
+        const started = performance.now();
+        await testRepos(ctx, [repo]);
+        singles.push(performance.now() - started);
+      }
+      const walls: number[] = [];
+      let stats: FleetStats | undefined;
+      let verdicts = '';
+      for (let i = 0; i < RUNS; i++) {
+        const started = performance.now();
+        const run = await testFleet(bed.context(), paths);
+        walls.push(performance.now() - started);
+        stats = run.stats;
+        const ok = run.results.filter((r) => r.status === 'ok').length;
+        verdicts = `${ok} ok, ${run.results.length - ok} failing`;
+      }
+      const cli = await runCli(bed, paths);
+      rows.push({
+        repos: size,
+        rttMs: RTT_MS,
+        wallMs: median(walls),
+        slowestSingleMs: Math.max(...singles),
+        sumOfSinglesMs: singles.reduce((a, b) => a + b, 0),
+        cliWallMs: cli.wallMs,
+        cliPeakRssMb: cli.peakRssMb,
+        stats: stats!,
+        verdicts,
+      });
+    } finally {
+      await bed.stop();
+    }
+  }
+  return rows;
+}
+
+/** "12 run, 88 shared" over every kind of probe. */
+export function probeSummary(stats: FleetStats): string {
+  const total = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
+  return `${total(stats.run)} run, ${total(stats.shared)} shared`;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  for (const row of await benchFleet()) console.log(row);
+}
