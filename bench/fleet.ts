@@ -7,14 +7,18 @@
  * - wall: the engine's testRepos over all of them (median of RUNS), with the probes run and shared;
  * - slowest single / sum of singles: each repository tested alone, one after the other;
  * - CLI: `push-doctor test` over all of them as a real process (cold start included), its wall
- *   time and its peak resident memory (the Node process; git and ssh are separate processes).
+ *   time and its peak resident memory (the Node process; git and ssh are separate processes);
+ * - local only: the same repositories diagnosed offline (no probe at all), the floor sharing cannot
+ *   lower: about ten short git and ssh processes per repository.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { testFleet, testRepos, type FleetStats } from '../app/diagnose/test-repos.js';
+import { diagnose } from '../app/diagnose/diagnose.js';
+import { fleetConcurrency, testFleet, testRepos, type FleetStats } from '../app/diagnose/test-repos.js';
+import { createLimiter } from '../app/exec/limiter.js';
 import { startFleetBed, type FleetBed, type FleetKind } from '../test/support/fleet.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -32,6 +36,8 @@ export interface FleetBenchRow {
   sumOfSinglesMs: number;
   cliWallMs: number;
   cliPeakRssMb: number;
+  /** The same repositories with every network probe skipped: the local work no sharing removes. */
+  localOnlyMs: number;
   stats: FleetStats;
   verdicts: string;
 }
@@ -69,6 +75,15 @@ function runCli(bed: FleetBed, paths: string[]): Promise<{ wallMs: number; peakR
   })();
 }
 
+/** Every repository diagnosed offline through a pool of the fleet's size: git, ssh -G, files; no network. */
+async function localChecksOnly(bed: FleetBed, paths: string[]): Promise<number> {
+  const pool = createLimiter(fleetConcurrency());
+  const ctx = bed.context();
+  const started = performance.now();
+  await Promise.all(paths.map((repo) => pool.run(() => diagnose(ctx, repo, { offline: true }))));
+  return performance.now() - started;
+}
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 export async function benchFleet(): Promise<FleetBenchRow[]> {
@@ -97,6 +112,7 @@ export async function benchFleet(): Promise<FleetBenchRow[]> {
         verdicts = `${ok} ok, ${run.results.length - ok} failing`;
       }
       const cli = await runCli(bed, paths);
+      const localOnly = await localChecksOnly(bed, paths);
       rows.push({
         repos: size,
         rttMs: RTT_MS,
@@ -105,6 +121,7 @@ export async function benchFleet(): Promise<FleetBenchRow[]> {
         sumOfSinglesMs: singles.reduce((a, b) => a + b, 0),
         cliWallMs: cli.wallMs,
         cliPeakRssMb: cli.peakRssMb,
+        localOnlyMs: localOnly,
         stats: stats!,
         verdicts,
       });

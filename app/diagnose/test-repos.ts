@@ -24,12 +24,12 @@ export interface FleetStats extends SharedProbeStats {
 
 /**
  * Repositories tested at once. A repository spends most of its test waiting: for its git and ssh
- * processes (a dozen short ones) and for Bitbucket's answers. Four per core keeps the cores busy
- * while others wait on the network; 16 at most, because every one holds a few processes and the
- * probes to one server are limited anyway (PROBES_PER_SERVER).
+ * processes (about ten short ones, mostly one after the other) and for Bitbucket's answers (which
+ * PROBES_PER_SERVER bounds on its own). Eight per core keeps the cores busy while the others wait;
+ * at most 32, because each holds a few processes and its report until it is done.
  */
 export function fleetConcurrency(): number {
-  return Math.min(16, Math.max(4, os.availableParallelism() * 4));
+  return Math.min(32, Math.max(8, os.availableParallelism() * 8));
 }
 
 /**

@@ -77,8 +77,8 @@ describe('fleet re-tests', () => {
     expect(stats).toMatchObject({ concurrency: 3, peakRepos: 3, peakPerServer: 2, run: { 'https.read': 8, 'https.write': 8 } });
     // The server never had more than the limit in progress, and did have that many.
     expect(bed.http.peakInFlight).toBe(2);
-    expect(fleetConcurrency()).toBeGreaterThanOrEqual(4);
-    expect(fleetConcurrency()).toBeLessThanOrEqual(16);
+    expect(fleetConcurrency()).toBeGreaterThanOrEqual(8);
+    expect(fleetConcurrency()).toBeLessThanOrEqual(32);
   });
 
   const processCheck = PROCESS_LIST_UNAVAILABLE ? ` (processes not checked: ${PROCESS_LIST_UNAVAILABLE})` : '';

@@ -7,8 +7,6 @@ import { INTERRUPTED_EXIT, untilInterrupted } from '../interrupt.js';
 import { json, writer, type CliIo } from '../io.js';
 import { createStyle } from '../style.js';
 
-export const TEST_USAGE = 'push-doctor test [PATH...] [--json] [--timeout SECONDS] [--bitbucket-host HOST]';
-
 /** `push-doctor test`: can each repository authenticate and push now? 0 all can, 1 any cannot, 2 bad input. */
 export async function testCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {
