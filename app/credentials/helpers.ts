@@ -1,6 +1,7 @@
 import { access, constants } from 'node:fs/promises';
 import path from 'node:path';
 import type { EngineContext } from '../context.js';
+import { oncePerRun } from '../exec/once-per-run.js';
 import { shellWords } from '../exec/shell-words.js';
 import { git } from '../git/git.js';
 import { credentialUrlParts, urlMatches, type CredentialUrl } from './urlmatch.js';
@@ -211,9 +212,12 @@ export async function helperRunnable(ctx: EngineContext, value: string): Promise
   return canRun(ctx, describeHelper(value, ctx.homeDir, ctx.homeDir), await gitExecPath(ctx));
 }
 
-async function gitExecPath(ctx: EngineContext, signal?: AbortSignal): Promise<string | null> {
-  const result = await git(ctx, ['--exec-path'], { signal });
-  return result.exitCode === 0 ? result.stdout.trim() || null : null;
+/** Where git keeps its helpers: the same for every repository, so a re-test of many asks once. */
+function gitExecPath(ctx: EngineContext, signal?: AbortSignal): Promise<string | null> {
+  return oncePerRun(ctx, ['git --exec-path'], async () => {
+    const result = await git(ctx, ['--exec-path'], { signal });
+    return result.exitCode === 0 ? result.stdout.trim() || null : null;
+  });
 }
 
 async function canRun(ctx: EngineContext, helper: Pick<ConfiguredHelper, 'program' | 'value'>, execPath: string | null): Promise<'yes' | 'no' | 'unknown'> {

@@ -4,6 +4,7 @@ import type { EngineContext } from '../context.js';
 import type { RepoTestResult } from '../contract/fixes.js';
 import type { DiagnoseReport } from '../contract/report.js';
 import { createLimiter } from '../exec/limiter.js';
+import { readOnlyRun } from '../exec/once-per-run.js';
 import { diagnose, DiagnoseInputError } from './diagnose.js';
 import { createSharedProbes, type SharedProbes, type SharedProbeStats } from './shared-probes.js';
 
@@ -50,10 +51,12 @@ export async function testFleet(ctx: EngineContext, paths: readonly string[], op
   const signal = runSignal(options.signal);
   const sharedProbes = createSharedProbes({ probesPerServer: options.probesPerServer });
   const pool = createLimiter(options.concurrency ?? fleetConcurrency());
+  // Read-only from start to end: environment-only answers (git --exec-path, ssh -G) are asked once.
+  const run = readOnlyRun(ctx);
   const results = await Promise.all(
     paths.map((path) =>
       // testRepo never throws: the pool rejects only a repository it did not start because the run was cancelled.
-      pool.run(() => testRepo(ctx, path, sharedProbes, signal), signal).catch(() => cancelled(ctx, path)),
+      pool.run(() => testRepo(run, path, sharedProbes, signal), signal).catch(() => cancelled(ctx, path)),
     ),
   );
   return { results, stats: { ...sharedProbes.stats(), concurrency: pool.size, peakRepos: pool.peak } };

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { EngineContext } from '../context.js';
 import { timedOutReason } from '../diagnose/catalogue.js';
 import { nonInteractiveEnv } from '../exec/env.js';
+import { oncePerRun } from '../exec/once-per-run.js';
 import { run } from '../exec/run.js';
 import type { RemoteUrl } from '../repo/url.js';
 import { parseSshG, type SshClientConfig } from './client-config.js';
@@ -41,9 +42,10 @@ export async function inspectSshEndpoint(ctx: EngineContext, repoRoot: string, u
   const evidence: string[] = [];
   const endpoint: SshEndpoint = { url, command, variant: command.variant === 'auto' ? 'ssh' : command.variant, commandError: null, config: null, configNote: null, configError: null, hostname: host, port: url.port ?? 22, user: url.username, evidence };
 
+  // Neither depends on the repository: a re-test of many asks once per ssh command and destination.
   const [missing, g] = await Promise.all([
-    programProblem(ctx, command),
-    command.variant === 'ssh' || command.variant === 'auto' ? runSshG(ctx, command, url) : Promise.resolve(null),
+    oncePerRun(ctx, ['ssh program', command.value, command.shell, command.origin], () => programProblem(ctx, command)),
+    command.variant === 'ssh' || command.variant === 'auto' ? oncePerRun(ctx, ['ssh -G', command.value, command.shell, url.username, url.host, url.port], () => runSshG(ctx, command, url)) : Promise.resolve(null),
   ]);
   endpoint.commandError = missing;
   if (missing) evidence.push(`cannot run the ssh command: ${missing}`);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createSharedProbes, type ProbeKey } from '../../app/diagnose/shared-probes.js';
 import { CancelledError, createKeyedLimiter, createLimiter } from '../../app/exec/limiter.js';
+import { oncePerRun, readOnlyRun } from '../../app/exec/once-per-run.js';
 import { Secret } from '../../app/secrets/secret.js';
 
 /** A task that finishes when the test says so. */
@@ -153,5 +154,20 @@ describe('shared probes', () => {
     g.open();
     expect(await Promise.all([a1, a2])).toEqual(['a1', 'a2']);
     expect(shared.stats().peakPerServer).toBe(1);
+  });
+});
+
+describe('once per run', () => {
+  it('asks an environment-only question once in a read-only run, and every time anywhere else', async () => {
+    const ctx = { name: 'a context' };
+    let asked = 0;
+    const ask = async () => ++asked;
+    // A context that may change files (a fix): ssh -G must be asked again after the change.
+    expect([await oncePerRun(ctx, ['ssh -G', 'h'], ask), await oncePerRun(ctx, ['ssh -G', 'h'], ask)]).toEqual([1, 2]);
+    const run = readOnlyRun(ctx);
+    expect(run).toEqual(ctx);
+    expect(await Promise.all([oncePerRun(run, ['ssh -G', 'h'], ask), oncePerRun(run, ['ssh -G', 'h'], ask), oncePerRun(run, ['ssh -G', 'other'], ask)])).toEqual([3, 3, 4]);
+    // Another run starts afresh.
+    expect(await oncePerRun(readOnlyRun(ctx), ['ssh -G', 'h'], ask)).toBe(5);
   });
 });
