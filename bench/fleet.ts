@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { diagnose } from '../app/diagnose/diagnose.js';
 import { fleetConcurrency, testFleet, testRepos, type FleetStats } from '../app/diagnose/test-repos.js';
 import { createLimiter } from '../app/exec/limiter.js';
+import { readOnlyRun } from '../app/exec/once-per-run.js';
 import { startFleetBed, type FleetBed, type FleetKind } from '../test/support/fleet.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -78,7 +79,7 @@ function runCli(bed: FleetBed, paths: string[]): Promise<{ wallMs: number; peakR
 /** Every repository diagnosed offline through a pool of the fleet's size: git, ssh -G, files; no network. */
 async function localChecksOnly(bed: FleetBed, paths: string[]): Promise<number> {
   const pool = createLimiter(fleetConcurrency());
-  const ctx = bed.context();
+  const ctx = readOnlyRun(bed.context());
   const started = performance.now();
   await Promise.all(paths.map((repo) => pool.run(() => diagnose(ctx, repo, { offline: true }))));
   return performance.now() - started;
