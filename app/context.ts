@@ -27,6 +27,11 @@ export interface EngineContext {
    * that may vouch for that server besides the system's roots. TLS is verified either way.
    */
   publishedHostKeys?: PublishedHostKeysSource;
+  /**
+   * Test seam, never set by the CLI or the app: a folder listed instead of Windows' `\\.\pipe\`
+   * when looking for the OpenSSH agent's and Pageant's named pipes.
+   */
+  windowsPipeDir?: string;
 }
 
 export interface PublishedHostKeysSource {

@@ -38,6 +38,7 @@ export const FINDING_CODES = [
   'ssh.no-key',
   'ssh.key-permissions',
   'ssh.key-needs-passphrase',
+  'ssh.agent-mismatch',
   'ssh.host-unknown',
   'ssh.host-key-changed',
   // SSH: what the server said

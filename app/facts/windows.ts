@@ -54,6 +54,12 @@ export const GFW_SSH_CHECKS_KEY_ACL = false;
 /** [OFFICIAL] Windows' OpenSSH client ships in %SystemRoot%\System32\OpenSSH (ssh.exe, ssh-add.exe, ssh-agent.exe, ssh-keygen.exe). */
 export const WINDOWS_OPENSSH_DIR = 'System32/OpenSSH';
 
+/**
+ * [3RD-PARTY] The usual way to make Git for Windows use Windows' ssh and so its agent: core.sshCommand
+ * "C:/Windows/System32/OpenSSH/ssh.exe" (e.g. jvandertil/blog "Using built-in SSH with Git on Windows 10").
+ */
+export const WINDOWS_OPENSSH_SSH_EXAMPLE = 'C:/Windows/System32/OpenSSH/ssh.exe';
+
 /** [OFFICIAL] Tools run by absolute path under %SystemRoot%, never from the PATH. */
 export const WINDOWS_SYSTEM_TOOLS = {
   taskkill: 'System32/taskkill.exe',

@@ -34,6 +34,11 @@ export interface FakeGitForWindowsOptions {
   withoutShell?: boolean;
   /** Where `git --exec-path` points instead (a git that is not Git for Windows). */
   execPath?: string;
+  /**
+   * The folder that stands in for `\\.\pipe\` (ctx.windowsPipeDir): Windows' fake ssh-add reaches
+   * the "pipe" `\\.\pipe\NAME` as the Unix socket `<pipeDir>/NAME`, where a test may run a real ssh-agent.
+   */
+  pipeDir?: string;
 }
 
 /** What Windows' OpenSSH prints for `ssh -V` (MicrosoftDocs/windowsserverdocs issue #2235, Windows 10 1809). */
@@ -66,7 +71,8 @@ export async function fakeGitForWindows(options: FakeGitForWindowsOptions = {}):
   // MSYS2's sh finds "ssh" as ssh.exe by itself; /bin/sh needs the name without .exe.
   await symlink('ssh.exe', path.join(root, 'usr', 'bin', 'ssh'));
   await script(path.join(openSsh, 'ssh.exe'), `${logLine('windows-ssh')}\nif [ "$1" = -V ]; then echo ${q(WINDOWS_SSH_VERSION)} >&2; exit 0; fi\nexec /usr/bin/ssh "$@"`);
-  await script(path.join(openSsh, 'ssh-add.exe'), `${logLine('windows-ssh-add')}\nexec /usr/bin/ssh-add "$@"`);
+  const pipeToSocket = options.pipeDir ? `case "$SSH_AUTH_SOCK" in '\\\\.\\pipe\\'*) SSH_AUTH_SOCK=${q(options.pipeDir)}/"\${SSH_AUTH_SOCK#?????????}"; export SSH_AUTH_SOCK ;; esac\n` : '';
+  await script(path.join(openSsh, 'ssh-add.exe'), `${logLine('windows-ssh-add')}\n${pipeToSocket}exec /usr/bin/ssh-add "$@"`);
   const env: NodeJS.ProcessEnv = {
     // ":" → fakebin, "x;…;/usr/bin", "/bin"; ";" → "fakebin:x", System32\OpenSSH, "/usr/bin:/bin".
     PATH: `${fakeBin}:x;${openSsh};/usr/bin:/bin`,

@@ -28,7 +28,7 @@ async function situation(ctx: EngineContext, scope: FixScope): Promise<Situation
   const target = await resolveSshFixTarget(ctx, scope);
   const config = target.ok ? target.target.endpoint.config : null;
   const paths = config?.identityFiles ?? scope.keyPaths ?? DEFAULT_KEYS.map((name) => path.join(ctx.homeDir, '.ssh', name));
-  const [agent, infos] = await Promise.all([inspectAgent(ctx, config?.identityAgent ?? null), inspectIdentityFiles(paths, ctx.platform)]);
+  const [agent, infos] = await Promise.all([inspectAgent(ctx, config?.identityAgent ?? null, target.ok ? target.target.endpoint : undefined), inspectIdentityFiles(paths, ctx.platform)]);
   const keys = infos.filter((k) => k.exists && !k.problem);
   const locked = keys.filter((k) => k.encrypted === true);
   const held = new Set(agent.keys.map((k) => k.fingerprint));
