@@ -214,7 +214,7 @@ export const FINDING_CATALOGUE: Record<FindingCode, CatalogueEntry> = {
   },
   'ssh.key-permissions': {
     severity: 'error',
-    title: (p) => `ssh ignores your key ${p.keyPath ?? ''} because other users can read it${p.mode ? ` (mode ${p.mode})` : ''}.`,
+    title: (p) => `ssh ignores your key ${p.keyPath ?? ''} because other users can read it${p.mode ? ` (mode ${p.mode})` : p.reason ? ` (${p.reason})` : ''}.`,
     detail: () => 'OpenSSH refuses private keys that are readable by others ("UNPROTECTED PRIVATE KEY FILE"). Make it readable only by you.',
     fixes: ['ssh.fix-key-permissions'],
   },

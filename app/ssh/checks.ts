@@ -8,6 +8,7 @@ import { acceptsNewHostKeys } from './client-config.js';
 import { describeSshCommand } from './command.js';
 import type { SshEndpoint } from './endpoint.js';
 import { describeIdentityFile, sshFindings } from './findings.js';
+import { keyAclOptions } from './key-acl.js';
 import { inspectIdentityFiles, type IdentityFileInfo } from './keys.js';
 import { checkKnownHosts, type KnownHostsReport } from './known-hosts-check.js';
 import { openProbeSession, probeAuth, probeWrite, type AuthProbeRun, type ProbeRun } from './probe.js';
@@ -54,7 +55,7 @@ export async function runSshChecks(ctx: EngineContext, target: RemoteTarget, end
     if (config) {
       checks.push(
         reporter.check('ssh.keys', remote, 'SSH keys ssh would offer', async () => {
-          keys = await inspectIdentityFiles(config.identityFiles, ctx.platform);
+          keys = await inspectIdentityFiles(config.identityFiles, ctx.platform, ctx.platform === 'win32' ? keyAclOptions(ctx, endpoint.flavour === 'windows-openssh') : undefined);
           return redacted(ctx, keysOutcome(keys));
         }),
         reporter.check('ssh.agent', remote, 'SSH agent', async () => {

@@ -110,7 +110,7 @@ function permissionFindings(o: SshObservations, ran: string[], make: Make): Find
   const tooOpen = tooOpenKeys(o);
   const permissionsFinding = () => {
     const key = tooOpen[0]!;
-    return make('ssh.key-permissions', evidence, { keyPath: key.path, mode: key.mode });
+    return make('ssh.key-permissions', evidence, keyPermissionParams(key));
   };
   // Windows: the key is in an agent this ssh does not talk to. That explains a refusal in which
   // ssh offered nothing that worked; next to keys the server rejected, it is the likelier cause.
@@ -162,7 +162,7 @@ function localKeyFindings(o: SshObservations, make: Make): Finding[] {
   const keys = o.keys ?? [];
   const keyEvidence = keysEvidence(o.keys);
   const tooOpen = tooOpenKeys(o);
-  if (tooOpen.length > 0) findings.push(make('ssh.key-permissions', keyEvidence, { keyPath: tooOpen[0]!.path, mode: tooOpen[0]!.mode }));
+  if (tooOpen.length > 0) findings.push(make('ssh.key-permissions', keyEvidence, keyPermissionParams(tooOpen[0]!)));
   const agentHasKeys = o.agent?.status === 'keys' && o.agent.keys.length > 0 && !config?.identitiesOnly;
   if (config && keys.length > 0 && !keys.some((k) => k.exists) && !agentHasKeys) {
     const evidence = [...keyEvidence, ...agentEvidence(o)];
@@ -206,9 +206,16 @@ function agentHolds(agent: AgentState | null, fingerprint: string | null): boole
   return fingerprint !== null && (agent?.keys ?? []).some((k) => k.fingerprint === fingerprint);
 }
 
-function tooOpenKeys(o: SshObservations): Array<{ path: string; mode: string }> {
+type TooOpen = { path: string; mode: string; who?: string };
+
+/** POSIX: its mode; Windows: who else may use it ("BUILTIN\Users"). */
+function keyPermissionParams(key: TooOpen): FindingParams {
+  return key.mode ? { keyPath: key.path, mode: key.mode } : { keyPath: key.path, reason: key.who ? `${key.who} may use it` : undefined };
+}
+
+function tooOpenKeys(o: SshObservations): TooOpen[] {
   const fromOutput = o.auth?.outcome.unprotectedKeys ?? [];
-  const fromFiles = (o.keys ?? []).filter((k) => k.tooOpen).map((k) => ({ path: k.path, mode: k.mode ?? '' }));
+  const fromFiles = (o.keys ?? []).filter((k) => k.tooOpen).map((k) => ({ path: k.path, mode: k.mode ?? '', who: k.othersAccess ?? undefined }));
   const seen = new Set<string>();
   return [...fromOutput, ...fromFiles].filter((k) => !seen.has(k.path) && seen.add(k.path));
 }
@@ -222,6 +229,7 @@ export function describeIdentityFile(k: IdentityFileInfo): string {
   if (!k.exists) return `${k.path}: does not exist`;
   const facts = [
     k.mode ? `mode ${k.mode}${k.tooOpen ? ' (readable by others: ssh ignores it)' : ''}` : null,
+    k.othersAccess ? `others may use it: ${k.othersAccess}${k.tooOpen ? ' (OpenSSH for Windows ignores it)' : ' (OpenSSH for Windows would ignore it; the ssh git runs does not check)'}` : null,
     k.keyType,
     k.fingerprint,
     k.encrypted === true ? 'passphrase-protected' : k.encrypted === false ? 'no passphrase' : null,
