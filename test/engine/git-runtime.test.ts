@@ -9,7 +9,7 @@ import { inspectSshEndpoint } from '../../app/ssh/endpoint.js';
 import { parseRemoteUrl } from '../../app/repo/url.js';
 import { fakeGitForWindows, type FakeGitForWindows } from '../support/git-for-windows.js';
 import { createHome, type TestHome } from '../support/home.js';
-import { posixOnly, skipNote } from '../support/platform.js';
+import { posixOnly, skipNote, windowsOnly } from '../support/platform.js';
 
 describe('plain words: what sh would make of a line without shell syntax', () => {
   it.each([
@@ -173,5 +173,35 @@ describe.skipIf(posixOnly.skip)(`the engine on Windows' seams: credential helper
     expect(endpoint.program).toBe(windowsSsh);
     expect(endpoint.flavour).toBe('windows-openssh');
     expect(endpoint.evidence.join('\n')).toContain('OpenSSH for Windows, OpenSSH_for_Windows_7.7p1');
+  });
+});
+
+describe.skipIf(windowsOnly.skip)(`Git for Windows on this machine, for real${skipNote(windowsOnly)}`, () => {
+  // A default install puts only Git\cmd on the PATH: take everything else of Git's away.
+  const defaultPath = (env: NodeJS.ProcessEnv) =>
+    (env.Path ?? env.PATH ?? '')
+      .split(';')
+      .filter((dir) => !/[\\/]Git[\\/](usr[\\/]bin|bin|mingw64[\\/]bin)[\\/]?$/i.test(dir))
+      .join(';');
+
+  it("finds git's own sh.exe and ssh.exe from git --exec-path, with only Git\\cmd on the PATH", async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, Path: defaultPath(process.env) };
+    delete env.PATH;
+    const ctx = { ...createContext({ env }), platform: 'win32' as const };
+    const rt = await gitRuntime(ctx);
+    expect(rt.execPath).toMatch(/[\\/]libexec[\\/]git-core$/);
+    expect(rt.shell).toMatch(/[\\/]usr[\\/]bin[\\/]sh\.exe$/i);
+    const ssh = await planProgram(rt, 'ssh', ['-V']);
+    const norm = (p: string) => p.replace(/\\/g, '/').toLowerCase();
+    expect(ssh.ok && norm(ssh.file)).toBe(norm(`${rt.installRoot}/usr/bin/ssh.exe`));
+    const version = await runPlanned(rt, ssh, { env, timeoutMs: 20_000 });
+    expect(`${version.stderr}${version.stdout}`).toMatch(/^OpenSSH_/m);
+    expect(`${version.stderr}${version.stdout}`).not.toMatch(/OpenSSH_for_Windows/);
+
+    const scripted = await runPlanned(rt, await planCommandLine(rt, 'f() { echo "sh says $1"; }; f', ['hi']), { env, timeoutMs: 20_000 });
+    expect(scripted.stdout.trim()).toBe('sh says hi');
+
+    const helper = await helperCall(ctx, '!f() { test "$1" = get && echo password=from-git-sh; }; f', 'get', { protocol: 'https', host: 'bitbucket.org' });
+    expect(helper.password).not.toBeNull();
   });
 });
