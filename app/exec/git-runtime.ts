@@ -1,4 +1,5 @@
 import { access, constants, stat } from 'node:fs/promises';
+import path from 'node:path';
 import type { EngineContext } from '../context.js';
 import { GFW_CHILD_ENV_DEFAULTS, GFW_CHILD_PATH_DIRS, GFW_MINGW_PREFIXES, GFW_SHELL_CANDIDATES, GIT_SHELL_METACHARACTERS } from '../facts/windows.js';
 import { envValue, nonInteractiveEnv, withEnv } from './env.js';
@@ -56,7 +57,8 @@ export interface RuntimeInputs {
 /** The runtime for an exec-path: reads only whether the install's files exist. */
 export async function runtimeFor(inputs: RuntimeInputs): Promise<GitRuntime> {
   const { platform, env, execPath } = inputs;
-  const delimiter = platform === 'win32' ? ';' : ':';
+  // The PATH of this machine, read and written with its own separator (";" on Windows).
+  const delimiter = path.delimiter;
   const userPath = (envValue(env, 'PATH', platform) ?? '').split(delimiter).filter(Boolean);
   if (platform !== 'win32') {
     const dirs = execPath ? [execPath, ...userPath] : userPath;

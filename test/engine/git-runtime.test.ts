@@ -40,7 +40,7 @@ describe('Git for Windows layout from git --exec-path', () => {
   });
 });
 
-describe('the way git runs commands on Windows, driven through a Git for Windows layout', () => {
+describe.skipIf(posixOnly.skip)(`the way git runs commands on Windows, driven through a Git for Windows layout${skipNote(posixOnly)}`, () => {
   let gfw: FakeGitForWindows;
   const home = 'C:/Users/me';
   const winEnv = () => ({ ...gfw.env, HOME: home });
@@ -64,7 +64,7 @@ describe('the way git runs commands on Windows, driven through a Git for Windows
 
   it("runs Git for Windows' own ssh.exe, not Windows' OpenSSH that comes first on the user's PATH", async () => {
     const rt = await runtimeFor({ platform: 'win32', env: winEnv(), homeDir: home, execPath: gfw.execPath });
-    const userPathOnly = { ...rt, path: (gfw.env.PATH ?? '').split(';') };
+    const userPathOnly = { ...rt, path: (gfw.env.PATH ?? '').split(path.delimiter) };
     // The setup means something: on the user's PATH alone, ssh is Windows' own.
     expect(await findProgram(userPathOnly, 'ssh')).toBe(`${gfw.systemRoot}/System32/OpenSSH/ssh.exe`);
     expect(await planProgram(rt, 'ssh', ['-V'])).toEqual({ ok: true, file: `${gfw.root}/usr/bin/ssh.exe`, args: ['-V'], viaShell: false });
@@ -75,7 +75,7 @@ describe('the way git runs commands on Windows, driven through a Git for Windows
     await mkdir(putty, { recursive: true });
     await writeFile(path.join(putty, 'plink.exe'), '#!/bin/sh\necho "plink $*"\n');
     await chmod(path.join(putty, 'plink.exe'), 0o755);
-    const rt = await runtimeFor({ platform: 'win32', env: { ...winEnv(), PATH: `${gfw.env.PATH};${putty}` }, homeDir: home, execPath: gfw.execPath });
+    const rt = await runtimeFor({ platform: 'win32', env: { ...winEnv(), PATH: `${gfw.env.PATH}${path.delimiter}${putty}` }, homeDir: home, execPath: gfw.execPath });
     const plink = await planCommandLine(rt, `"plink" -batch -v`, ['-P', '2222', 'git@host']);
     expect(plink).toEqual({ ok: true, file: `${putty}/plink.exe`, args: ['-batch', '-v', '-P', '2222', 'git@host'], viaShell: false });
     expect((await runPlanned(rt, plink, { env: winEnv(), timeoutMs: 10_000 })).stdout).toBe('plink -batch -v -P 2222 git@host\n');

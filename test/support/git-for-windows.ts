@@ -10,11 +10,8 @@ import path from 'node:path';
  * per start to a log, then hand over to the real /bin/sh, ssh, ssh-add and git, so what runs is
  * real; the log says which program the engine chose. Windows' own OpenSSH sits under a fake
  * %SystemRoot%\System32\OpenSSH, first on the user's PATH as on a default Windows.
- *
- * The user's PATH is read two ways: the engine's win32 branch splits it at ";" (Windows), while
- * Linux's exec (starting `git` here) splits it at ":". `env.PATH` is written so both readings find
- * what they should: ":" gives the fake `git` first; ";" gives System32\OpenSSH first and no `sh`.
- * The fake sh.exe turns ";" into ":" before starting /bin/sh, as MSYS2's sh converts PATH.
+ * The user's PATH has System32\OpenSSH first and no `sh`, as on a default Windows (it is written
+ * with this machine's separator, which the engine uses for PATH on every platform).
  */
 export interface FakeGitForWindows {
   /** "<tmp>/Program Files/Git" (with a space, like the real one). */
@@ -64,7 +61,7 @@ export async function fakeGitForWindows(options: FakeGitForWindowsOptions = {}):
   await script(path.join(fakeBin, 'git'), `if [ "$1" = --exec-path ]; then printf '%s\\n' ${q(execPath)}; exit 0; fi\nexec /usr/bin/git "$@"`);
   await script(path.join(root, 'mingw64', 'bin', 'git.exe'), 'exec /usr/bin/git "$@"');
   if (!options.withoutShell) {
-    await script(path.join(root, 'usr', 'bin', 'sh.exe'), `${logLine('sh.exe')}\nPATH=$(printf '%s' "$PATH" | tr ';' ':')\nexport PATH\nexec /bin/sh "$@"`);
+    await script(path.join(root, 'usr', 'bin', 'sh.exe'), `${logLine('sh.exe')}\nexec /bin/sh "$@"`);
   }
   await script(path.join(root, 'usr', 'bin', 'ssh.exe'), `${logLine('git-ssh')}\nexec /usr/bin/ssh "$@"`);
   await script(path.join(root, 'usr', 'bin', 'ssh-add.exe'), `${logLine('git-ssh-add')}\nexec /usr/bin/ssh-add "$@"`);
@@ -74,8 +71,7 @@ export async function fakeGitForWindows(options: FakeGitForWindowsOptions = {}):
   const pipeToSocket = options.pipeDir ? `case "$SSH_AUTH_SOCK" in '\\\\.\\pipe\\'*) SSH_AUTH_SOCK=${q(options.pipeDir)}/"\${SSH_AUTH_SOCK#?????????}"; export SSH_AUTH_SOCK ;; esac\n` : '';
   await script(path.join(openSsh, 'ssh-add.exe'), `${logLine('windows-ssh-add')}\n${pipeToSocket}exec /usr/bin/ssh-add "$@"`);
   const env: NodeJS.ProcessEnv = {
-    // ":" → fakebin, "x;…;/usr/bin", "/bin"; ";" → "fakebin:x", System32\OpenSSH, "/usr/bin:/bin".
-    PATH: `${fakeBin}:x;${openSsh};/usr/bin:/bin`,
+    PATH: [openSsh, fakeBin, '/usr/bin', '/bin'].join(path.delimiter),
     SystemRoot: systemRoot,
   };
   return {
