@@ -1,5 +1,5 @@
 import { configDefaults, defineConfig } from 'vitest/config';
-import { excludedHere } from './test/support/windows-exclusions';
+import { excludedHere } from './test/support/windows-exclusions.js';
 
 /** Files that need POSIX-only parts are left out on Windows; windows-exclusions.test.ts lists them with the reason. */
 const excluded = [...configDefaults.exclude, ...excludedHere()];

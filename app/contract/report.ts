@@ -124,6 +124,7 @@ export const FIX_IDS = [
   'ssh.add-key-to-agent',
   'ssh.configure-host',
   'ssh.trust-host-keys',
+  'ssh.use-windows-openssh',
   'open.api-token-page',
   'open.ssh-keys-page',
   'open.repository-page',

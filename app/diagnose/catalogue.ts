@@ -228,7 +228,7 @@ export const FINDING_CATALOGUE: Record<FindingCode, CatalogueEntry> = {
     severity: 'error',
     title: (p) => `Your SSH key is loaded in ${p.agent ?? 'another SSH agent'}, but the ssh git runs (${p.ssh ?? 'ssh'}) does not use that agent.`,
     detail: (p) => `${p.ssh ?? 'This ssh'} cannot offer the keys held by ${p.agent ?? 'that agent'}, so Bitbucket sees no key. ${p.reason ?? ''}`.trim(),
-    fixes: ['ssh.configure-host'],
+    fixes: ['ssh.use-windows-openssh'],
   },
   'ssh.host-unknown': {
     severity: 'error',

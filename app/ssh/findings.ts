@@ -184,7 +184,9 @@ function mismatchFinding(o: SshObservations, evidence: string[], make: Make): Fi
   const agent = other.kind === 'pageant' ? 'Pageant' : 'the OpenSSH Authentication Agent';
   const ssh = FLAVOUR_NAMES[o.endpoint.flavour];
   const ran = o.endpoint.program ? [`git runs ${o.endpoint.program} (${ssh})`] : [];
-  return make('ssh.agent-mismatch', [...ran, ...evidence], { agent, ssh, reason: mismatchAdvice(o.endpoint.flavour, other.kind) });
+  const found = make('ssh.agent-mismatch', [...ran, ...evidence], { agent, ssh, reason: mismatchAdvice(o.endpoint.flavour, other.kind) });
+  // Only the Windows agent is reached by switching git to OpenSSH for Windows; Pageant's ways out are manual.
+  return other.kind === 'windows-openssh' && o.endpoint.flavour !== 'putty' ? found : { ...found, fixes: [] };
 }
 
 /** The way out for each pair of ssh build and agent, in one sentence with the command. */

@@ -1,11 +1,14 @@
 import { spawn } from 'node:child_process';
 import { execFile } from 'node:child_process';
-import { lstat, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { lstat, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createContext, type EngineContext } from '../../app/context.js';
+import { applyFix, describeFix, undoLastFix } from '../../app/fix/registry.js';
+import { parseRemoteUrl } from '../../app/repo/url.js';
+import { inspectSshEndpoint } from '../../app/ssh/endpoint.js';
 import { agentMismatch, agentSocket, inspectAgent, type AgentState } from '../../app/ssh/agent.js';
 import { inspectWindowsAgents, pageantPipeName, parseScQuery, parseScStartType, tasklistHasPageant, type WindowsAgents } from '../../app/ssh/windows-agents.js';
 import { generateHostKeys, type FakeBitbucketSsh } from '../support/bitbucket-ssh.js';
@@ -146,6 +149,7 @@ describe.skipIf(posixSsh.skip)(`"Permission denied (publickey)" on Windows: the 
     const mismatch = result.findings[0]!;
     expect(mismatch.title).toBe("Your SSH key is loaded in the OpenSSH Authentication Agent, but the ssh git runs (Git for Windows' own OpenSSH) does not use that agent.");
     expect(mismatch.detail).toContain('git config --global core.sshCommand C:/Windows/System32/OpenSSH/ssh.exe');
+    expect(mismatch.fixes.map((f) => f.id)).toEqual(['ssh.use-windows-openssh']);
     expect(mismatch.evidence.join('\n')).toMatch(/the OpenSSH Authentication Agent \(\\\\\.\\pipe\\openssh-ssh-agent\) holds 1 key: SHA256:/);
     expect(result.checks.find((c) => c.id === 'ssh.agent')).toMatchObject({ status: 'warning' });
     // Git's ssh and the Windows ssh-add were the programs that ran; Windows' ssh never did.
@@ -153,6 +157,30 @@ describe.skipIf(posixSsh.skip)(`"Permission denied (publickey)" on Windows: the 
     expect(calls.some((c) => c.startsWith('git-ssh '))).toBe(true);
     expect(calls.some((c) => c.startsWith('windows-ssh-add -l'))).toBe(true);
     expect(calls.some((c) => c.startsWith('windows-ssh '))).toBe(false);
+  });
+
+  it("ssh.use-windows-openssh points git at Windows' OpenSSH, after which the key in its agent works; undo restores the config", async () => {
+    const scenario = await startCloudScenario(home);
+    server = scenario.server;
+    // The test home's own core.sshCommand (ssh -F …) stands for a user who never set one.
+    await home.git(['config', '--global', '--unset', 'core.sshCommand']);
+    const gitconfig = await readFile(path.join(home.dir, '.gitconfig'), 'utf8');
+    const ctx = windowsContext();
+    const scope = { repoRoot: scenario.repo, remoteName: 'origin' };
+    const plan = await describeFix(ctx, 'ssh.use-windows-openssh', scope);
+    const windowsSsh = `${gfw.systemRoot}/System32/OpenSSH/ssh.exe`;
+    expect(plan).toMatchObject({ applicable: true, changes: [{ target: path.join(home.dir, '.gitconfig'), action: expect.stringContaining(`Set core.sshCommand to ${windowsSsh}`) }] });
+
+    const applied = await applyFix(ctx, 'ssh.use-windows-openssh', scope);
+    expect(applied).toMatchObject({ applied: true, changed: [path.join(home.dir, '.gitconfig')] });
+    expect((await home.git(['config', '--global', 'core.sshCommand'])).trim()).toBe(windowsSsh);
+    const url = parseRemoteUrl('git@ssh.bitbucket.org:acme/widgets.git', 'linux');
+    if (!url.ok) throw new Error(url.reason);
+    expect((await inspectSshEndpoint(windowsContext(), scenario.repo, url.url)).flavour).toBe('windows-openssh');
+    expect(await describeFix(windowsContext(), 'ssh.use-windows-openssh', scope)).toMatchObject({ applicable: false, reason: 'git already runs OpenSSH for Windows.' });
+
+    expect(await undoLastFix(windowsContext())).toMatchObject({ undone: true });
+    expect(await readFile(path.join(home.dir, '.gitconfig'), 'utf8')).toBe(gitconfig);
   });
 
   it('reports the Windows agent as not running when its pipe is absent, and finds Pageant by its pipe', async () => {
