@@ -93,7 +93,7 @@ async function runSshG(ctx: EngineContext, runtime: GitRuntime, command: SshComm
     const line = result.stderr.split('\n').map((l) => l.trim()).find((l) => l && !/^Pseudo-terminal/.test(l));
     return { config: null, error: line ?? result.spawnError ?? `exit code ${result.exitCode}` };
   }
-  const localUser = ctx.env.USER || ctx.env.LOGNAME || safeUsername();
+  const localUser = ctx.env.USER || ctx.env.LOGNAME || ctx.env.USERNAME || safeUsername();
   return { config: parseSshG(result.stdout, { homeDir: ctx.homeDir, localUser, originalHost: host }), error: '' };
 }
 

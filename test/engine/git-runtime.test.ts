@@ -7,6 +7,7 @@ import { plainShellWords } from '../../app/exec/shell-words.js';
 import { helperCall } from '../../app/fix/credential-io.js';
 import { inspectSshEndpoint } from '../../app/ssh/endpoint.js';
 import { parseRemoteUrl } from '../../app/repo/url.js';
+import { chooseSshCommand, portArgs, variantSwitches } from '../../app/ssh/command.js';
 import { fakeGitForWindows, type FakeGitForWindows } from '../support/git-for-windows.js';
 import { createHome, type TestHome } from '../support/home.js';
 import { posixOnly, skipNote, windowsOnly } from '../support/platform.js';
@@ -25,6 +26,28 @@ describe('plain words: what sh would make of a line without shell syntax', () =>
 
   it.each(['f() { echo; }; f', 'GIT_TRACE=1 ssh', 'ssh -i ~/.ssh/id', 'ssh $OPTS', 'ssh "unclosed', 'a | b', 'ssh *', 'ssh # comment', 'ssh `x`'])('needs a shell: %s', (line) => {
     expect(plainShellWords(line)).toBeNull();
+  });
+});
+
+describe('plink and TortoisePlink named the way Windows users write them, variant as git decides it (connect.c)', () => {
+  const choose = (env: NodeJS.ProcessEnv, core: string | null = null) =>
+    chooseSshCommand({ env, coreSshCommand: core === null ? null : { value: core, origin: 'core.sshCommand in C:/Users/me/.gitconfig' }, sshVariantConfig: null, platform: 'win32' });
+
+  it.each([
+    ['GIT_SSH with backslashes', { GIT_SSH: 'C:\\Program Files\\PuTTY\\plink.exe' }, null, 'plink'],
+    ['GIT_SSH TortoisePlink', { GIT_SSH: 'C:\\Program Files\\TortoiseGit\\bin\\TortoisePlink.exe' }, null, 'tortoiseplink'],
+    ['core.sshCommand with forward slashes', {}, '"C:/Program Files/PuTTY/plink.exe"', 'plink'],
+    ["core.sshCommand in single quotes keeps its backslashes", {}, "'C:\\Program Files\\PuTTY\\plink.exe' -v", 'plink'],
+    // git's split_cmdline drops a backslash inside double quotes, so git no longer sees "plink.exe" and tests the program with -G.
+    ['core.sshCommand with backslashes in double quotes', {}, '"C:\\Program Files\\PuTTY\\plink.exe"', 'auto'],
+  ] as const)('%s', (_name, env, core, variant) => {
+    expect(choose(env, core).variant).toBe(variant);
+  });
+
+  it('plink gets -batch (never prompts) and -P for the port; TortoisePlink gets -batch from git itself', () => {
+    expect(variantSwitches('plink', { sshOptions: [['BatchMode', 'yes']], sshFlags: ['-T'] })).toEqual(['-batch', '-T']);
+    expect(variantSwitches('tortoiseplink', { sshOptions: [['BatchMode', 'yes']], sshFlags: ['-T'] })).toEqual(['-T']);
+    expect(portArgs('plink', 7999)).toEqual(['-P', '7999']);
   });
 });
 
