@@ -1,6 +1,10 @@
 import { realpathSync } from 'node:fs';
 import os from 'node:os';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+import { excludedHere } from './test/support/windows-exclusions.js';
+
+/** Files that need POSIX-only parts are left out on Windows; windows-exclusions.test.ts lists them with the reason. */
+const excluded = [...configDefaults.exclude, ...excludedHere()];
 
 // macOS reaches its temporary folder through a symlink (/var → /private/var), while git and ssh
 // report physical paths: give every test (the workers inherit this) the physical one.
@@ -24,6 +28,7 @@ export default defineConfig({
         test: {
           name: 'engine',
           include: ['test/engine/**/*.test.ts', 'test/fix/**/*.test.ts', 'test/cli/**/*.test.ts'],
+          exclude: excluded,
           globalSetup: ['test/support/build-cli.ts'],
           environment: 'node',
           testTimeout: 60_000,
@@ -34,6 +39,7 @@ export default defineConfig({
         test: {
           name: 'shell',
           include: ['test/shell/**/*.test.ts'],
+          exclude: excluded,
           environment: 'node',
         },
       },

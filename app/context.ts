@@ -32,6 +32,11 @@ export interface EngineContext {
    * ssh-add, xcode-select and its git stand-in), so tests drive the macOS branches with fake tools.
    */
   appleToolsDir?: string;
+  /**
+   * Test seam, never set by the CLI or the app: a folder listed instead of Windows' `\\.\pipe\`
+   * when looking for the OpenSSH agent's and Pageant's named pipes.
+   */
+  windowsPipeDir?: string;
 }
 
 export interface PublishedHostKeysSource {

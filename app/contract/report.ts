@@ -38,6 +38,7 @@ export const FINDING_CODES = [
   'ssh.no-key',
   'ssh.key-permissions',
   'ssh.key-needs-passphrase',
+  'ssh.agent-mismatch',
   'ssh.host-unknown',
   'ssh.host-key-changed',
   // SSH: what the server said
@@ -123,6 +124,7 @@ export const FIX_IDS = [
   'ssh.add-key-to-agent',
   'ssh.configure-host',
   'ssh.trust-host-keys',
+  'ssh.use-windows-openssh',
   'open.api-token-page',
   'open.ssh-keys-page',
   'open.repository-page',

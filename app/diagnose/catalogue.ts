@@ -26,6 +26,9 @@ export interface FindingParams {
   keyPath?: string;
   mode?: string;
   command?: string;
+  /** An SSH agent by name ("the OpenSSH Authentication Agent", "Pageant"), and the ssh build git runs. */
+  agent?: string;
+  ssh?: string;
   now?: Date;
 }
 
@@ -211,7 +214,7 @@ export const FINDING_CATALOGUE: Record<FindingCode, CatalogueEntry> = {
   },
   'ssh.key-permissions': {
     severity: 'error',
-    title: (p) => `ssh ignores your key ${p.keyPath ?? ''} because other users can read it${p.mode ? ` (mode ${p.mode})` : ''}.`,
+    title: (p) => `ssh ignores your key ${p.keyPath ?? ''} because other users can read it${p.mode ? ` (mode ${p.mode})` : p.reason ? ` (${p.reason})` : ''}.`,
     detail: () => 'OpenSSH refuses private keys that are readable by others ("UNPROTECTED PRIVATE KEY FILE"). Make it readable only by you.',
     fixes: ['ssh.fix-key-permissions'],
   },
@@ -220,6 +223,12 @@ export const FINDING_CATALOGUE: Record<FindingCode, CatalogueEntry> = {
     title: (p) => `Bitbucket knows your key ${p.keyPath ?? ''}, but it is locked with a passphrase and no agent has it unlocked.`,
     detail: () => 'Apps and scripts cannot type the passphrase. Unlock the key once in the SSH agent and git can use it.',
     fixes: ['ssh.add-key-to-agent'],
+  },
+  'ssh.agent-mismatch': {
+    severity: 'error',
+    title: (p) => `Your SSH key is loaded in ${p.agent ?? 'another SSH agent'}, but the ssh git runs (${p.ssh ?? 'ssh'}) does not use that agent.`,
+    detail: (p) => `${p.ssh ?? 'This ssh'} cannot offer the keys held by ${p.agent ?? 'that agent'}, so Bitbucket sees no key. ${p.reason ?? ''}`.trim(),
+    fixes: ['ssh.use-windows-openssh'],
   },
   'ssh.host-unknown': {
     severity: 'error',

@@ -29,3 +29,20 @@ export function nonInteractiveEnv(userEnv: NodeJS.ProcessEnv): NodeJS.ProcessEnv
     GIT_PAGER: 'cat',
   };
 }
+
+/** A variable of `env`; on Windows names are case-insensitive ("Path" is PATH). */
+export function envValue(env: NodeJS.ProcessEnv, name: string, platform: NodeJS.Platform): string | undefined {
+  if (platform !== 'win32') return env[name];
+  const key = Object.keys(env).find((k) => k.toUpperCase() === name.toUpperCase());
+  return key === undefined ? undefined : env[key];
+}
+
+/** `env` with `changes` applied; on Windows an existing "Path" is replaced, not duplicated as "PATH". */
+export function withEnv(env: NodeJS.ProcessEnv, changes: NodeJS.ProcessEnv, platform: NodeJS.Platform): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = { ...env };
+  for (const [name, value] of Object.entries(changes)) {
+    if (platform === 'win32') for (const key of Object.keys(out)) if (key !== name && key.toUpperCase() === name.toUpperCase()) delete out[key];
+    out[name] = value;
+  }
+  return out;
+}

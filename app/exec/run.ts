@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { TASKKILL_TREE_ARGS } from '../facts/windows.js';
+import { systemTool } from './windows-tools.js';
 
 export interface RunOptions {
   /** Full environment of the child (build it with the env helpers; nothing is inherited implicitly). */
@@ -37,7 +39,8 @@ const KILL_GRACE_MS = 500;
 /**
  * Runs a command without a shell and without a terminal: the child gets its own session
  * (`detached`), so ssh or git can never open /dev/tty to prompt, and on timeout the whole process
- * group (git → ssh → helpers) is killed. Never throws: failures are in the result.
+ * tree (git → ssh → helpers) is ended: the process group on Linux and macOS, `taskkill /T` on
+ * Windows. Never throws: failures are in the result.
  */
 export function run(command: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
   const started = performance.now();
@@ -84,6 +87,12 @@ export function run(command: string, args: readonly string[], options: RunOption
     let spawnError: string | null = null;
     let killTimer: NodeJS.Timeout | undefined;
     const kill = () => {
+      if (process.platform === 'win32') {
+        // Windows has no process groups: end the tree while its root still exists (taskkill finds
+        // the children through their parent), then the root itself should taskkill be unavailable.
+        void killTree(child.pid, options.env).then(() => killGroup(child.pid, 'SIGKILL'));
+        return;
+      }
       killGroup(child.pid, 'SIGTERM');
       killTimer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), KILL_GRACE_MS);
       killTimer.unref();
@@ -101,8 +110,9 @@ export function run(command: string, args: readonly string[], options: RunOption
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
-      // The direct child is gone; make sure nothing it started lingers either.
-      if (timedOut || options.signal?.aborted) killGroup(child.pid, 'SIGKILL');
+      // The direct child is gone; make sure nothing it started lingers either (POSIX: its group
+      // outlives it; Windows: the tree was ended before the root).
+      if ((timedOut || options.signal?.aborted) && process.platform !== 'win32') killGroup(child.pid, 'SIGKILL');
       if (killTimer) clearTimeout(killTimer);
       resolve({
         exitCode: spawnError === null ? code : null,
@@ -114,6 +124,26 @@ export function run(command: string, args: readonly string[], options: RunOption
         durationMs: Math.round(performance.now() - started),
       });
     });
+  });
+}
+
+/** The command that ends a process and every process below it on Windows. Pure. */
+export function treeKillCommand(pid: number, env: NodeJS.ProcessEnv): { file: string; args: string[] } {
+  return { file: systemTool(env, 'taskkill'), args: TASKKILL_TREE_ARGS(pid) };
+}
+
+/** Windows: `taskkill /T /F /PID`, resolved when it has finished (or could not start). */
+function killTree(pid: number | undefined, env: NodeJS.ProcessEnv): Promise<void> {
+  if (pid === undefined) return Promise.resolve();
+  const { file, args } = treeKillCommand(pid, { ...process.env, ...env });
+  return new Promise((resolve) => {
+    try {
+      const killer = spawn(file, args, { stdio: 'ignore', windowsHide: true });
+      killer.on('error', () => resolve());
+      killer.on('close', () => resolve());
+    } catch {
+      resolve();
+    }
   });
 }
 

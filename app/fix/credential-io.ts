@@ -1,6 +1,6 @@
 import type { EngineContext } from '../context.js';
 import { nonInteractiveEnv } from '../exec/env.js';
-import { run } from '../exec/run.js';
+import { gitRuntime, planCommandLine, runPlanned } from '../exec/git-runtime.js';
 import type { Secret} from '../secrets/secret.js';
 import { revealSecret } from '../secrets/secret.js';
 
@@ -17,8 +17,8 @@ export type CredentialQuery = Omit<CredentialKey, 'username'> & { username?: str
 
 /**
  * Talks to ONE credential helper, as git itself does (`git credential-<name> get|store|erase`, or
- * the `!command` form through the shell), so that undo puts back exactly what one helper held and
- * no other configured helper sees the secret. The secret travels on stdin only.
+ * the `!command` form through git's shell, see exec/git-runtime), so that undo puts back exactly
+ * what one helper held and no other configured helper sees the secret. The secret travels on stdin only.
  */
 export async function helperCall(
   ctx: EngineContext,
@@ -32,7 +32,10 @@ export async function helperCall(
   if (key.path) lines.push(`path=${key.path}`);
   if (key.username !== undefined) lines.push(`username=${key.username}`);
   if (password) lines.push(`password=${revealSecret(password)}`);
-  const result = await run('sh', ['-c', `${helperCommand(helper)} ${action}`], {
+  const runtime = await gitRuntime(ctx);
+  // git appends the action to the command line and runs it with use_shell (credential.c).
+  const planned = await planCommandLine(runtime, `${helperCommand(helper)} ${action}`);
+  const result = await runPlanned(runtime, planned, {
     env: nonInteractiveEnv(ctx.env),
     cwd: cwd ?? ctx.homeDir,
     timeoutMs: ctx.timeoutMs,

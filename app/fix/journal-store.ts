@@ -52,7 +52,16 @@ const agentKeyStep = z.object({
   /** macOS: the passphrase was also stored in the keychain (removed with it on undo). */
   keychain: z.boolean(),
 });
-const step = z.discriminatedUnion('kind', [fileStep, modeStep, dirStep, credentialStep, agentKeyStep]);
+/** Windows: a file's access list replaced; `icacls /save` of the old one is the backup file `backup`. */
+const aclStep = z.object({
+  kind: z.literal('acl'),
+  path: z.string(),
+  backup: z.string(),
+  /** The DACL as SDDL before and after (null until the change is made). */
+  before: z.string(),
+  after: z.string().nullable(),
+});
+const step = z.discriminatedUnion('kind', [fileStep, modeStep, dirStep, credentialStep, agentKeyStep, aclStep]);
 
 const entry = z.object({
   id: z.string(),
@@ -71,6 +80,7 @@ export type FileStep = z.infer<typeof fileStep>;
 export type ModeStep = z.infer<typeof modeStep>;
 export type CredentialStep = z.infer<typeof credentialStep>;
 export type AgentKeyStep = z.infer<typeof agentKeyStep>;
+export type AclStep = z.infer<typeof aclStep>;
 export type Step = z.infer<typeof step>;
 export type StoredEntry = z.infer<typeof entry>;
 export type JournalFile = z.infer<typeof journalFile>;

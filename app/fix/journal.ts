@@ -12,8 +12,9 @@ import { revealSecret } from '../secrets/secret.js';
 import { createFileExclusive, isCode, writeFileAtomic } from './atomic-write.js';
 import { FIX_CATALOGUE } from './catalogue.js';
 import { helperCall, type CredentialKey } from './credential-io.js';
+import { currentSddl, restoreAcl, restrictAcl, saveAcl } from './acl-io.js';
 import { addKeyToAgent, agentFingerprints, removeKeyFromAgent } from './agent-io.js';
-import { readJournal, writeJournal, type AgentKeyStep, type CredentialStep, type FileStep, type JournalFile, type Step, type StoredEntry } from './journal-store.js';
+import { readJournal, writeJournal, type AclStep, type AgentKeyStep, type CredentialStep, type FileStep, type JournalFile, type Step, type StoredEntry } from './journal-store.js';
 import { acquireLock, ensurePrivateDir, FILE_MODE, readFileState, sameState, sha256, statePaths, type FileState, type StatePaths } from './state-dir.js';
 import { KeyringUndoSecretStore, newSecretRef, type UndoSecretStore } from './undo-secrets.js';
 
@@ -84,6 +85,8 @@ export interface ChangeRecorder {
   setCredential(change: CredentialChange): Promise<void>;
   /** Adds a key to an ssh-agent (a no-op when it holds the key already); undo removes it again. */
   addAgentKey(change: AgentKeyChange): Promise<void>;
+  /** Windows: leaves a key file usable by the current user alone (icacls); undo restores the saved access list. */
+  restrictKeyAcl(file: string): Promise<void>;
   commit(): Promise<JournalEntry | null>;
   rollback(): Promise<{ restored: string[]; leftAlone: string[] }>;
 }
@@ -164,6 +167,7 @@ function toJournalEntry(entry: StoredEntry): JournalEntry {
 function describeStep(step: Step): string {
   if (step.kind === 'credential') return `saved credential ${step.username}@${step.host} (helper ${step.helper})`;
   if (step.kind === 'agent-key') return `ssh-agent ${step.socket}: key ${step.fingerprint}`;
+  if (step.kind === 'acl') return `${step.path} (who may use it)`;
   return step.path;
 }
 
@@ -409,6 +413,17 @@ class Change implements ChangeRecorder {
     }
   }
 
+  async restrictKeyAcl(file: string): Promise<void> {
+    this.open();
+    await ensurePrivateDir(this.backupDir());
+    const name = String(++this.backupCount);
+    const before = await saveAcl(this.ctx, file, path.join(this.backupDir(), name));
+    const step: AclStep = { kind: 'acl', path: file, backup: name, before, after: null };
+    await this.record(step);
+    step.after = await restrictAcl(this.ctx, file);
+    await this.persist();
+  }
+
   async commit(): Promise<JournalEntry | null> {
     this.open();
     try {
@@ -503,6 +518,13 @@ class StepUndoer {
         if (sameSecret(now.password, before)) return 'before';
         return 'changed';
       }
+      case 'acl': {
+        const now = await currentSddl(this.ctx, step.path);
+        if (step.after !== null && now === step.after) return 'after';
+        if (now === step.before) return 'before';
+        // The change died half-way: ours to put back.
+        return step.after === null ? 'after' : 'changed';
+      }
       case 'agent-key': {
         // An agent that is gone (logout) holds nothing any more: as before.
         const held = await agentFingerprints(this.ctx, step.socket);
@@ -559,6 +581,9 @@ class StepUndoer {
         await applyCredential(this.ctx, step, before, after);
         return true;
       }
+      case 'acl':
+        await restoreAcl(this.ctx, step.path, path.join(this.paths.backups, this.entry.id, step.backup));
+        return true;
       case 'agent-key':
         await removeKeyFromAgent(this.ctx, { socket: step.socket, publicKey: step.publicKey, keychain: step.keychain });
         return true;

@@ -18,6 +18,7 @@ import { configureHost } from './fixes/ssh-configure-host.js';
 import { generateKey } from './fixes/ssh-generate-key.js';
 import { fixKeyPermissions } from './fixes/ssh-key-permissions.js';
 import { trustHostKeys } from './fixes/ssh-trust-host-keys.js';
+import { useWindowsOpenSsh } from './fixes/ssh-use-windows-openssh.js';
 import { beginChange, listJournal, undoLast, type ChangeRecorder } from './journal.js';
 import { fixPlan, type Fix, type FixScope } from './types.js';
 import type { UndoSecretStore } from './undo-secrets.js';
@@ -42,6 +43,7 @@ export const FIXES: ReadonlyMap<FixId, Fix> = new Map<FixId, Fix>(
     addKeyToAgent,
     configureHost,
     trustHostKeys,
+    useWindowsOpenSsh,
   ].map((fix) => [fix.id, fix]),
 );
 

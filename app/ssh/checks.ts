@@ -2,12 +2,13 @@ import type { EngineContext } from '../context.js';
 import type { Finding } from '../contract/report.js';
 import type { CheckOutcome, CheckReporter } from '../diagnose/reporter.js';
 import type { CheckOptions, RemoteTarget } from '../diagnose/target.js';
-import { inspectAgent, type AgentState } from './agent.js';
+import { agentMismatch, inspectAgent, type AgentState } from './agent.js';
 import type { SshOutcome } from './classify.js';
 import { acceptsNewHostKeys } from './client-config.js';
 import { describeSshCommand } from './command.js';
 import type { SshEndpoint } from './endpoint.js';
 import { describeIdentityFile, sshFindings } from './findings.js';
+import { keyAclOptions } from './key-acl.js';
 import { inspectIdentityFiles, type IdentityFileInfo } from './keys.js';
 import { checkKnownHosts, type KnownHostsReport } from './known-hosts-check.js';
 import { openProbeSession, probeAuth, probeWrite, type AuthProbeRun, type ProbeRun } from './probe.js';
@@ -54,12 +55,12 @@ export async function runSshChecks(ctx: EngineContext, target: RemoteTarget, end
     if (config) {
       checks.push(
         reporter.check('ssh.keys', remote, 'SSH keys ssh would offer', async () => {
-          keys = await inspectIdentityFiles(config.identityFiles, ctx.platform);
+          keys = await inspectIdentityFiles(config.identityFiles, ctx.platform, ctx.platform === 'win32' ? keyAclOptions(ctx, endpoint.flavour === 'windows-openssh') : undefined);
           return redacted(ctx, keysOutcome(keys));
         }),
         reporter.check('ssh.agent', remote, 'SSH agent', async () => {
-          agent = await inspectAgent(ctx, config.identityAgent);
-          return redacted(ctx, { status: agent.status === 'unreachable' ? 'warning' : 'ok', summary: agent.summary });
+          agent = await inspectAgent(ctx, config.identityAgent, endpoint);
+          return redacted(ctx, agentOutcome(agent, endpoint));
         }),
         reporter.check('ssh.known-hosts', remote, `Host key of ${host} in known_hosts`, async () => {
           const knownHostsCommand = config.raw.get('knownhostscommand')?.[0];
@@ -71,7 +72,17 @@ export async function runSshChecks(ctx: EngineContext, target: RemoteTarget, end
     } else {
       const why = endpoint.configNote ?? 'the effective ssh configuration is unknown';
       reporter.skip('ssh.keys', remote, 'SSH keys ssh would offer', `not inspected: ${why}`);
-      reporter.skip('ssh.agent', remote, 'SSH agent', `not inspected: ${why}`);
+      if (endpoint.flavour === 'putty' && ctx.platform === 'win32') {
+        // plink has no "ssh -G", but its agent is known: Pageant.
+        checks.push(
+          reporter.check('ssh.agent', remote, 'SSH agent', async () => {
+            agent = await inspectAgent(ctx, null, endpoint);
+            return redacted(ctx, agentOutcome(agent, endpoint));
+          }),
+        );
+      } else {
+        reporter.skip('ssh.agent', remote, 'SSH agent', `not inspected: ${why}`);
+      }
       reporter.skip('ssh.known-hosts', remote, `Host key of ${host} in known_hosts`, `not inspected: ${why}`);
     }
     if (authStarted && writeStarted && session) {
@@ -110,6 +121,12 @@ const PROBE_CHECKS: Array<[string, (host: string) => string]> = [
 function commandOutcome(endpoint: SshEndpoint): CheckOutcome {
   const where = endpoint.config ? `; ssh connects to ${endpoint.user ? `${endpoint.user}@` : ''}${endpoint.hostname} port ${endpoint.port}` : endpoint.configNote ? `; ${endpoint.configNote}` : '';
   return { status: 'ok', summary: `${describeSshCommand(endpoint.command, endpoint.variant)}${where}` };
+}
+
+function agentOutcome(agent: AgentState, endpoint: SshEndpoint): CheckOutcome {
+  const other = agentMismatch(agent, endpoint.flavour);
+  if (other) return { status: 'warning', summary: `${agent.summary}; ${other.summary}, which the ssh git runs does not use` };
+  return { status: agent.status === 'unreachable' ? 'warning' : 'ok', summary: agent.summary };
 }
 
 function keysOutcome(keys: IdentityFileInfo[]): CheckOutcome {

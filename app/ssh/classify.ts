@@ -1,3 +1,4 @@
+import { WINDOWS_BAD_PERMISSIONS, WINDOWS_TOO_OPEN } from '../facts/windows.js';
 import { timedOutReason } from '../diagnose/catalogue.js';
 import { MESSAGES } from '../facts/bitbucket.js';
 
@@ -31,8 +32,11 @@ export interface SshOutcome {
   greeting: Greeting | null;
   /** An account name the server revealed (Data Center `whoami`, the pre-2020 Cloud greeting). */
   username: string | null;
-  /** Private keys ssh refused to load: "Permissions 0644 for 'X' are too open." */
-  unprotectedKeys: Array<{ path: string; mode: string }>;
+  /**
+   * Private keys ssh refused to load: "Permissions 0644 for 'X' are too open." (mode ""
+   * from OpenSSH for Windows, which names the account instead: `who`).
+   */
+  unprotectedKeys: Array<{ path: string; mode: string; who?: string }>;
   /** "Offending RSA key in FILE:LINE" of a changed host key. */
   offending: { keyType: string; file: string; line: number } | null;
 }
@@ -55,15 +59,34 @@ export interface ClassifyOptions {
 }
 
 const UNPROTECTED = /Permissions (0[0-7]+) for '(.+?)' are too open\./g;
+const WINDOWS_TOO_OPEN_LINE = new RegExp(WINDOWS_TOO_OPEN.source, 'g');
+const WINDOWS_BAD_PERMISSIONS_LINE = new RegExp(WINDOWS_BAD_PERMISSIONS.source, 'gm');
 // "** WARNING: connection is not using a post-quantum key exchange algorithm." and its two "** " lines:
 // OpenSSH 10.1+ (macOS 26's ssh, openssh-portable sshconnect.c warn_nonpq_kex) for servers without one.
 const BOILERPLATE = /^(fatal: Could not read from remote repository\.|Please make sure you have the correct access rights|and the repository exists\.|Pseudo-terminal will not be allocated|debug\d:|OpenSSH_|@+$|@ |\*\* )/;
+
+/** POSIX: "Permissions 0644 for 'X'"; OpenSSH for Windows: "Bad permissions. Try removing permissions for user: WHO (SID) on file X." + "Permissions for 'X' are too open." */
+function unprotectedKeysIn(text: string): SshOutcome['unprotectedKeys'] {
+  const posix = [...text.matchAll(UNPROTECTED)].map((m) => ({ mode: m[1]!, path: m[2]! }));
+  const who = new Map([...text.matchAll(WINDOWS_BAD_PERMISSIONS_LINE)].map((m) => [windowsKeyPath(m[3]!), m[1]!.replace(/\\\\/g, '\\')]));
+  const windows = [...text.matchAll(WINDOWS_TOO_OPEN_LINE)].map((m) => {
+    const file = windowsKeyPath(m[1]!);
+    const user = who.get(file);
+    return user ? { mode: '', path: file, who: user } : { mode: '', path: file };
+  });
+  return [...posix, ...windows];
+}
+
+/** OpenSSH for Windows prints paths escaped ('C:\\\\Users\\\\me/.ssh/id') and with either slash: one form for matching. */
+function windowsKeyPath(printed: string): string {
+  return printed.replace(/\\\\/g, '\\').replace(/\//g, '\\');
+}
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export function classifySshOutput(output: ProcessOutput, options: ClassifyOptions): SshOutcome {
   const text = `${output.stderr}\n${output.stdout}`;
-  const unprotectedKeys = [...text.matchAll(UNPROTECTED)].map((m) => ({ mode: m[1]!, path: m[2]! }));
+  const unprotectedKeys = unprotectedKeysIn(text);
   const base = { reason: null, greeting: null, username: null, unprotectedKeys, offending: null };
   const found = (pattern: RegExp) => {
     const match = pattern.exec(text);

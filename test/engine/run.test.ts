@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { run } from '../../app/exec/run.js';
+import { run, treeKillCommand } from '../../app/exec/run.js';
+import { posixProcesses, skipNote } from '../support/platform.js';
 
 const env = { PATH: process.env.PATH };
 
-describe('run', () => {
+describe.skipIf(posixProcesses.skip)(`run${skipNote(posixProcesses)}`, () => {
   it('captures stdout, stderr and the exit code', async () => {
     const r = await run('sh', ['-c', 'echo out; echo err >&2; exit 3'], { env, timeoutMs: 5000 });
     expect(r).toMatchObject({ exitCode: 3, stdout: 'out\n', stderr: 'err\n', timedOut: false, spawnError: null });
@@ -26,10 +27,38 @@ describe('run', () => {
     const r = await run('sh', ['-c', 'cat <&3'], { env, timeoutMs: 5000, fd3: 'secret-value' });
     expect(r.stdout).toBe('secret-value');
   });
+});
 
+describe('run, on every platform', () => {
   it('reports a command that does not exist instead of throwing', async () => {
     const r = await run('/nonexistent/push-doctor-cmd', [], { env, timeoutMs: 5000 });
     expect(r.exitCode).toBeNull();
     expect(r.spawnError).toMatch(/ENOENT/);
+  });
+
+  it('ends the whole process tree on timeout: a grandchild (git → ssh) does not survive', async () => {
+    // node → node: the child starts a grandchild that would live 30 s, prints its pid, and waits.
+    const grandchild = 'setTimeout(() => {}, 30000)';
+    const child = `const c = require('child_process').spawn(process.execPath, ['-e', ${JSON.stringify(grandchild)}], { stdio: 'inherit' }); console.log(c.pid); setTimeout(() => {}, 30000);`;
+    const r = await run(process.execPath, ['-e', child], { env: { ...process.env }, timeoutMs: 1500 });
+    expect(r.timedOut).toBe(true);
+    expect(r.durationMs).toBeLessThan(10_000);
+    const pid = Number(r.stdout.trim());
+    expect(pid).toBeGreaterThan(0);
+    let alive = true;
+    for (let i = 0; i < 50 && alive; i++) {
+      try {
+        process.kill(pid, 0);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      } catch {
+        alive = false;
+      }
+    }
+    expect(alive).toBe(false);
+  });
+
+  it('on Windows ends the tree with taskkill /T /F from %SystemRoot%, never from the PATH', () => {
+    expect(treeKillCommand(4242, { SystemRoot: 'C:\\Windows', PATH: 'C:\\evil' })).toEqual({ file: 'C:\\Windows/System32/taskkill.exe', args: ['/T', '/F', '/PID', '4242'] });
+    expect(treeKillCommand(7, { windir: 'D:\\WIN' }).file).toBe('D:\\WIN/System32/taskkill.exe');
   });
 });

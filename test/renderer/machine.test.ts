@@ -152,6 +152,7 @@ describe('routing fixes', () => {
       'ssh.add-key-to-agent': 'fix',
       'ssh.configure-host': 'fix',
       'ssh.trust-host-keys': 'fix',
+      'ssh.use-windows-openssh': 'fix',
       'open.api-token-page': 'https',
       'open.ssh-keys-page': 'fix',
       'open.repository-page': 'fix',
