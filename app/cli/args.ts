@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { noRepoCommands, type RepoCommandGate } from '../repo/repo-commands.js';
 
 /** Wrong usage: unknown command or flag, bad value. The CLI prints one line and exits 2. */
 export class UsageError extends Error {
@@ -31,4 +32,12 @@ export function bitbucketHosts(values: string[] | undefined): string[] {
     if (!/^[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:]+\](:\d{1,5})?$/.test(host)) throw new UsageError(`--bitbucket-host takes a host name or host:port, not "${value}"`);
     return host;
   });
+}
+
+/**
+ * `--no-repo-commands`: run none of the commands the repository's own config names (core.sshCommand,
+ * credential helpers...). Without it the CLI keeps git's behaviour: it runs in the user's own repository.
+ */
+export function repoCommandGate(noRepoCommandsFlag: boolean | undefined): RepoCommandGate | undefined {
+  return noRepoCommandsFlag ? noRepoCommands() : undefined;
 }

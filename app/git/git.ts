@@ -14,11 +14,15 @@ export interface GitOptions {
   signal?: AbortSignal;
 }
 
-/** Runs git the way the user's own git runs (their env and config), without prompts, with a timeout. */
+/**
+ * Runs git the way the user's own git runs (their env and config), without prompts, with a timeout.
+ * In a repository the context's gate does not trust, the commands its own config names are
+ * neutralised (app/repo/repo-commands.ts).
+ */
 export function git(ctx: EngineContext, args: readonly string[], options: GitOptions = {}): Promise<RunResult> {
   const configArgs = (options.config ?? []).flatMap(([key, value]) => ['-c', `${key}=${value}`]);
   return run('git', [...configArgs, ...args], {
-    env: { ...nonInteractiveEnv(ctx.env), ...options.env },
+    env: { ...nonInteractiveEnv(ctx.env), ...ctx.repoCommands?.gitEnv(options.cwd), ...options.env },
     cwd: options.cwd,
     timeoutMs: options.timeoutMs ?? ctx.timeoutMs,
     input: options.input,

@@ -5,6 +5,8 @@ import type { EngineContext } from '../context.js';
 import { timedOutReason } from '../diagnose/catalogue.js';
 import { nonInteractiveEnv } from '../exec/env.js';
 import { run } from '../exec/run.js';
+import { describeRepoCommand, type RepoCommand } from '../contract/trust.js';
+import { blockedSshCommand, notRunSummary, repoGuard } from '../repo/repo-commands.js';
 import type { RemoteUrl } from '../repo/url.js';
 import { parseSshG, type SshClientConfig } from './client-config.js';
 import { commandWithSwitches, describeSshCommand, portArgs, resolveSshCommand, shellInvocation, splitCommandLine, sshDestination, type SshCommand, type SshVariant } from './command.js';
@@ -22,6 +24,8 @@ export interface SshEndpoint {
   configNote: string | null;
   /** ssh refuses to start because a config file it reads has an error ("line 2: Bad configuration option"), or null. */
   configError: string | null;
+  /** The repository's own core.sshCommand, which git would run but the repository is not trusted to: nothing was run. */
+  blockedBy: RepoCommand | null;
   /** Host, port and user ssh really connects to (HostName/Port/User applied). */
   hostname: string;
   port: number;
@@ -36,10 +40,18 @@ export interface SshEndpoint {
  * config aliases resolve. Never throws: a missing command is described in the result.
  */
 export async function inspectSshEndpoint(ctx: EngineContext, repoRoot: string, url: RemoteUrl): Promise<SshEndpoint> {
-  const command = await resolveSshCommand(ctx, repoRoot);
+  const [command, guard] = await Promise.all([resolveSshCommand(ctx, repoRoot), repoGuard(ctx, repoRoot)]);
   const host = url.host ?? '';
   const evidence: string[] = [];
-  const endpoint: SshEndpoint = { url, command, variant: command.variant === 'auto' ? 'ssh' : command.variant, commandError: null, config: null, configNote: null, configError: null, hostname: host, port: url.port ?? 22, user: url.username, evidence };
+  const endpoint: SshEndpoint = { url, command, variant: command.variant === 'auto' ? 'ssh' : command.variant, commandError: null, config: null, configNote: null, configError: null, blockedBy: null, hostname: host, port: url.port ?? 22, user: url.username, evidence };
+  // Not even `ssh -G`: it would start the repository's command.
+  const blocked = blockedSshCommand(guard);
+  if (blocked) {
+    endpoint.blockedBy = blocked;
+    endpoint.configNote = notRunSummary([blocked]);
+    endpoint.evidence = [ctx.secrets.redact(`ssh command: ${describeRepoCommand(blocked)} (not run: the repository is not trusted)`)];
+    return endpoint;
+  }
 
   const [missing, g] = await Promise.all([
     programProblem(ctx, command),
