@@ -3,6 +3,7 @@ import { app, clipboard, dialog, session, shell, type BrowserWindow } from 'elec
 import { createContext } from '../app/context.js';
 import type { EngineServices } from '../app/service/engine.js';
 import { engineServices } from '../app/service/engine-wiring.js';
+import { externalAllowList } from '../app/service/external.js';
 import { createService, type HandlerTable } from '../app/service/handlers.js';
 import { WindowEvents } from './events.js';
 import { registerIpc } from './ipc.js';
@@ -72,7 +73,9 @@ export async function startShell(options: ShellOptions = {}): Promise<Shell | nu
     event.preventDefault();
     requestRepository(file);
   });
-  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
+  // Links may open Bitbucket's pages and the Data Center servers declared in Settings (kept current below).
+  let declaredHosts: readonly string[] = [];
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, () => externalAllowList(declaredHosts)));
   app.on('before-quit', () => {
     quitting = true;
   });
@@ -82,6 +85,8 @@ export async function startShell(options: ShellOptions = {}): Promise<Shell | nu
   await app.whenReady();
   const paths = options.paths ?? shellPaths();
   const store = createAppStateStore();
+  declaredHosts = (await store.settings()).bitbucketHosts;
+  store.subscribe((state) => (declaredHosts = state.settings.bitbucketHosts));
   const engine = options.engine ?? engineServices();
   const contextFor = ({ timeoutMs }: { timeoutMs: number }) => createContext({ timeoutMs });
   const { handlers, retester } = createService({

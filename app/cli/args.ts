@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { normalizeBitbucketHost } from '../contract/schemas.js';
 import { noRepoCommands, type RepoCommandGate } from '../repo/repo-commands.js';
 
 /** Wrong usage: unknown command or flag, bad value. The CLI prints one line and exits 2. */
@@ -28,8 +29,8 @@ export function timeoutMs(value: string | undefined, fallbackMs: number): number
 /** `--bitbucket-host HOST[:PORT]`, repeatable. */
 export function bitbucketHosts(values: string[] | undefined): string[] {
   return (values ?? []).map((value) => {
-    const host = value.trim().toLowerCase().replace(/^[a-z]+:\/\//, '').replace(/\/.*$/, '');
-    if (!/^[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:]+\](:\d{1,5})?$/.test(host)) throw new UsageError(`--bitbucket-host takes a host name or host:port, not "${value}"`);
+    const host = normalizeBitbucketHost(value);
+    if (host === null) throw new UsageError(`--bitbucket-host takes a host name or host:port, not "${value}"`);
     return host;
   });
 }

@@ -61,6 +61,25 @@ const externalTarget = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('url'), url: z.string().min(1).max(MAX_URL_LENGTH) }),
 ]);
 
+/**
+ * A Bitbucket Data Center server as the user may declare it ("bitbucket.corp.example", "host:7990",
+ * an address pasted with https:// or a path): "host" or "host:port" in lower case, or null.
+ */
+export function normalizeBitbucketHost(value: string): string | null {
+  const host = value.trim().toLowerCase().replace(/^[a-z][a-z0-9+.-]*:\/\//, '').replace(/[/?#].*$/, '');
+  if (!/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::\d{1,5})?$|^\[[0-9a-f:]+\](?::\d{1,5})?$/.test(host)) return null;
+  const port = /:(\d+)$/.exec(host)?.[1];
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) return null;
+  return host;
+}
+
+const bitbucketHost = z
+  .string()
+  .max(260)
+  .refine((value) => normalizeBitbucketHost(value) === value, { error: 'Not a host name or host:port.' });
+
+export const MAX_BITBUCKET_HOSTS = 20;
+
 export const SETTINGS_LIMITS = {
   retestIntervalMinutes: { min: 5, max: 24 * 60 },
   probeTimeoutSeconds: { min: 5, max: 120 },
@@ -77,14 +96,17 @@ const settingsShape = {
     }),
   notifyOnChange: z.boolean(),
   probeTimeoutSeconds: z.int().min(SETTINGS_LIMITS.probeTimeoutSeconds.min).max(SETTINGS_LIMITS.probeTimeoutSeconds.max),
+  bitbucketHosts: z.array(bitbucketHost).max(MAX_BITBUCKET_HOSTS),
 };
 
-export const settingsSchema: z.ZodType<Settings> = z.strictObject(settingsShape);
+/** Settings as stored: a file written before a setting existed gets its default. */
+export const settingsSchema: z.ZodType<Settings> = z.strictObject({ ...settingsShape, bitbucketHosts: settingsShape.bitbucketHosts.default([]) });
 
 export const DEFAULT_SETTINGS: Settings = {
   retestIntervalMinutes: 0,
   notifyOnChange: true,
   probeTimeoutSeconds: 15,
+  bitbucketHosts: [],
 };
 
 /** One validator per request channel; the mapped type makes a missing or mistyped channel a compile error. */
@@ -106,6 +128,10 @@ export const REQUEST_SCHEMAS: { [C in RequestChannel]: z.ZodType<RequestOf<C>> }
   'report.markdown': z.strictObject({ path: absolutePath }),
   'recent.list': empty,
   'recent.remove': z.strictObject({ path: absolutePath }),
+  'recent.clear': empty,
+  'trust.list': empty,
+  'trust.grant': z.strictObject({ path: absolutePath, commandIds: z.array(z.string().regex(/^[0-9a-f]{16}$/, { error: 'Not a command id.' })).min(1).max(200) }),
+  'trust.revoke': z.strictObject({ path: absolutePath }),
   'settings.get': empty,
   'settings.set': z.strictObject(settingsShape).partial(),
   'retest.run': empty,

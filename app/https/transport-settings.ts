@@ -63,8 +63,8 @@ export async function readTransportSettings(ctx: EngineContext, repoRoot: string
     sslVerify: values.get('http.sslverify') ?? null,
     sslCaInfo: values.get('http.sslcainfo') ?? null,
     sslCaPath: values.get('http.sslcapath') ?? null,
-    proxy: remoteProxy?.value != null ? remoteProxy.value : (values.get('http.proxy') ?? null),
-    where: (name) => (name === 'proxy' && remoteProxy?.value != null ? `remote.${remoteName}.proxy${remoteProxy.origin.file ? ` in ${remoteProxy.origin.file}` : ''}` : whereSet(name, values.get(`http.${name}`) ?? '')),
+    proxy: remoteProxy?.value ?? values.get('http.proxy') ?? null,
+    where: (name) => (name === 'proxy' && typeof remoteProxy?.value === 'string' ? `remote.${remoteName}.proxy${remoteProxy.origin.file ? ` in ${remoteProxy.origin.file}` : ''}` : whereSet(name, values.get(`http.${name}`) ?? '')),
   });
 }
 
@@ -85,7 +85,7 @@ export function transportSettings(inputs: TransportInputs): TransportSetting[] {
   const settings: TransportSetting[] = [];
   const https = /^https:/i.test(inputs.url);
   if (https) {
-    if (env.GIT_SSL_NO_VERIFY !== undefined) settings.push({ kind: 'ssl-verify-off', value: 'GIT_SSL_NO_VERIFY', where: 'environment variable GIT_SSL_NO_VERIFY' });
+    if (env.GIT_SSL_NO_VERIFY !== undefined) settings.push({ kind: 'ssl-verify-off', value: env.GIT_SSL_NO_VERIFY || '(set)', where: 'environment variable GIT_SSL_NO_VERIFY' });
     else if (inputs.sslVerify !== null && FALSE_WORDS.includes(inputs.sslVerify.trim().toLowerCase())) settings.push({ kind: 'ssl-verify-off', value: inputs.sslVerify, where: inputs.where('sslverify') });
 
     const ca: Array<[string | undefined | null, string]> = [
