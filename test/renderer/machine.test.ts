@@ -40,7 +40,7 @@ describe('opening a folder', () => {
     const s = opened();
     expect(s.screen).toEqual({ name: 'diagnosis' });
     expect(s.repo).toBe(WIDGETS);
-    expect(s.guides[WIDGETS.path]).toEqual({ remote: null, https: null, ssh: null, applied: [] });
+    expect(s.guides[WIDGETS.path]).toEqual({ remote: null, https: null, ssh: null, applied: [], trustAnswered: false });
     expect(s.announcement).toBe('Opened widgets.');
   });
 
