@@ -30,8 +30,8 @@ export async function runSshChecks(ctx: EngineContext, target: RemoteTarget, end
 
   if (endpoint.blockedBy) {
     // The repository's own ssh command would run for every one of these: none of them runs.
-    const why = endpoint.configNote ?? 'not run: the repository is not trusted';
-    reporter.skip('ssh.command', remote, 'SSH command git runs', why);
+    reporter.skip('ssh.command', remote, 'SSH command git runs', endpoint.configNote ?? 'not run: the repository is not trusted');
+    const why = `not run: it needs the repository's own ${endpoint.blockedBy.key}`;
     reporter.skip('ssh.keys', remote, 'SSH keys ssh would offer', why);
     reporter.skip('ssh.agent', remote, 'SSH agent', why);
     reporter.skip('ssh.known-hosts', remote, `Host key of ${host} in known_hosts`, why);

@@ -45,7 +45,7 @@ describe('a repository that names commands of its own', () => {
     expect(fake.callsOf('diagnoseRun')).toHaveLength(1);
     const verdict = screen.getByRole('region', { name: 'Verdict' });
     expect(within(verdict).getByRole('heading', { level: 2 }).textContent).toBe("Push Doctor did not run the commands this repository's own settings name.");
-    expect(inMain().getAllByText(/^not run: this repository's own core\.sshcommand/, { selector: '.check-summary' })).toHaveLength(3);
+    expect(inMain().getAllByText(/^not run: /, { selector: '.check-summary' })).toHaveLength(3);
 
     // Declined once: opening it again in this session does not ask again.
     await act(() => store.getState().openPath(STRANGER.path));

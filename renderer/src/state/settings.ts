@@ -48,9 +48,16 @@ export function trustedLoaded(s: GuideState, result: Result<TrustedRepo[]>): Gui
   return withPanel(s, (p) => ({ ...p, trusted: settle(result) }));
 }
 
-/** A change saved (the values the engine keeps now), or why not. */
-export function settingsSaved(s: GuideState, result: Result<Settings>): GuideState {
-  if (!result.ok) return announce(withPanel(s, (p) => ({ ...p, failure: result.error.message })), result.error.message);
+/** A change shows at once (a control does not flick back while it saves); `settingsSaved` settles it. */
+export function settingsChanging(s: GuideState, patch: Partial<Settings>): GuideState {
+  const current = s.settings.values;
+  if (current.status !== 'done') return s;
+  return withPanel(s, (p) => ({ ...p, values: { status: 'done', value: { ...current.value, ...patch } } }));
+}
+
+/** A change saved (the values the engine keeps now), or why not (the values as they were before it). */
+export function settingsSaved(s: GuideState, before: Async<Settings>, result: Result<Settings>): GuideState {
+  if (!result.ok) return announce(withPanel(s, (p) => ({ ...p, values: before, failure: result.error.message })), result.error.message);
   return announce(withPanel(s, (p) => ({ ...p, values: settle(result), failure: null })), 'Saved.');
 }
 

@@ -39,7 +39,7 @@ import {
   type Screen,
   type SshStep,
 } from './machine.js';
-import { repoRefreshed, settingsLoaded, settingsSaved, settingsScreen, trustDeclined, trustedLoaded, trustGranted, trustRevoked, trustStarted } from './settings.js';
+import { repoRefreshed, settingsChanging, settingsLoaded, settingsSaved, settingsScreen, trustDeclined, trustedLoaded, trustGranted, trustRevoked, trustStarted } from './settings.js';
 
 export interface ClipboardWriter {
   writeText(text: string): Promise<void>;
@@ -365,8 +365,10 @@ export function createGuideStore(api: PushDoctorApi, deps: GuideDeps = {}): Stor
       },
 
       async saveSettings(patch) {
+        const before = get().settings.values;
+        update((s) => settingsChanging(s, patch));
         const result = await call(() => api.settingsSet(patch));
-        update((s) => settingsSaved(s, result));
+        update((s) => settingsSaved(s, before, result));
       },
 
       async clearRecent() {
