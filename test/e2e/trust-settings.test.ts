@@ -77,8 +77,8 @@ describe(`repository trust and Settings, end to end${unavailable ? ` (skipped: $
     await main.getByLabel('Notify me when a repository starts or stops working').uncheck();
     await main.getByLabel('Server (host name, or host:port)').fill('Git.Corp.Example');
     await page.keyboard.press('Enter');
-    await main.getByRole('list', { name: 'Declared servers' }).waitFor();
-    expect(await server.handlers['settings.get']({})).toMatchObject({ ok: true, value: { retestIntervalMinutes: 60, notifyOnChange: false, bitbucketHosts: ['git.corp.example'] } });
+    await expect.poll(() => server.handlers['settings.get']({})).toMatchObject({ ok: true, value: { retestIntervalMinutes: 60, notifyOnChange: false, bitbucketHosts: ['git.corp.example'] } });
+    await expect.poll(() => page.getByRole('status').textContent()).toBe('Saved.');
     expect(await main.getByRole('list', { name: 'Recent repositories' }).textContent()).toContain(repo);
     expect(await main.getByRole('region', { name: 'Repositories trusted to run their own commands' }).textContent()).toContain('None.');
     await guide.step('settings');
