@@ -170,7 +170,9 @@ function displayCommand(ctx: Pick<EngineContext, 'secrets'>, command: string): s
  * exactly as the user's own config lists them (the repository's resets kept, its helpers left out).
  * Transports other than https, http and ssh are refused (ext::, local remotes with their
  * receivepack/uploadpack, git:// with core.gitProxy). A repository-scoped core.sshCommand is
- * replaced by the command git would use without it.
+ * replaced, through GIT_SSH_COMMAND (which git reads before any config), by the command git would
+ * use without it: `-c core.sshCommand=` would not do, git then runs an empty command ("cannot run")
+ * instead of falling back to ssh, and a user's own GIT_SSH or global setting would be lost.
  */
 export function neutralEnv(userEnv: NodeJS.ProcessEnv, entries: readonly CredentialConfigEntry[], commands: readonly RepoCommand[]): NodeJS.ProcessEnv {
   const ours: Array<[string, string]> = [
