@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { normalizeBitbucketHost } from '../contract/schemas.js';
+import { normalizeBitbucketHost } from '../contract/hosts.js';
 import { noRepoCommands, type RepoCommandGate } from '../repo/repo-commands.js';
 
 /** Wrong usage: unknown command or flag, bad value. The CLI prints one line and exits 2. */

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { RequestChannel, RequestOf, Settings } from './channels.js';
+import { normalizeBitbucketHost } from './hosts.js';
 import { FIX_IDS } from './report.js';
 
 export const MAX_PATH_LENGTH = 4096;
@@ -60,18 +61,6 @@ const externalTarget = z.discriminatedUnion('kind', [
   // The allow-list (https, Bitbucket and Atlassian hosts) is enforced where the URL is opened.
   z.strictObject({ kind: z.literal('url'), url: z.string().min(1).max(MAX_URL_LENGTH) }),
 ]);
-
-/**
- * A Bitbucket Data Center server as the user may declare it ("bitbucket.corp.example", "host:7990",
- * an address pasted with https:// or a path): "host" or "host:port" in lower case, or null.
- */
-export function normalizeBitbucketHost(value: string): string | null {
-  const host = value.trim().toLowerCase().replace(/^[a-z][a-z0-9+.-]*:\/\//, '').replace(/[/?#].*$/, '');
-  if (!/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::\d{1,5})?$|^\[[0-9a-f:]+\](?::\d{1,5})?$/.test(host)) return null;
-  const port = /:(\d+)$/.exec(host)?.[1];
-  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) return null;
-  return host;
-}
 
 const bitbucketHost = z
   .string()

@@ -4,7 +4,7 @@
  * and `recent.*`.
  */
 import type { RepoSummary, Result, Settings, TrustedRepo } from '../../../app/contract/channels.js';
-import { normalizeBitbucketHost } from '../../../app/contract/schemas.js';
+import { normalizeBitbucketHost } from '../../../app/contract/hosts.js';
 import { announce, currentGuide, IDLE, RUNNING, settle, type Async, type GuideState, type RepoGuide, type Screen } from './machine.js';
 
 export interface SettingsPanel {

@@ -12,7 +12,7 @@ import { Actions, ErrorNote, PrimaryButton, StepHeading, TextField, Working } fr
 import { formatMoment } from './format.js';
 import { RepoCommandItem } from './TrustScreen.js';
 
-function Section({ title, children }: { title: string; children: ReactNode }) {
+export function Section({ title, children }: { title: string; children: ReactNode }) {
   const id = useId();
   return (
     <section className="settings-section" aria-labelledby={id}>
