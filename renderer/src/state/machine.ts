@@ -189,7 +189,8 @@ export function isBusy(s: GuideState): boolean {
     s.opening.status === 'running' ||
     Object.values(ops.applies).some((a) => a?.status === 'running') ||
     ops.sshVerify.status === 'running' ||
-    ops.undo.status === 'running'
+    ops.undo.status === 'running' ||
+    ops.trust.status === 'running'
   );
 }
 
