@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+import type { RepoCommandGate } from './repo/repo-commands.js';
 import { SecretRegistry } from './secrets/registry.js';
 
 /**
@@ -37,6 +38,12 @@ export interface EngineContext {
    * when looking for the OpenSSH agent's and Pageant's named pipes.
    */
   windowsPipeDir?: string;
+  /**
+   * Whether a repository may run the commands its own config names (core.sshCommand, credential
+   * helpers...). Absent: git's own behaviour (the CLI in the user's own repository). The app and
+   * `--no-repo-commands` set one.
+   */
+  repoCommands?: RepoCommandGate;
 }
 
 export interface PublishedHostKeysSource {
@@ -51,6 +58,7 @@ export interface ContextOptions {
   timeoutMs?: number;
   bitbucketHosts?: string[];
   now?: () => Date;
+  repoCommands?: RepoCommandGate;
 }
 
 export function createContext(options: ContextOptions = {}): EngineContext {
@@ -65,6 +73,7 @@ export function createContext(options: ContextOptions = {}): EngineContext {
     secrets: new SecretRegistry(),
     bitbucketHosts: options.bitbucketHosts ?? [],
     stateDir: stateDirFor(env, homeDir, process.platform),
+    ...(options.repoCommands ? { repoCommands: options.repoCommands } : {}),
   };
 }
 

@@ -6,6 +6,7 @@ import { describeOutcome } from '../app/env/login-shell.js';
 import { userEnvironment } from '../app/env/user-environment.js';
 import type { EngineServices } from '../app/service/engine.js';
 import { engineServices } from '../app/service/engine-wiring.js';
+import { externalAllowList } from '../app/service/external.js';
 import { createService, type HandlerTable } from '../app/service/handlers.js';
 import { registerAppScheme, serveRenderer } from './app-protocol.js';
 import { WindowEvents } from './events.js';
@@ -102,7 +103,9 @@ export async function startShell(options: ShellOptions = {}): Promise<Shell | nu
     event.preventDefault();
     requestRepository(file);
   });
-  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
+  // Links may open Bitbucket's pages and the Data Center servers declared in Settings (kept current below).
+  let declaredHosts: readonly string[] = [];
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, () => externalAllowList(declaredHosts)));
   app.on('before-quit', () => {
     quitting = true;
   });
@@ -112,6 +115,8 @@ export async function startShell(options: ShellOptions = {}): Promise<Shell | nu
   await app.whenReady();
   const paths = options.paths ?? shellPaths();
   const store = createAppStateStore();
+  declaredHosts = (await store.settings()).bitbucketHosts;
+  store.subscribe((state) => (declaredHosts = state.settings.bitbucketHosts));
   const engine = options.engine ?? engineServices();
   const env = await engineEnv;
   const contextFor = ({ timeoutMs }: { timeoutMs: number }) => createContext({ env, timeoutMs });

@@ -7,6 +7,9 @@
  */
 import type { FixInput, FixPlan, FixResult, JournalEntry, RepoTestResult, SshVerifyResult, UndoResult } from './fixes.js';
 import type { DiagnoseProgress, DiagnoseReport, FixId } from './report.js';
+import type { RepoCommand, TrustedRepo } from './trust.js';
+
+export type { RepoCommand, TrustedRepo } from './trust.js';
 
 export interface RepoSummary {
   /** Repository root. */
@@ -15,6 +18,10 @@ export interface RepoSummary {
   name: string;
   /** "origin → git@ssh.bitbucket.org:acme/widgets.git" lines, passwords masked. */
   remotes: Array<{ name: string; url: string }>;
+  /** Commands the repository's own git config names (core.sshCommand, credential helpers...). */
+  repoCommands: RepoCommand[];
+  /** Whether the user trusted the repository to run them (true when it names none). */
+  trusted: boolean;
 }
 
 export interface RecentRepo {
@@ -32,6 +39,11 @@ export interface Settings {
   notifyOnChange: boolean;
   /** Timeout for each probe, in seconds. */
   probeTimeoutSeconds: number;
+  /**
+   * Bitbucket Data Center servers the user declared ("host" or "host:port", lower case): recognised
+   * as Bitbucket, and the only servers besides Bitbucket's own whose pages Push Doctor opens.
+   */
+  bitbucketHosts: string[];
 }
 
 /**
@@ -73,6 +85,15 @@ export interface RequestChannels {
   'external.open': { request: ExternalTarget; response: { opened: boolean; url: string } };
   'recent.list': { request: Record<string, never>; response: RecentRepo[] };
   'recent.remove': { request: { path: string }; response: RecentRepo[] };
+  'recent.clear': { request: Record<string, never>; response: RecentRepo[] };
+  /** The repositories trusted to run their own commands (Settings). */
+  'trust.list': { request: Record<string, never>; response: TrustedRepo[] };
+  /**
+   * Trusts the repository to run the commands the user was shown (by id). Main reads them again and
+   * refuses (not-applicable) when they are not exactly those any more.
+   */
+  'trust.grant': { request: { path: string; commandIds: string[] }; response: RepoSummary };
+  'trust.revoke': { request: { path: string }; response: TrustedRepo[] };
   'settings.get': { request: Record<string, never>; response: Settings };
   'settings.set': { request: Partial<Settings>; response: Settings };
   'retest.run': { request: Record<string, never>; response: RepoTestResult[] };
@@ -124,6 +145,10 @@ export const REQUEST_CHANNELS = [
   'external.open',
   'recent.list',
   'recent.remove',
+  'recent.clear',
+  'trust.list',
+  'trust.grant',
+  'trust.revoke',
   'settings.get',
   'settings.set',
   'retest.run',

@@ -14,6 +14,7 @@ export const FINDING_CODES = [
   'remote.username-is-email',
   'remote.secret-in-url',
   'remote.legacy-ssh-host',
+  'repo.commands-not-run',
   // HTTPS: helpers and what they cache
   'https.no-helper',
   'https.helper-missing',
@@ -24,6 +25,10 @@ export const FINDING_CODES = [
   'https.cached-username-is-email',
   'https.access-token-username',
   'https.gcm-revalidation',
+  // HTTPS: how git connects (certificates, proxy)
+  'https.ssl-verify-off',
+  'https.custom-ca',
+  'https.proxy',
   // HTTPS: what the server said
   'https.auth-rejected',
   'https.missing-scope',

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { RequestChannel, RequestOf, Settings } from './channels.js';
+import { normalizeBitbucketHost } from './hosts.js';
 import { FIX_IDS } from './report.js';
 
 export const MAX_PATH_LENGTH = 4096;
@@ -73,6 +74,13 @@ const externalTarget = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('url'), url: z.string().min(1).max(MAX_URL_LENGTH) }),
 ]);
 
+const bitbucketHost = z
+  .string()
+  .max(260)
+  .refine((value) => normalizeBitbucketHost(value) === value, { error: 'Not a host name or host:port.' });
+
+export const MAX_BITBUCKET_HOSTS = 20;
+
 export const SETTINGS_LIMITS = {
   retestIntervalMinutes: { min: 5, max: 24 * 60 },
   probeTimeoutSeconds: { min: 5, max: 120 },
@@ -89,14 +97,17 @@ const settingsShape = {
     }),
   notifyOnChange: z.boolean(),
   probeTimeoutSeconds: z.int().min(SETTINGS_LIMITS.probeTimeoutSeconds.min).max(SETTINGS_LIMITS.probeTimeoutSeconds.max),
+  bitbucketHosts: z.array(bitbucketHost).max(MAX_BITBUCKET_HOSTS),
 };
 
-export const settingsSchema: z.ZodType<Settings> = z.strictObject(settingsShape);
+/** Settings as stored: a file written before a setting existed gets its default. */
+export const settingsSchema: z.ZodType<Settings> = z.strictObject({ ...settingsShape, bitbucketHosts: settingsShape.bitbucketHosts.default([]) });
 
 export const DEFAULT_SETTINGS: Settings = {
   retestIntervalMinutes: 0,
   notifyOnChange: true,
   probeTimeoutSeconds: 15,
+  bitbucketHosts: [],
 };
 
 /** One validator per request channel; the mapped type makes a missing or mistyped channel a compile error. */
@@ -115,6 +126,10 @@ export const REQUEST_SCHEMAS: { [C in RequestChannel]: z.ZodType<RequestOf<C>> }
   'external.open': externalTarget,
   'recent.list': empty,
   'recent.remove': z.strictObject({ path: absolutePath }),
+  'recent.clear': empty,
+  'trust.list': empty,
+  'trust.grant': z.strictObject({ path: absolutePath, commandIds: z.array(z.string().regex(/^[0-9a-f]{16}$/, { error: 'Not a command id.' })).min(1).max(200) }),
+  'trust.revoke': z.strictObject({ path: absolutePath }),
   'settings.get': empty,
   'settings.set': z.strictObject(settingsShape).partial(),
   'retest.run': empty,

@@ -87,6 +87,13 @@ export const FINDING_CATALOGUE: Record<FindingCode, CatalogueEntry> = {
     detail: () => `Bitbucket moved git over SSH to ${CLOUD_SSH_HOST}. Change git@bitbucket.org:WORKSPACE/REPO.git to git@${CLOUD_SSH_HOST}:WORKSPACE/REPO.git; your key and HTTPS are not affected.`,
     fixes: ['remote.use-ssh-host'],
   },
+  'repo.commands-not-run': {
+    severity: 'warning',
+    title: () => "Push Doctor did not run the commands this repository's own settings name.",
+    detail: () =>
+      "They are written in this repository's git config, not in yours, and git would run them with your permissions: a folder from an archive or a colleague can name any program there. The checks that need them were skipped. Let them run only if you know where the repository comes from: trust it in Push Doctor, or run push-doctor without --no-repo-commands.",
+    fixes: [],
+  },
   'https.no-helper': {
     severity: 'warning',
     title: () => 'No credential helper is configured, so git cannot remember your token.',
@@ -146,6 +153,27 @@ export const FINDING_CATALOGUE: Record<FindingCode, CatalogueEntry> = {
     detail: () =>
       'GCM validates saved Bitbucket credentials against the REST API with the git username, which API tokens do not accept. Setting credential.bitbucketValidateStoredCredentials to false stops it.',
     fixes: ['credential.save-token'],
+  },
+  'https.ssl-verify-off': {
+    severity: 'warning',
+    title: (p) => `git does not check the certificate of ${host(p)}${p.reason ? ` (${p.reason})` : ''}.`,
+    detail: () =>
+      'Anyone between you and Bitbucket (a public network, a compromised proxy) could pose as Bitbucket and read your token. Turn certificate checks back on; behind a company proxy that inspects HTTPS, point http.sslCAInfo at its certificate instead.',
+    fixes: [],
+  },
+  'https.custom-ca': {
+    severity: 'info',
+    title: (p) => `git trusts its own certificate authority for ${host(p)}: ${p.file ?? ''}.`,
+    detail: (p) =>
+      `Set by ${p.reason ?? 'your git config'}. That is normal behind a company proxy that inspects HTTPS, or for a Data Center server with its own certificate; if git reports certificate errors for ${host(p)}, that file may be missing or outdated.`,
+    fixes: [],
+  },
+  'https.proxy': {
+    severity: 'info',
+    title: (p) => `git reaches ${host(p)} through the proxy ${p.url ?? ''}.`,
+    detail: (p) =>
+      `Set by ${p.reason ?? 'your settings'}. If ${host(p)} cannot be reached, check that the proxy runs and lets ${host(p)} through; a proxy that wants its own login answers with HTTP 407.`,
+    fixes: [],
   },
   'https.auth-rejected': {
     severity: 'error',

@@ -2,6 +2,7 @@ import type { EngineContext } from '../context.js';
 import { SCHEMA_VERSION, type CheckResult, type DiagnoseProgress, type DiagnoseReport, type Finding, type Verdict } from '../contract/report.js';
 import { runHttpsChecks } from '../https/checks.js';
 import { recognizeBitbucket } from '../repo/bitbucket-host.js';
+import { repoCommandEvidence, repoGuard } from '../repo/repo-commands.js';
 import { openRepository, readRemotes, type RemotesSnapshot } from '../repo/repository.js';
 import { inspectSshEndpoint, runSshChecks } from '../ssh/checks.js';
 import type { SshEndpoint } from '../ssh/endpoint.js';
@@ -40,6 +41,16 @@ export async function diagnose(ctx: EngineContext, inputPath: string, options: D
   const root = opened.root;
   const reporter = new CheckReporter(options.onProgress);
   const checkOptions: CheckOptions = { offline: options.offline ?? false, signal: options.signal };
+  // Before anything else runs in the repository: which of its own commands may run.
+  const guard = await repoGuard(ctx, root);
+  if (guard.commands.length > 0) {
+    await reporter.check('repo.commands', null, "Commands in this repository's own settings", async () =>
+      guard.trusted
+        ? { status: 'ok', summary: `you trusted this repository to run ${guard.commands.map((c) => c.key).join(', ')}` }
+        : { status: 'warning', summary: `not run until you trust this repository: ${guard.commands.map((c) => c.key).join(', ')}` },
+    );
+  }
+  const untrusted = guard.blocked.length > 0 ? [finding('repo.commands-not-run', { remote: null, evidence: repoCommandEvidence(guard.blocked) })] : [];
 
   let snapshot: RemotesSnapshot | undefined;
   await reporter.check('repo.remotes', null, 'Remotes', async () => {
@@ -56,7 +67,7 @@ export async function diagnose(ctx: EngineContext, inputPath: string, options: D
     throw new DiagnoseInputError('unknown-remote', `This repository has no remote named "${options.remote}" (remotes: ${known}).`);
   }
 
-  const findings: Finding[] = [];
+  const findings: Finding[] = [...untrusted];
   if (snapshot.remotes.length === 0) {
     findings.push(finding('remote.none', { remote: null, evidence: ['git remote -v: (nothing)'] }));
     return report(ctx, root, findings, reporter, null);

@@ -1,6 +1,7 @@
 import type { EngineContext } from '../context.js';
 import type { FixInput, FixPlan, FixResult, JournalEntry, UndoResult } from '../contract/fixes.js';
 import type { FixId } from '../contract/report.js';
+import { needsTrust, repoGuard } from '../repo/repo-commands.js';
 import { clearCredential } from './fixes/credential-clear.js';
 import { saveTokenFix } from './fixes/credential-save-token.js';
 import { useSecureHelper } from './fixes/credential-use-secure-helper.js';
@@ -58,10 +59,25 @@ function lookup(id: FixId, options: FixRunOptions): Fix | undefined {
   return (options.fixes ?? FIXES).get(id);
 }
 
+/** Fixes that read, save or erase credentials through the helpers git is configured with (they run them directly). */
+const HELPER_FIXES: ReadonlySet<FixId> = new Set<FixId>(['credential.clear', 'credential.save-token', 'credential.use-secure-helper', 'remote.remove-secret']);
+
+/**
+ * Why a fix must not run in this repository yet: it would run a credential helper the repository's
+ * own config names, and the repository is not trusted. (SSH fixes refuse in resolveSshFixTarget.)
+ */
+async function untrustedReason(ctx: EngineContext, id: FixId, scope: FixScope): Promise<string | null> {
+  if (!scope.repoRoot || !HELPER_FIXES.has(id)) return null;
+  const helpers = (await repoGuard(ctx, scope.repoRoot)).blocked.filter((c) => c.kind === 'credential-helper');
+  return helpers.length > 0 ? `This fix works through git's credential helpers, and ${needsTrust(helpers)}.` : null;
+}
+
 /** The dry run of a fix. */
 export async function describeFix(ctx: EngineContext, id: FixId, scope: FixScope, options: FixRunOptions = {}): Promise<FixPlan> {
   const fix = lookup(id, options);
   if (!fix) return fixPlan(id, { applicable: false, reason: 'This fix cannot be applied automatically yet.' });
+  const untrusted = await untrustedReason(ctx, id, scope);
+  if (untrusted) return fixPlan(id, { applicable: false, reason: untrusted });
   return fix.describe(ctx, scope);
 }
 
@@ -81,6 +97,8 @@ export async function applyFix(ctx: EngineContext, id: FixId, scope: FixScope, i
 
   let change: ChangeRecorder | null = null;
   try {
+    const untrusted = await untrustedReason(ctx, id, scope);
+    if (untrusted) return result(false, untrusted);
     const current = await fix.inEffect(ctx, scope);
     if (current.inEffect) return result(true, current.outcome?.message ?? 'Already in effect; nothing to change.', { key: current.outcome?.key, url: current.outcome?.url });
     const plan = await fix.describe(ctx, scope);

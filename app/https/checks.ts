@@ -7,9 +7,11 @@ import { defaultStoreFiles, entryMatches, readStoreFiles, type StoreEntry } from
 import { credentialUrlParts } from '../credentials/urlmatch.js';
 import type { CheckOutcome, CheckReporter } from '../diagnose/reporter.js';
 import type { CheckOptions, RemoteTarget } from '../diagnose/target.js';
+import { blockedHelpersFor, notRunSummary, repoGuard } from '../repo/repo-commands.js';
 import { parseRemoteUrl } from '../repo/url.js';
 import { buildHttpsFindings, describeOutcome, type CredentialFacts, type PlaintextEntry } from './findings.js';
 import { probeRemote, type ProbeCredential, type ProbeResult } from './probe.js';
+import { readTransportSettings, transportFindings } from './transport-settings.js';
 
 /** The credential the push sends: what the findings may say about it, and what the probes hand git. */
 interface EffectiveCredential {
@@ -31,8 +33,19 @@ export async function runHttpsChecks(ctx: EngineContext, target: RemoteTarget, r
   registerUrlSecrets(ctx, target);
 
   const helpersP = resolveHelpers(ctx, target.repoRoot, pushUrl, signal);
+  const transportP = readTransportSettings(ctx, target.repoRoot, pushUrl, remote, signal).then((settings) => transportFindings(settings, remote, displayHost(target), (t) => ctx.secrets.redact(t)));
   // A password in the URL is what git sends; the helpers are then not asked.
   const urlSecret = target.pushUrl.password;
+  const blocked = urlSecret ? [] : blockedHelpersFor(await repoGuard(ctx, target.repoRoot), pushUrl, ctx.homeDir);
+  if (blocked.length > 0) {
+    // git would ask the repository's own helper for the credential: nothing that needs it runs.
+    const why = notRunSummary(blocked);
+    await reporter.check('https.helpers', remote, 'Credential helpers', async () => helpersOutcome(ctx, await helpersP));
+    reporter.skip('https.credential', remote, 'Saved credential', why);
+    reporter.skip('https.read', remote, 'Read access over HTTPS', why);
+    reporter.skip('https.write', remote, 'Push access over HTTPS', why);
+    return transportP;
+  }
   const fillP: Promise<FillResult | null> = urlSecret ? Promise.resolve(null) : fillCredential(ctx, target.repoRoot, pushUrl, signal);
   // The probes wait for nothing but the credential.
   const credentialP = fillP.then((fill) => effectiveCredential(target, fill));
@@ -54,9 +67,9 @@ export async function runHttpsChecks(ctx: EngineContext, target: RemoteTarget, r
     probeCheck('https.write', 'Push access over HTTPS', (p) => p.write),
   ]);
 
-  const [helpers, fill, found, plaintext, probes] = await Promise.all([helpersP, fillP, credentialP, plaintextP, probesP]);
+  const [helpers, fill, found, plaintext, probes, transport] = await Promise.all([helpersP, fillP, credentialP, plaintextP, probesP, transportP]);
   const credential = answeredBy(found, fill, helpers);
-  return buildHttpsFindings({
+  const findings = buildHttpsFindings({
     remote,
     host: displayHost(target),
     cloud: target.bitbucket.kind === 'cloud',
@@ -71,6 +84,7 @@ export async function runHttpsChecks(ctx: EngineContext, target: RemoteTarget, r
     now: ctx.now(),
     redact: (text) => ctx.secrets.redact(text),
   });
+  return [...findings, ...transport];
 }
 
 /** Passwords written in any of the remote's URLs are secrets of this run. */

@@ -6,6 +6,7 @@ import { reportResult } from '../diagnose/test-repos.js';
 import type { EngineServices } from './engine.js';
 import type { EventSink } from './shell-services.js';
 import type { StateStore } from './state-store.js';
+import { withAppState } from './trust.js';
 
 export type TrayState = 'ok' | 'failing' | 'untested';
 
@@ -83,8 +84,11 @@ export function createRetester(deps: RetestDeps): Retester {
   };
 
   async function runOnce(): Promise<{ results: RepoTestResult[]; changes: StateChange[] }> {
-    const [recent, settings] = await Promise.all([deps.store.recent(), deps.store.settings()]);
-    const results = recent.length === 0 ? [] : await deps.engine.testRepos(deps.createContext({ timeoutMs: settings.probeTimeoutSeconds * 1000 }), recent.map((r) => r.path));
+    const state = await deps.store.read();
+    const recent = state.recent;
+    // The same trust as a diagnosis from the window: an untrusted repository's commands never run here.
+    const ctx = () => withAppState(deps.createContext({ timeoutMs: state.settings.probeTimeoutSeconds * 1000 }), state);
+    const results = recent.length === 0 ? [] : await deps.engine.testRepos(ctx(), recent.map((r) => r.path));
     const changes = stateChanges(recent, results);
     await deps.store.recordResults(results);
     deps.events.emit('retest.finished', { results });

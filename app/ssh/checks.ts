@@ -29,6 +29,17 @@ export async function runSshChecks(ctx: EngineContext, target: RemoteTarget, end
   const host = endpoint.hostname;
   const config = endpoint.config;
 
+  if (endpoint.blockedBy) {
+    // The repository's own ssh command would run for every one of these: none of them runs.
+    reporter.skip('ssh.command', remote, 'SSH command git runs', endpoint.configNote ?? 'not run: the repository is not trusted');
+    const why = `not run: it needs the repository's own ${endpoint.blockedBy.key}`;
+    reporter.skip('ssh.keys', remote, 'SSH keys ssh would offer', why);
+    reporter.skip('ssh.agent', remote, 'SSH agent', why);
+    reporter.skip('ssh.known-hosts', remote, `Host key of ${host} in known_hosts`, why);
+    for (const [id, title] of PROBE_CHECKS) reporter.skip(id, remote, title(host), why);
+    return [];
+  }
+
   if (endpoint.commandError) {
     await reporter.check('ssh.command', remote, 'SSH command git runs', async () => ({ status: 'error', summary: `git cannot start its ssh command: ${endpoint.commandError}` }));
     for (const [id, title] of PROBE_CHECKS) reporter.skip(id, remote, title(host), 'skipped: the ssh command cannot be started');

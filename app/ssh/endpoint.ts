@@ -5,6 +5,8 @@ import type { EngineContext } from '../context.js';
 import { timedOutReason } from '../diagnose/catalogue.js';
 import { nonInteractiveEnv } from '../exec/env.js';
 import { findProgram, gitRuntime, runPlanned, type GitRuntime } from '../exec/git-runtime.js';
+import { describeRepoCommand, type RepoCommand } from '../contract/trust.js';
+import { blockedSshCommand, notRunSummary, repoGuard } from '../repo/repo-commands.js';
 import type { RemoteUrl } from '../repo/url.js';
 import { parseSshG, type SshClientConfig } from './client-config.js';
 import { describeSshCommand, planSsh, portArgs, resolveSshCommand, splitCommandLine, sshDestination, type SshCommand, type SshVariant } from './command.js';
@@ -29,6 +31,8 @@ export interface SshEndpoint {
   configNote: string | null;
   /** ssh refuses to start because a config file it reads has an error ("line 2: Bad configuration option"), or null. */
   configError: string | null;
+  /** The repository's own core.sshCommand, which git would run but the repository is not trusted to: nothing was run. */
+  blockedBy: RepoCommand | null;
   /** Host, port and user ssh really connects to (HostName/Port/User applied). */
   hostname: string;
   port: number;
@@ -43,11 +47,19 @@ export interface SshEndpoint {
  * config aliases resolve. Never throws: a missing command is described in the result.
  */
 export async function inspectSshEndpoint(ctx: EngineContext, repoRoot: string, url: RemoteUrl): Promise<SshEndpoint> {
-  const [command, runtime] = await Promise.all([resolveSshCommand(ctx, repoRoot), gitRuntime(ctx)]);
+  const [command, runtime, guard] = await Promise.all([resolveSshCommand(ctx, repoRoot), gitRuntime(ctx), repoGuard(ctx, repoRoot)]);
   const host = url.host ?? '';
   const evidence: string[] = [];
   const variant = command.variant === 'auto' ? 'ssh' : command.variant;
-  const endpoint: SshEndpoint = { url, command, variant, commandError: null, program: null, flavour: 'openssh', runtime, config: null, configNote: null, configError: null, hostname: host, port: url.port ?? 22, user: url.username, evidence };
+  const endpoint: SshEndpoint = { url, command, variant, commandError: null, program: null, flavour: 'openssh', runtime, config: null, configNote: null, configError: null, blockedBy: null, hostname: host, port: url.port ?? 22, user: url.username, evidence };
+  // Not even `ssh -G`: it would start the repository's command.
+  const blocked = blockedSshCommand(guard);
+  if (blocked) {
+    endpoint.blockedBy = blocked;
+    endpoint.configNote = notRunSummary([blocked]);
+    endpoint.evidence = [ctx.secrets.redact(`ssh command: ${describeRepoCommand(blocked)} (not run: the repository is not trusted)`)];
+    return endpoint;
+  }
 
   const openSsh = command.variant === 'ssh' || command.variant === 'auto';
   const [located, g, version] = await Promise.all([

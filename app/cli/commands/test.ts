@@ -2,11 +2,11 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { createContext, DEFAULT_TIMEOUT_MS } from '../../context.js';
 import { testRepos } from '../../diagnose/test-repos.js';
-import { bitbucketHosts, parseCommandArgs, timeoutMs, UsageError } from '../args.js';
+import { bitbucketHosts, parseCommandArgs, repoCommandGate, timeoutMs, UsageError } from '../args.js';
 import { json, writer, type CliIo } from '../io.js';
 import { createStyle } from '../style.js';
 
-export const TEST_USAGE = 'push-doctor test [PATH...] [--json] [--timeout SECONDS] [--bitbucket-host HOST]';
+export const TEST_USAGE = 'push-doctor test [PATH...] [--json] [--timeout SECONDS] [--bitbucket-host HOST] [--no-repo-commands]';
 
 /** `push-doctor test`: can each repository authenticate and push now? 0 all can, 1 any cannot, 2 bad input. */
 export async function testCommand(args: string[], io: CliIo): Promise<number> {
@@ -14,6 +14,7 @@ export async function testCommand(args: string[], io: CliIo): Promise<number> {
     json: { type: 'boolean' },
     timeout: { type: 'string' },
     'bitbucket-host': { type: 'string', multiple: true },
+    'no-repo-commands': { type: 'boolean' },
   });
   const paths = positionals.length ? positionals.map((p) => path.resolve(io.cwd, p)) : [io.cwd];
   for (const p of paths) {
@@ -21,7 +22,7 @@ export async function testCommand(args: string[], io: CliIo): Promise<number> {
     if (!info) throw new UsageError(`${p} does not exist`);
     if (!info.isDirectory()) throw new UsageError(`${p} is a file, not a folder`);
   }
-  const ctx = createContext({ env: io.env, timeoutMs: timeoutMs(values.timeout, DEFAULT_TIMEOUT_MS), bitbucketHosts: bitbucketHosts(values['bitbucket-host']) });
+  const ctx = createContext({ env: io.env, timeoutMs: timeoutMs(values.timeout, DEFAULT_TIMEOUT_MS), bitbucketHosts: bitbucketHosts(values['bitbucket-host']), repoCommands: repoCommandGate(values['no-repo-commands']) });
   const results = await testRepos(ctx, paths);
   const out = writer(io.stdout, ctx.secrets);
   if (values.json) out(json({ schemaVersion: 1, results }));
@@ -32,6 +33,7 @@ export async function testCommand(args: string[], io: CliIo): Promise<number> {
       out(`${mark} ${r.path}: ${r.summary}${r.codes.length ? style.dim(` (${r.codes.join(', ')})`) : ''}\n`);
     }
   }
-  if (results.some((r) => r.status === 'error')) return 2;
+  // Not tested because the repository is not trusted (--no-repo-commands) is "cannot confirm", not bad input.
+  if (results.some((r) => r.status === 'error' && !r.codes.includes('repo.commands-not-run'))) return 2;
   return results.every((r) => r.status === 'ok') ? 0 : 1;
 }
