@@ -27,6 +27,11 @@ export interface EngineContext {
    * that may vouch for that server besides the system's roots. TLS is verified either way.
    */
   publishedHostKeys?: PublishedHostKeysSource;
+  /**
+   * Test seam, never set by the CLI or the app: a folder that stands in for `/` where the engine
+   * reads the machine itself (/proc/version, /etc/wsl.conf, the Windows drives WSL mounts).
+   */
+  systemRoot?: string;
 }
 
 export interface PublishedHostKeysSource {

@@ -24,6 +24,7 @@ export const FINDING_CODES = [
   'https.cached-username-is-email',
   'https.access-token-username',
   'https.gcm-revalidation',
+  'https.gcm-store-limit',
   // HTTPS: what the server said
   'https.auth-rejected',
   'https.missing-scope',
@@ -112,6 +113,8 @@ export const FIX_IDS = [
   'credential.clear',
   'credential.save-token',
   'credential.use-secure-helper',
+  'credential.gcm-skip-validation',
+  'credential.gcm-use-dpapi',
   'remote.use-token-username',
   'remote.set-username',
   'remote.remove-secret',

@@ -8,7 +8,9 @@ import { credentialUrlParts } from '../credentials/urlmatch.js';
 import type { CheckOutcome, CheckReporter } from '../diagnose/reporter.js';
 import type { CheckOptions, RemoteTarget } from '../diagnose/target.js';
 import { parseRemoteUrl } from '../repo/url.js';
+import { findGcm } from '../credentials/gcm.js';
 import { buildHttpsFindings, describeOutcome, type CredentialFacts, type PlaintextEntry } from './findings.js';
+import { gcmFacts, lookPastGcmCheck } from './gcm.js';
 import { probeRemote, type ProbeCredential, type ProbeResult } from './probe.js';
 
 /** The credential the push sends: what the findings may say about it, and what the probes hand git. */
@@ -31,9 +33,13 @@ export async function runHttpsChecks(ctx: EngineContext, target: RemoteTarget, r
   registerUrlSecrets(ctx, target);
 
   const helpersP = resolveHelpers(ctx, target.repoRoot, pushUrl, signal);
+  const gcmP = helpersP.then((helpers) => findGcm(ctx, helpers));
   // A password in the URL is what git sends; the helpers are then not asked.
   const urlSecret = target.pushUrl.password;
-  const fillP: Promise<FillResult | null> = urlSecret ? Promise.resolve(null) : fillCredential(ctx, target.repoRoot, pushUrl, signal);
+  const firstFillP: Promise<FillResult | null> = urlSecret ? Promise.resolve(null) : fillCredential(ctx, target.repoRoot, pushUrl, signal);
+  // GCM may hold a credential it throws away before every push (its own REST check fails): look once more past that check.
+  const heldBackP = Promise.all([firstFillP, gcmP]).then(([fill, gcm]) => (fill && gcm ? lookPastGcmCheck(ctx, target.repoRoot, pushUrl, fill, gcm, signal) : null));
+  const fillP = Promise.all([firstFillP, heldBackP]).then(([fill, held]) => held ?? fill);
   // The probes wait for nothing but the credential.
   const credentialP = fillP.then((fill) => effectiveCredential(target, fill));
   const probesP = options.offline ? null : credentialP.then((c) => probeRemote(ctx, target, c?.probe ?? null, { signal }));
@@ -49,13 +55,14 @@ export async function runHttpsChecks(ctx: EngineContext, target: RemoteTarget, r
 
   await Promise.all([
     reporter.check('https.helpers', remote, 'Credential helpers', async () => helpersOutcome(ctx, await helpersP)),
-    reporter.check('https.credential', remote, 'Saved credential', async () => credentialOutcome(ctx, target, await fillP, answeredBy(await credentialP, await fillP, await helpersP))),
+    reporter.check('https.credential', remote, 'Saved credential', async () => credentialOutcome(ctx, target, await fillP, answeredBy(await credentialP, await fillP, await helpersP), (await heldBackP) !== null)),
     probeCheck('https.read', 'Read access over HTTPS', (p) => p.read),
     probeCheck('https.write', 'Push access over HTTPS', (p) => p.write),
   ]);
 
-  const [helpers, fill, found, plaintext, probes] = await Promise.all([helpersP, fillP, credentialP, plaintextP, probesP]);
+  const [helpers, fill, found, plaintext, probes, gcm, firstFill, heldBack] = await Promise.all([helpersP, fillP, credentialP, plaintextP, probesP, gcmP, firstFillP, heldBackP]);
   const credential = answeredBy(found, fill, helpers);
+  const gcmFound = gcm ? await gcmFacts(ctx, gcm, helpers, pushUrl, firstFill, heldBack) : null;
   return buildHttpsFindings({
     remote,
     host: displayHost(target),
@@ -63,9 +70,9 @@ export async function runHttpsChecks(ctx: EngineContext, target: RemoteTarget, r
     usernameInUrl: !!target.pushUrl.username,
     helpers,
     credential: credential?.facts ?? null,
-    credentialEvidence: credentialEvidence(ctx, target, fill, credential),
+    credentialEvidence: [...(heldBack ? (firstFill?.evidence ?? []) : []), ...credentialEvidence(ctx, target, fill, credential)],
     plaintext,
-    gcmValidates: gcmValidatesStoredCredentials(ctx.env, helpers),
+    gcm: gcmFound,
     read: probes?.read ?? null,
     write: probes?.write ?? null,
     now: ctx.now(),
@@ -146,13 +153,6 @@ async function plaintextEntries(ctx: EngineContext, helpers: HelperResolution, p
   });
 }
 
-/** GCM re-validates stored Bitbucket credentials unless its setting (environment first) says false. */
-export function gcmValidatesStoredCredentials(env: NodeJS.ProcessEnv, helpers: HelperResolution): boolean {
-  const value = env.GCM_BITBUCKET_VALIDATE_STORED_CREDENTIALS ?? helpers.settings['bitbucketvalidatestoredcredentials'];
-  if (value === undefined) return true;
-  return !['false', '0', 'no', 'off'].includes(value.trim().toLowerCase());
-}
-
 function displayHost(target: RemoteTarget): string {
   const configured = parseRemoteUrl(target.remote.url);
   return (configured.ok && configured.url.host) || target.pushUrl.host || 'Bitbucket';
@@ -168,7 +168,7 @@ function helpersOutcome(ctx: EngineContext, helpers: HelperResolution): CheckOut
   return { status: 'ok', summary: ctx.secrets.redact(`git asks ${list}`) };
 }
 
-function credentialOutcome(ctx: EngineContext, target: RemoteTarget, fill: FillResult | null, credential: EffectiveCredential | null): CheckOutcome {
+function credentialOutcome(ctx: EngineContext, target: RemoteTarget, fill: FillResult | null, credential: EffectiveCredential | null, heldBack: boolean): CheckOutcome {
   if (!credential) {
     if (fill?.status === 'timed-out') return { status: 'error', summary: 'the credential helpers did not answer in time' };
     return { status: 'warning', summary: `no saved credential for ${target.pushUrl.host ?? 'this host'}` };
@@ -180,6 +180,7 @@ function credentialOutcome(ctx: EngineContext, target: RemoteTarget, fill: FillR
   if (cloud && (f.secretKind.kind === 'app-password' || f.secretKind.kind === 'account-password')) status = 'error';
   else if (cloud && (f.usernameKind === 'email' || (f.secretKind.kind === 'access-token' && f.usernameKind !== 'access-token-static'))) status = 'warning';
   const from = f.source === 'url' ? 'in the remote URL' : f.answeredBy ? `from ${f.answeredBy.kind}` : 'from a helper';
+  if (heldBack) return { status: 'error', summary: ctx.secrets.redact(`Git Credential Manager holds ${f.username ?? '(no username)'} with ${SECRET_KIND_LABELS[f.secretKind.kind]} ${f.masked} but does not hand it to git: its own check of it fails`) };
   return { status, summary: ctx.secrets.redact(`${f.username ?? '(no username)'} with ${SECRET_KIND_LABELS[f.secretKind.kind]} ${f.masked} ${from}`) };
 }
 
