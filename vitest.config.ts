@@ -1,8 +1,23 @@
 import { defineConfig } from 'vitest/config';
 
+/** Every test that applies fixes and undoes them: run on a desktop (engine) and on a headless machine (headless). */
+const FIX_SUITES = [
+  'test/fix/https-fixes.test.ts',
+  'test/fix/remote-url-fixes.test.ts',
+  'test/fix/ssh-fixes.test.ts',
+  'test/fix/ssh-repairs.test.ts',
+  'test/fix/fixes.test.ts',
+  'test/fix/journal.test.ts',
+  'test/fix/undo-secrets.test.ts',
+  'test/cli/fix-https.test.ts',
+  'test/cli/keygen-test-undo.test.ts',
+];
+
 /**
- * One test run, four kinds of tests:
+ * One test run, five kinds of tests:
  * - engine: the engine under plain Node against real git, ssh, keyring and local Bitbucket-like servers
+ * - headless: the fix suites again, as on a server or in WSL: no D-Bus session, no keyring, no display
+ *   (test/support/machine.ts, headless-setup.ts); test/fix/headless-machine.test.ts proves it
  * - shell:  the Electron shell with only the `electron` module replaced
  * - renderer: React components in jsdom
  * - e2e: the built UI in real Chromium against the real engine
@@ -14,7 +29,19 @@ export default defineConfig({
         test: {
           name: 'engine',
           include: ['test/engine/**/*.test.ts', 'test/fix/**/*.test.ts', 'test/cli/**/*.test.ts'],
+          exclude: ['test/fix/headless-machine.test.ts'],
           globalSetup: ['test/support/build-cli.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'headless',
+          include: [...FIX_SUITES, 'test/fix/headless-machine.test.ts'],
+          globalSetup: ['test/support/build-cli.ts'],
+          setupFiles: ['test/support/headless-setup.ts'],
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,

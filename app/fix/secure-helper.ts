@@ -1,4 +1,5 @@
-import { readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import type { EngineContext } from '../context.js';
 import {
@@ -121,8 +122,14 @@ export async function chooseSecureHelper(ctx: EngineContext): Promise<SecureHelp
  */
 async function canKeepSecrets(ctx: EngineContext, name: string): Promise<{ ok: true } | { ok: false; reason: string }> {
   if (name === 'libsecret') {
-    const probe = await helperCall(ctx, name, 'get', { protocol: 'https', host: `keyring-check.${UNDO_HOST_SUFFIX}`, username: 'push-doctor' });
-    return probe.ok ? { ok: true } : { ok: false, reason: firstMessage(probe.error) || 'the Secret Service did not answer' };
+    // GLib makes an empty ~/.cache when it starts: a throwaway one keeps this look from touching the home.
+    const cache = await mkdtemp(path.join(os.tmpdir(), 'push-doctor-probe-'));
+    try {
+      const probe = await helperCall({ ...ctx, env: { ...ctx.env, XDG_CACHE_HOME: cache } }, name, 'get', { protocol: 'https', host: `keyring-check.${UNDO_HOST_SUFFIX}`, username: 'push-doctor' });
+      return probe.ok ? { ok: true } : { ok: false, reason: firstMessage(probe.error) || 'the Secret Service did not answer' };
+    } finally {
+      await rm(cache, { recursive: true, force: true });
+    }
   }
   if (name === 'manager' && ctx.platform === 'linux') {
     const store = ctx.env.GCM_CREDENTIAL_STORE || (await gitConfigValue(ctx, 'credential.credentialStore'));
