@@ -21,7 +21,7 @@ import { helperCall } from './credential-io.js';
 import { siteBaseUrl, storeEntryFor, type CredentialSite } from './credential-holders.js';
 import { globalGitConfigFile } from './git-config-files.js';
 import type { ChangeRecorder } from './journal.js';
-import { UNDO_HOST_SUFFIX } from './undo-secrets.js';
+import { helperMessage, UNDO_HOST_SUFFIX } from './undo-secrets.js';
 
 /**
  * The platform's secure credential helper (the system keychain), and the git config that makes git
@@ -126,7 +126,7 @@ async function canKeepSecrets(ctx: EngineContext, name: string): Promise<{ ok: t
     const cache = await mkdtemp(path.join(os.tmpdir(), 'push-doctor-probe-'));
     try {
       const probe = await helperCall({ ...ctx, env: { ...ctx.env, XDG_CACHE_HOME: cache } }, name, 'get', { protocol: 'https', host: `keyring-check.${UNDO_HOST_SUFFIX}`, username: 'push-doctor' });
-      return probe.ok ? { ok: true } : { ok: false, reason: firstMessage(probe.error) || 'the Secret Service did not answer' };
+      return probe.ok ? { ok: true } : { ok: false, reason: helperMessage(probe.error) || 'the Secret Service did not answer' };
     } finally {
       await rm(cache, { recursive: true, force: true });
     }
@@ -156,12 +156,6 @@ async function hasSessionBus(ctx: EngineContext): Promise<boolean> {
 async function gitConfigValue(ctx: EngineContext, key: string): Promise<string | null> {
   const result = await git(ctx, ['config', '--get', key], { cwd: ctx.homeDir });
   return result.exitCode === 0 ? result.stdout.trim() || null : null;
-}
-
-/** libsecret's "** (process:123): CRITICAL **: 02:54:04.580: could not connect to Secret Service: …" → the message. */
-function firstMessage(stderr: string): string {
-  const line = stderr.split('\n').find((l) => l.trim()) ?? '';
-  return line.replace(/^\*\* \(process:\d+\): \w+ \*\*: [\d:.]+: /, '').trim();
 }
 
 /** Where the URL-scoped helper setting goes, and what it replaces there. */

@@ -154,14 +154,16 @@ export class HelperUndoSecretStore implements UndoSecretStore {
     const back = stored.ok ? await this.call('get', ref) : null;
     if (back?.password && revealSecret(back.password) === revealSecret(value)) return;
     await this.call('erase', ref).catch(() => undefined);
-    const why = stored.error || back?.error;
+    const why = helperMessage(stored.error || back?.error || '');
     throw new Error(`${this.name} did not keep the undo copy${why ? ` (${why})` : ''}`);
   }
 
   async get(ref: string): Promise<Secret> {
     const found = await this.call('get', ref);
     if (found.password) return found.password;
-    throw new Error(`the undo data ${ref} is no longer in ${this.name}${found.error ? ` (${found.error})` : ''}`);
+    // A locked keyring answers like an empty one: say both.
+    const said = helperMessage(found.error);
+    throw new Error(`${this.name} did not return the undo data ${ref} (it is locked or unreachable, or the data was removed)${said ? `: ${said}` : ''}`);
   }
 
   async delete(ref: string): Promise<void> {
@@ -286,6 +288,15 @@ export class UndoSecretStores {
   placeFor(helper: string): UndoSecretPlace {
     return undoPlaceFor(describeHelper(helper, this.ctx.homeDir, this.ctx.homeDir).kind);
   }
+}
+
+/**
+ * The first line a helper printed, without GLib's log prefix ("** (process:123): CRITICAL **:
+ * 02:54:04.580: could not connect to Secret Service: ..." → "could not connect to ...").
+ */
+export function helperMessage(stderr: string): string {
+  const line = stderr.split('\n').find((l) => l.trim()) ?? '';
+  return line.replace(/^(\*\* )?\(process:\d+\): [\w-]*\s*\*\*: [\d:.]+: /, '').trim();
 }
 
 function message(error: unknown): string {

@@ -3,55 +3,184 @@ import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { EngineContext } from '../../app/context.js';
 import { helperCall } from '../../app/fix/credential-io.js';
 import { beginChange, undoLast } from '../../app/fix/journal.js';
-import { KeyringUndoSecretStore, newSecretRef } from '../../app/fix/undo-secrets.js';
+import { HelperUndoSecretStore, KeyringUndoSecretStore, newSecretRef, StateFolderUndoSecretStore, undoPlaceFor, undoSecretsDir } from '../../app/fix/undo-secrets.js';
 import { revealSecret, Secret } from '../../app/secrets/secret.js';
 import { createHome, type TestHome } from '../support/home.js';
-import { keyringUnavailableReason, startKeyring, type TestKeyring } from '../support/keyring.js';
-import { snapshotTree } from '../support/tree.js';
-
-const unavailable = keyringUnavailableReason();
-if (unavailable) console.warn(`undo secret store tests skipped: ${unavailable}`);
+import { homeGit } from '../support/https-home.js';
+import { startKeyring, type TestKeyring } from '../support/keyring.js';
+import { MACHINE } from '../support/machine.js';
+import { modesUnder, snapshotTree, textUnder } from '../support/tree.js';
 
 const TOKEN = 'ATATT3xFfGF0abcdefghijklmnopqrstuvwxyz0123456789=ABCDEF12';
 const NEW_TOKEN = 'ATATT3xFfGF0ZYXWVUTSRQPONMLKJIHGFEDCBA9876543210=12345678';
+const KEY = { protocol: 'https', host: 'bitbucket.org', username: 'jdoe' };
 
-/** Every byte of every file under a folder, to prove no secret was written there. */
-async function allBytes(dir: string): Promise<string> {
-  const parts: string[] = [];
-  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) parts.push(await readFile(path.join(entry.parentPath, entry.name), 'utf8'));
-  }
-  return parts.join('\n');
-}
+let home: TestHome;
+let ctx: EngineContext;
+let stateRoot: string;
+beforeEach(async () => {
+  home = await createHome('undo-secrets-');
+  stateRoot = await mkdtemp(path.join(os.tmpdir(), 'undo-secrets-state-'));
+  ctx = { ...home.context(), stateDir: path.join(stateRoot, 'push-doctor') };
+});
+afterEach(async () => {
+  await homeGit(home, ['credential-cache', 'exit'], home.dir);
+  await home.cleanup();
+  await rm(stateRoot, { recursive: true, force: true });
+});
 
-describe.skipIf(unavailable !== null)('undo secrets in a real Secret Service (private gnome-keyring)', () => {
+/** Every state file but the undo-secret files. */
+const journalAndBackups = () => textUnder(ctx.stateDir, { exclude: [undoSecretsDir(ctx.stateDir)] });
+
+describe('where undo keeps a secret: as protected as where it was found', () => {
+  it.each([
+    ['store', 'state-folder'],
+    ['store --file ~/.creds', 'state-folder'],
+    ['libsecret', 'helper'],
+    ['osxkeychain', 'helper'],
+    ['wincred', 'helper'],
+    ['manager', 'helper'],
+    ['/mnt/c/Program\\ Files/Git/mingw64/bin/git-credential-manager.exe', 'helper'],
+    ['cache --timeout 3600', 'helper'],
+    ['!f() { echo password=x; }; f', 'keychain'],
+    ['!gh auth git-credential', 'keychain'],
+  ])('%s → %s', async (helper, place) => {
+    const { UndoSecretStores } = await import('../../app/fix/undo-secrets.js');
+    expect(new UndoSecretStores(ctx).placeFor(helper)).toBe(place);
+    expect(undoPlaceFor('netrc')).toBe('state-folder');
+  });
+});
+
+describe(`undo secrets without any keyring [${MACHINE.name}]`, () => {
+  it('the state folder keeps each secret in its own 0600 file in a 0700 folder; a missing one is a clear error', async () => {
+    const store = new StateFolderUndoSecretStore(ctx.stateDir);
+    const ref = newSecretRef();
+    await store.put(ref, new Secret(TOKEN));
+    expect(revealSecret(await store.get(ref))).toBe(TOKEN);
+    expect(await modesUnder(ctx.stateDir)).toEqual([
+      ['undo-secrets', 'dir', 0o700],
+      [`undo-secrets/${ref}`, 'file', 0o600],
+    ]);
+    await expect(store.put(ref, new Secret('another'))).rejects.toThrow(/EEXIST/);
+    await store.delete(ref);
+    await expect(store.get(ref)).rejects.toThrow(`the undo data ${ref} is no longer in Push Doctor's state folder (${undoSecretsDir(ctx.stateDir)})`);
+    await expect(store.get('../journal.json')).rejects.toThrow(/not an undo reference/);
+  });
+
+  it("git's cache helper keeps its own undo copy under a name git never asks for", async () => {
+    const store = new HelperUndoSecretStore(ctx, 'cache', home.dir);
+    await helperCall(ctx, 'cache', 'store', KEY, new Secret(TOKEN));
+    const ref = newSecretRef();
+    await store.put(ref, new Secret(NEW_TOKEN));
+    expect(revealSecret(await store.get(ref))).toBe(NEW_TOKEN);
+    // What git asks for bitbucket.org is untouched.
+    expect(revealSecret((await helperCall(ctx, 'cache', 'get', KEY)).password!)).toBe(TOKEN);
+    await store.delete(ref);
+    await expect(store.get(ref)).rejects.toThrow(`the credential helper "cache" did not return the undo data ${ref} (it is locked or unreachable, or the data was removed)`);
+  });
+
+  it('a helper that does not keep what it is given is an error, and nothing is left behind', async () => {
+    const forgetful = '!f() { cat >/dev/null; }; f';
+    await expect(new HelperUndoSecretStore(ctx, forgetful, home.dir).put(newSecretRef(), new Secret(TOKEN))).rejects.toThrow(/did not keep the undo copy/);
+  });
+
+  it("deleting a plain-text credentials file keeps its bytes in the state folder's 0600 file; undo restores them", async () => {
+    const file = path.join(home.dir, '.git-credentials');
+    await writeFile(file, `https://jdoe:${TOKEN}@bitbucket.org\nhttps://other:keepme@example.com\n`);
+    await chmod(file, 0o600);
+    const before = await snapshotTree(home.dir);
+    const change = await beginChange(ctx, { fixId: 'credential.use-secure-helper', repo: null });
+    await change.deleteFile(file, { sensitive: true });
+    await change.commit();
+    expect(await journalAndBackups()).not.toContain(TOKEN);
+    expect(await journalAndBackups()).not.toContain('keepme');
+    const kept = await readdir(undoSecretsDir(ctx.stateDir));
+    expect(kept).toHaveLength(1);
+    expect(Buffer.from(await readFile(path.join(undoSecretsDir(ctx.stateDir), kept[0]!), 'utf8'), 'base64').toString()).toContain(TOKEN);
+    expect(await undoLast(ctx)).toMatchObject({ undone: true });
+    expect(await snapshotTree(home.dir)).toEqual(before);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    expect(await readdir(undoSecretsDir(ctx.stateDir))).toEqual([]);
+  });
+
+  it.each([
+    ['a store file', () => `store --file=${path.join(home.dir, 'creds')}`, 'state-folder'],
+    ["git's memory cache", () => 'cache', 'helper'],
+  ])('%s: undo puts the old password back and refuses over a newer one', async (_name, helperOf, place) => {
+    const helper = helperOf();
+    await helperCall(ctx, helper, 'store', KEY, new Secret(TOKEN));
+    const before = await snapshotTree(home.dir, { exclude: [path.join(home.dir, '.cache')] });
+
+    const change = await beginChange(ctx, { fixId: 'credential.save-token', repo: null });
+    await change.setCredential({ helper, key: KEY, password: new Secret(NEW_TOKEN) });
+    await change.commit();
+    expect(revealSecret((await helperCall(ctx, helper, 'get', KEY)).password!)).toBe(NEW_TOKEN);
+    const journal = JSON.parse(await readFile(path.join(ctx.stateDir, 'journal.json'), 'utf8'));
+    expect(journal.entries[0].steps[0]).toMatchObject({ kind: 'credential', keptIn: place });
+    expect(await journalAndBackups()).not.toContain(TOKEN);
+    expect(await journalAndBackups()).not.toContain(NEW_TOKEN);
+    expect(await readdir(undoSecretsDir(ctx.stateDir)).catch(() => [])).toHaveLength(place === 'state-folder' ? 2 : 0);
+
+    // The user saved yet another password since: undo must not clobber it.
+    await helperCall(ctx, helper, 'store', KEY, new Secret('user-typed-later'));
+    const refused = await undoLast(ctx);
+    expect(refused.undone).toBe(false);
+    expect(refused.message).toMatch(/^Not undone: saved credential jdoe@bitbucket.org \(helper .*\) was changed after/);
+    expect(revealSecret((await helperCall(ctx, helper, 'get', KEY)).password!)).toBe('user-typed-later');
+
+    await helperCall(ctx, helper, 'store', KEY, new Secret(NEW_TOKEN));
+    expect(await undoLast(ctx)).toMatchObject({ undone: true, fixId: 'credential.save-token' });
+    expect(revealSecret((await helperCall(ctx, helper, 'get', KEY)).password!)).toBe(TOKEN);
+    expect(await snapshotTree(home.dir, { exclude: [path.join(home.dir, '.cache')] })).toEqual(before);
+    expect(await readdir(undoSecretsDir(ctx.stateDir)).catch(() => [])).toEqual([]);
+  });
+
+  it('erasing a credential is undone by saving it again', async () => {
+    const helper = 'cache';
+    await helperCall(ctx, helper, 'store', KEY, new Secret(TOKEN));
+    const change = await beginChange(ctx, { fixId: 'credential.clear', repo: null });
+    await change.setCredential({ helper, key: KEY, password: null });
+    await change.commit();
+    expect((await helperCall(ctx, helper, 'get', KEY)).password).toBeNull();
+    await undoLast(ctx);
+    expect(revealSecret((await helperCall(ctx, helper, 'get', KEY)).password!)).toBe(TOKEN);
+  });
+});
+
+describe(`a helper undo cannot judge, with no keychain [${MACHINE.name}]`, () => {
+  it('changes nothing and says in one sentence what to do', async () => {
+    const file = path.join(home.dir, 'custom-creds');
+    await writeFile(file, `password=${TOKEN}\n`);
+    // A custom helper: answers from a file of its own, erases by emptying it.
+    const helper = `!f() { cat >/dev/null; case "$1" in get) cat '${file}';; erase) : > '${file}';; esac; }; f`;
+    const before = await snapshotTree(home.dir);
+    const unusable = { name: 'system keychain', check: async () => ({ ok: false as const, reason: 'x' }), put: async () => Promise.reject(new Error('the system keychain is not usable: Platform failure: DBus error')), get: async () => Promise.reject(new Error('no')), delete: async () => {} };
+    const change = await beginChange(ctx, { fixId: 'credential.clear', repo: null, keychain: unusable });
+    const error = await change.setCredential({ helper, key: KEY, password: null }).catch((e: Error) => e);
+    expect(change.empty).toBe(true);
+    await change.rollback();
+    expect(String(error)).toMatch(/^Error: the credential helper "!f\(\) .*" is not one whose protection Push Doctor can judge, so the old credential would be kept for undo in the system keychain, which is not usable here \(the system keychain is not usable: Platform failure: DBus error\); change this credential with that helper's own tool$/);
+    expect(await snapshotTree(home.dir)).toEqual(before);
+  });
+});
+
+const noKeyring = MACHINE.name === 'headless' ? 'the headless machine has no keyring, by design' : MACHINE.unavailable;
+describe.skipIf(noKeyring !== null)(`undo secrets in a real Secret Service (private gnome-keyring) [${MACHINE.name}]${noKeyring ? ` (skipped: ${noKeyring})` : ''}`, () => {
   let keyring: TestKeyring;
-  let home: TestHome;
-  let ctx: EngineContext;
-  let stateRoot: string;
   const store = new KeyringUndoSecretStore('push-doctor-undo-test');
 
   beforeAll(async () => {
-    keyring = await startKeyring(undefined, { inProcess: true });
+    if (!noKeyring) keyring = await startKeyring(undefined, { inProcess: true });
   });
   afterAll(async () => {
     await keyring?.stop();
   });
-  beforeEach(async () => {
-    home = await createHome('undo-secrets-');
-    stateRoot = await mkdtemp(path.join(os.tmpdir(), 'undo-secrets-state-'));
-    ctx = { ...home.context(), stateDir: path.join(stateRoot, 'push-doctor') };
-  });
-  afterEach(async () => {
-    await home.cleanup();
-    await rm(stateRoot, { recursive: true, force: true });
-  });
 
-  it('stores, reads back and deletes; a missing item is a clear error', async () => {
+  it('the system keychain stores, reads back and deletes; a missing item is a clear error', async () => {
     expect(await store.check()).toEqual({ ok: true });
     const ref = newSecretRef();
     await store.put(ref, new Secret(TOKEN));
@@ -60,67 +189,36 @@ describe.skipIf(unavailable !== null)('undo secrets in a real Secret Service (pr
     await expect(store.get(ref)).rejects.toThrow(`the undo data ${ref} is no longer in the system keychain`);
   });
 
-  it('keeps the bytes of a deleted plain-text credentials file in the keychain, not on disk, and undo restores them', async () => {
+  it('undo of an entry written by an earlier version (its secrets in the system keychain) still works', async () => {
     const file = path.join(home.dir, '.git-credentials');
-    await writeFile(file, `https://jdoe:${TOKEN}@bitbucket.org\nhttps://other:keepme@example.com\n`);
-    await chmod(file, 0o600);
-    const before = await snapshotTree(home.dir);
-    const change = await beginChange(ctx, { fixId: 'credential.use-secure-helper', repo: null, secretStore: store });
-    await change.deleteFile(file, { sensitive: true });
-    await change.commit();
-    expect(await allBytes(ctx.stateDir)).not.toContain(TOKEN);
-    expect(await allBytes(ctx.stateDir)).not.toContain('keepme');
-    expect(await undoLast(ctx, { secretStore: store })).toMatchObject({ undone: true });
-    expect(await snapshotTree(home.dir)).toEqual(before);
-    expect((await stat(file)).mode & 0o777).toBe(0o600);
-  });
-
-  it('records a credential helper change; undo puts the old password back and refuses over a newer one', async () => {
-    const helper = `store --file=${path.join(home.dir, 'creds')}`;
-    const key = { protocol: 'https', host: 'bitbucket.org', username: 'jdoe' };
-    await helperCall(ctx, helper, 'store', key, new Secret(TOKEN));
-    const before = await snapshotTree(home.dir);
-
-    const change = await beginChange(ctx, { fixId: 'credential.save-token', repo: null, secretStore: store });
-    await change.setCredential({ helper, key, password: new Secret(NEW_TOKEN) });
-    await change.commit();
-    expect(revealSecret((await helperCall(ctx, helper, 'get', key)).password!)).toBe(NEW_TOKEN);
-    const journal = await allBytes(ctx.stateDir);
-    expect(journal).not.toContain(TOKEN);
-    expect(journal).not.toContain(NEW_TOKEN);
-
-    // The user saved yet another password since: undo must not clobber it.
-    await helperCall(ctx, helper, 'store', key, new Secret('user-typed-later'));
-    const refused = await undoLast(ctx, { secretStore: store });
-    expect(refused.undone).toBe(false);
-    expect(refused.message).toMatch(/^Not undone: saved credential jdoe@bitbucket.org \(helper store --file=.*\) was changed after/);
-    expect(revealSecret((await helperCall(ctx, helper, 'get', key)).password!)).toBe('user-typed-later');
-
-    await helperCall(ctx, helper, 'store', key, new Secret(NEW_TOKEN));
-    expect(await undoLast(ctx, { secretStore: store })).toMatchObject({ undone: true, fixId: 'credential.save-token' });
-    expect(revealSecret((await helperCall(ctx, helper, 'get', key)).password!)).toBe(TOKEN);
-    expect(await snapshotTree(home.dir)).toEqual(before);
-  });
-
-  it('erasing a credential is undone by saving it again', async () => {
-    const helper = `store --file=${path.join(home.dir, 'creds')}`;
-    const key = { protocol: 'https', host: 'bitbucket.org', username: 'jdoe' };
-    await helperCall(ctx, helper, 'store', key, new Secret(TOKEN));
-    const change = await beginChange(ctx, { fixId: 'credential.clear', repo: null, secretStore: store });
-    await change.setCredential({ helper, key, password: null });
-    await change.commit();
-    expect((await helperCall(ctx, helper, 'get', key)).password).toBeNull();
-    await undoLast(ctx, { secretStore: store });
-    expect(revealSecret((await helperCall(ctx, helper, 'get', key)).password!)).toBe(TOKEN);
-  });
-
-  it('a locked keyring is reported, not mistaken for an empty one; undo then refuses and changes nothing', async () => {
+    const original = `https://jdoe:${TOKEN}@bitbucket.org\n`;
     const ref = newSecretRef();
-    await store.put(ref, new Secret('kept'));
-    const helper = `store --file=${path.join(home.dir, 'creds')}`;
-    const key = { protocol: 'https', host: 'bitbucket.org', username: 'jdoe' };
-    const change = await beginChange(ctx, { fixId: 'credential.save-token', repo: null, secretStore: store });
-    await change.setCredential({ helper, key, password: new Secret(NEW_TOKEN) });
+    await store.put(ref, new Secret(Buffer.from(original).toString('base64')));
+    const { sha256 } = await import('../../app/fix/state-dir.js');
+    const { writeJournal } = await import('../../app/fix/journal-store.js');
+    const { statePaths, ensurePrivateDir } = await import('../../app/fix/state-dir.js');
+    await ensurePrivateDir(ctx.stateDir);
+    const entry = {
+      id: '20261101T000000Z-abcd1234',
+      fixId: 'credential.clear' as const,
+      appliedAt: '2026-11-01T00:00:00.000Z',
+      repo: null,
+      state: 'committed' as const,
+      pid: 1,
+      steps: [{ kind: 'file' as const, path: file, before: { exists: true as const, mode: 0o600, sha256: sha256(original) }, backup: { in: 'secret-store' as const, ref }, after: { exists: false as const } }],
+    };
+    await writeJournal(statePaths(ctx), { version: 1, entries: [entry] });
+    expect(await undoLast(ctx, { keychain: store })).toMatchObject({ undone: true });
+    expect(await readFile(file, 'utf8')).toBe(original);
+    await expect(store.get(ref)).rejects.toThrow(/no longer in the system keychain/);
+  });
+
+  it('the libsecret helper keeps its undo copy in the keyring itself; a locked keyring is reported, and undo then refuses and changes nothing', async () => {
+    const withKeyring = { ...ctx, env: { ...ctx.env, ...keyring.env } };
+    const ref = newSecretRef();
+    await new HelperUndoSecretStore(withKeyring, 'libsecret', home.dir).put(ref, new Secret('kept'));
+    const change = await beginChange(withKeyring, { fixId: 'credential.save-token', repo: null });
+    await change.setCredential({ helper: 'libsecret', key: KEY, password: new Secret(NEW_TOKEN) });
     await change.commit();
     const before = await snapshotTree(home.dir);
 
@@ -129,10 +227,9 @@ describe.skipIf(unavailable !== null)('undo secrets in a real Secret Service (pr
     const health = await store.check();
     expect(health.ok).toBe(false);
     expect(health.ok ? '' : health.reason).toMatch(/system keychain (is not usable|did not return)/);
-    await expect(store.get(ref)).rejects.toThrow(/system keychain/);
-    const refused = await undoLast(ctx, { secretStore: store });
+    const refused = await undoLast(withKeyring);
     expect(refused.undone).toBe(false);
-    expect(refused.message).toMatch(/^Not undone: cannot check saved credential jdoe@bitbucket.org .*\(the system keychain is not usable: .*\)\. Nothing was changed\.$/);
+    expect(refused.message).toMatch(/^Not undone: cannot check saved credential jdoe@bitbucket.org \(helper libsecret\) \(the credential helper "libsecret" did not return the undo data undo-\S+ \(it is locked or unreachable, or the data was removed\).*\)\. Nothing was changed\.$/);
     expect(await snapshotTree(home.dir)).toEqual(before);
   });
 });

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { lstat, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -99,13 +99,7 @@ export async function createFixBed(options: { keyring?: boolean } = {}): Promise
         .map((block) => ({ label: /^label = (.*)$/m.exec(block)?.[1] ?? '', secret: /^secret = (.*)$/m.exec(block)?.[1] ?? '' }))
         .filter((item) => item.label || item.secret);
     },
-    async stateBytes(o = {}) {
-      if (!o.exceptUndoSecrets) return textUnder(stateDir);
-      const names = await readdir(stateDir).catch(() => [] as string[]);
-      const kept = names.filter((n) => n !== path.basename(undoSecretsDir(stateDir))).map((n) => path.join(stateDir, n));
-      const parts = await Promise.all(kept.map(async (p) => ((await lstat(p)).isDirectory() ? textUnder(p) : readFile(p, 'utf8'))));
-      return parts.join('\n');
-    },
+    stateBytes: (o = {}) => textUnder(stateDir, { exclude: o.exceptUndoSecrets ? [undoSecretsDir(stateDir)] : [] }),
     async undoSecretTexts() {
       const dir = undoSecretsDir(stateDir);
       const names = (await readdir(dir).catch(() => [] as string[])).sort();
