@@ -1,6 +1,8 @@
 import type { EngineContext } from '../context.js';
 import { wslenvShares } from '../exec/env.js';
-import { findGcm, gcmSetting, gcmSettingsFile, type Gcm } from '../credentials/gcm.js';
+import { findGcm, gcmSetting, gcmSettingsFile, gcmValidatesStoredCredentials, type Gcm } from '../credentials/gcm.js';
+import type { ConfiguredHelper } from '../credentials/helpers.js';
+import { GCM_FACTS } from '../facts/bitbucket.js';
 import { credentialSite, siteBaseUrl, type CredentialSite } from './credential-holders.js';
 import type { ChangeRecorder } from './journal.js';
 import { loadHttpsRemote } from './remote-target.js';
@@ -40,6 +42,30 @@ export async function planGcmSetting(ctx: EngineContext, site: CredentialSite, g
   if (!file.ok) return file;
   const key = spec.perSite ? `credential.${siteBaseUrl(site)}.${spec.name}` : `credential.${spec.name}`;
   return { ok: true, plan: { gcm, file: file.file, key, value: spec.value, repoRoot: site.repoRoot } };
+}
+
+/** GCM's check of stored Bitbucket credentials, switched off for one site (GCM issue 1991). */
+export const SKIP_VALIDATION: GcmSettingSpec = { name: GCM_FACTS.validateStoredCredentials, envName: GCM_FACTS.validateStoredCredentialsEnv, value: 'false', perSite: true };
+
+/**
+ * When git will keep Bitbucket Cloud credentials for this site in Git Credential Manager (one of
+ * `helpers`), GCM's check that throws API tokens away must be off: the setting to add, if any.
+ */
+export async function planSkipValidation(
+  ctx: EngineContext,
+  site: CredentialSite,
+  cloud: boolean,
+  helpers: readonly ConfiguredHelper[],
+): Promise<{ ok: true; plan: GcmSettingPlan | null } | { ok: false; reason: string }> {
+  const gcm = cloud ? await findGcm(ctx, { ...site.helpers, helpers: [...helpers] }) : null;
+  if (!gcm || !(await gcmValidatesStoredCredentials(ctx, gcm, site.helpers, site.url))) return { ok: true, plan: null };
+  const planned = await planGcmSetting(ctx, site, gcm, SKIP_VALIDATION);
+  if (!planned.ok) return { ok: false, reason: `Git Credential Manager would throw a saved API token away before every push (its check of API tokens always fails), and ${planned.reason}.` };
+  return planned;
+}
+
+export function describeGcmSetting(plan: GcmSettingPlan): string {
+  return `Set ${plan.key} = ${plan.value} (Git Credential Manager's check of stored credentials rejects API tokens)`;
 }
 
 export function applyGcmSetting(change: ChangeRecorder, plan: GcmSettingPlan): Promise<unknown> {

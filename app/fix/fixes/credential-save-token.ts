@@ -5,11 +5,9 @@ import { fillCredential, type CachedCredential } from '../../credentials/fill.js
 import { describeHelper, type ConfiguredHelper } from '../../credentials/helpers.js';
 import type { RemoteTarget } from '../../diagnose/target.js';
 import { SCOPE_REPO_READ, SCOPE_REPO_WRITE } from '../../facts/bitbucket.js';
-import { findGcm, gcmValidatesStoredCredentials } from '../../credentials/gcm.js';
-import { GCM_FACTS } from '../../facts/bitbucket.js';
 import type { Secret } from '../../secrets/secret.js';
 import { credentialSite, describeHolding, eraseCredential, findHoldings, saveCredential, siteBaseUrl, type CredentialSite } from '../credential-holders.js';
-import { applyGcmSetting, planGcmSetting, type GcmSettingPlan } from '../gcm-settings.js';
+import { applyGcmSetting, describeGcmSetting, planSkipValidation, type GcmSettingPlan } from '../gcm-settings.js';
 import type { ChangeRecorder } from '../journal.js';
 import { loadHttpsRemote } from '../remote-target.js';
 import { applyHelperConfig, chooseSecureHelper, describeHelperConfig, helperLabel, isSecure, planHelperConfig, type HelperConfigPlan } from '../secure-helper.js';
@@ -56,14 +54,9 @@ async function planSave(ctx: EngineContext, scope: FixScope): Promise<SavePlan |
     helpers = [{ ...describeHelper(choice.helper, ctx.homeDir, site.repoRoot), origin: { scope: configure.scope, file: configure.file, key: configure.key }, runnable: 'yes' }];
   }
   const current = site.helpers.helpers.length ? (await fillCredential(ctx, site.repoRoot, site.url)).credential : null;
-  const gcm = await findGcm(ctx, { ...site.helpers, helpers });
-  let gcmSetting: GcmSettingPlan | null = null;
-  if (target.bitbucket.kind === 'cloud' && gcm && (await gcmValidatesStoredCredentials(ctx, gcm, site.helpers, site.url))) {
-    const planned = await planGcmSetting(ctx, site, gcm, { name: GCM_FACTS.validateStoredCredentials, envName: GCM_FACTS.validateStoredCredentialsEnv, value: 'false', perSite: true });
-    if (!planned.ok) return { reason: `Git Credential Manager would throw the token away before every push (its check of API tokens always fails), and ${planned.reason}.` };
-    gcmSetting = planned.plan;
-  }
-  return { target, site, helpers, configure, configureNote, current, gcmSetting };
+  const gcm = await planSkipValidation(ctx, site, target.bitbucket.kind === 'cloud', helpers);
+  if (!gcm.ok) return { reason: gcm.reason };
+  return { target, site, helpers, configure, configureNote, current, gcmSetting: gcm.plan };
 }
 
 function plannedChanges(ctx: EngineContext, plan: SavePlan, holdings: Awaited<ReturnType<typeof findHoldings>>): PlannedChange[] {
@@ -74,7 +67,7 @@ function plannedChanges(ctx: EngineContext, plan: SavePlan, holdings: Awaited<Re
     for (const h of holdings) changes.push({ target: describeHolding(ctx, h), action: `Replace the saved credential ${label}` });
   }
   for (const helper of plan.helpers) changes.push({ target: helperName(ctx, helper), action: `Save your username and the new token for ${plan.site.host}, once Bitbucket accepted it for reading and pushing` });
-  if (plan.gcmSetting) changes.push({ target: plan.gcmSetting.file, action: `Set ${plan.gcmSetting.key} = false (Git Credential Manager's check of stored credentials rejects API tokens)` });
+  if (plan.gcmSetting) changes.push({ target: plan.gcmSetting.file, action: describeGcmSetting(plan.gcmSetting) });
   return changes;
 }
 
