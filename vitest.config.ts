@@ -1,17 +1,6 @@
 import { defineConfig } from 'vitest/config';
+import { FIX_SUITES } from './test/support/fix-suites.js';
 
-/** Every test that applies fixes and undoes them: run on a desktop (engine) and on a headless machine (headless). */
-const FIX_SUITES = [
-  'test/fix/https-fixes.test.ts',
-  'test/fix/remote-url-fixes.test.ts',
-  'test/fix/ssh-fixes.test.ts',
-  'test/fix/ssh-repairs.test.ts',
-  'test/fix/fixes.test.ts',
-  'test/fix/journal.test.ts',
-  'test/fix/undo-secrets.test.ts',
-  'test/cli/fix-https.test.ts',
-  'test/cli/keygen-test-undo.test.ts',
-];
 
 /**
  * One test run, five kinds of tests:

@@ -9,9 +9,11 @@ import { execFile } from 'node:child_process';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FIX_IDS } from '../../app/contract/report.js';
 import { KeyringUndoSecretStore } from '../../app/fix/undo-secrets.js';
 import { runPushDoctor } from '../support/cli.js';
 import { createFixBed, type FixBed } from '../support/fix-bed.js';
+import { FIX_SUITES } from '../support/fix-suites.js';
 import { homeGit } from '../support/https-home.js';
 import { MACHINE } from '../support/machine.js';
 import { modesUnder } from '../support/tree.js';
@@ -55,6 +57,11 @@ describe('a headless machine: no D-Bus session, no Secret Service, no display', 
     const keychain = await new KeyringUndoSecretStore('push-doctor-headless-probe').check();
     expect(keychain.ok).toBe(false);
     expect(keychain.ok ? '' : keychain.reason).toMatch(/system keychain is not usable: .*(DBus|D-Bus|dbus)/i);
+  });
+
+  it('every fix is applied and undone by a suite of this headless run', async () => {
+    const sources = (await Promise.all(FIX_SUITES.map((file) => readFile(file, 'utf8')))).join('\n');
+    expect(FIX_IDS.filter((id) => !sources.includes(`'${id}'`))).toEqual([]);
   });
 
   it("the issue's case through the real CLI: credential.clear on an app password in ~/.git-credentials, then undo; the secret is only in undo's 0600 file", async () => {
