@@ -149,18 +149,30 @@ describe(`undo secrets without any keyring [${MACHINE.name}]`, () => {
 });
 
 describe(`a helper undo cannot judge, with no keychain [${MACHINE.name}]`, () => {
-  it('changes nothing and says in one sentence what to do', async () => {
+  it('changes nothing and says in one sentence what to do; what the fix had changed before is rolled back byte for byte', async () => {
     const file = path.join(home.dir, 'custom-creds');
     await writeFile(file, `password=${TOKEN}\n`);
+    const store = path.join(home.dir, '.git-credentials');
+    await writeFile(store, `https://jdoe:${TOKEN}@bitbucket.org\n`, { mode: 0o600 });
     // A custom helper: answers from a file of its own, erases by emptying it.
     const helper = `!f() { cat >/dev/null; case "$1" in get) cat '${file}';; erase) : > '${file}';; esac; }; f`;
     const before = await snapshotTree(home.dir);
-    const unusable = { name: 'system keychain', check: async () => ({ ok: false as const, reason: 'x' }), put: async () => Promise.reject(new Error('the system keychain is not usable: Platform failure: DBus error')), get: async () => Promise.reject(new Error('no')), delete: async () => {} };
+    const unusable = {
+      name: 'system keychain',
+      check: async () => ({ ok: false as const, reason: 'x' }),
+      put: async () => Promise.reject(new Error('the system keychain is not usable: Platform failure: DBus error')),
+      get: async () => Promise.reject(new Error('no')),
+      delete: async () => {},
+    };
     const change = await beginChange(ctx, { fixId: 'credential.clear', repo: null, keychain: unusable });
+    // The fix first empties the plain-text file (kept for undo in the state folder), then meets the custom helper.
+    await change.writeFile(store, '', { sensitive: true });
     const error = await change.setCredential({ helper, key: KEY, password: null }).catch((e: Error) => e);
-    expect(change.empty).toBe(true);
-    await change.rollback();
-    expect(String(error)).toMatch(/^Error: the credential helper "!f\(\) .*" is not one whose protection Push Doctor can judge, so the old credential would be kept for undo in the system keychain, which is not usable here \(the system keychain is not usable: Platform failure: DBus error\); change this credential with that helper's own tool$/);
+    expect(String(error)).toMatch(
+      /^Error: the credential helper "!f\(\) .*" is not one whose protection Push Doctor can judge, so the old credential would be kept for undo in the system keychain, which is not usable here \(the system keychain is not usable: Platform failure: DBus error\); change this credential with that helper's own tool$/,
+    );
+    expect(await change.rollback()).toEqual({ restored: [store], leftAlone: [] });
     expect(await snapshotTree(home.dir)).toEqual(before);
+    expect(await readdir(undoSecretsDir(ctx.stateDir))).toEqual([]);
   });
 });
