@@ -2,13 +2,13 @@ import type { EngineContext } from '../context.js';
 import type { CheckStatus, Finding } from '../contract/report.js';
 import { classifySecret, classifyUsername, SECRET_KIND_LABELS } from '../credentials/classify.js';
 import { fillCredential, type FillResult } from '../credentials/fill.js';
-import { resolveHelpers, type HelperResolution } from '../credentials/helpers.js';
+import { resolveHelpers, type ConfiguredHelper, type HelperResolution } from '../credentials/helpers.js';
 import { defaultStoreFiles, entryMatches, readStoreFiles, type StoreEntry } from '../credentials/store-file.js';
 import { credentialUrlParts } from '../credentials/urlmatch.js';
 import type { CheckOutcome, CheckReporter } from '../diagnose/reporter.js';
 import type { CheckOptions, RemoteTarget } from '../diagnose/target.js';
 import { parseRemoteUrl } from '../repo/url.js';
-import { findGcm } from '../credentials/gcm.js';
+import { findGcm, type Gcm } from '../credentials/gcm.js';
 import { buildHttpsFindings, describeOutcome, type CredentialFacts, type PlaintextEntry } from './findings.js';
 import { gcmFacts, lookPastGcmCheck } from './gcm.js';
 import { probeRemote, type ProbeCredential, type ProbeResult } from './probe.js';
@@ -54,7 +54,7 @@ export async function runHttpsChecks(ctx: EngineContext, target: RemoteTarget, r
   };
 
   await Promise.all([
-    reporter.check('https.helpers', remote, 'Credential helpers', async () => helpersOutcome(ctx, await helpersP)),
+    reporter.check('https.helpers', remote, 'Credential helpers', async () => helpersOutcome(ctx, await helpersP, await gcmP)),
     reporter.check('https.credential', remote, 'Saved credential', async () => credentialOutcome(ctx, target, await fillP, answeredBy(await credentialP, await fillP, await helpersP), (await heldBackP) !== null)),
     probeCheck('https.read', 'Read access over HTTPS', (p) => p.read),
     probeCheck('https.write', 'Push access over HTTPS', (p) => p.write),
@@ -158,10 +158,12 @@ function displayHost(target: RemoteTarget): string {
   return (configured.ok && configured.url.host) || target.pushUrl.host || 'Bitbucket';
 }
 
-function helpersOutcome(ctx: EngineContext, helpers: HelperResolution): CheckOutcome {
+function helpersOutcome(ctx: EngineContext, helpers: HelperResolution, gcm: Gcm | null): CheckOutcome {
   if (helpers.helpers.length === 0) return { status: 'warning', summary: 'no credential helper is configured for this URL' };
   const missing = helpers.helpers.filter((h) => h.runnable === 'no');
-  const list = helpers.helpers.map((h) => `${h.kind === 'other' ? (h.program ?? 'custom') : h.kind} (${h.origin.scope})`).join(', ');
+  // A Windows-side GCM started from WSL is named as such: it keeps credentials in Windows, shared with Git for Windows.
+  const name = (h: ConfiguredHelper) => (h === gcm?.helper && gcm.windowsSide ? 'Git Credential Manager for Windows, from WSL' : h.kind === 'other' ? (h.program ?? 'custom') : h.kind);
+  const list = helpers.helpers.map((h) => `${name(h)} (${h.origin.scope})`).join(', ');
   if (missing.length > 0) {
     return { status: 'error', summary: ctx.secrets.redact(`cannot run ${missing.map((h) => h.program).join(', ')}; helpers: ${list}`) };
   }

@@ -157,6 +157,7 @@ describe('WSL with Git Credential Manager for Windows', () => {
     const linuxBefore = await readFile(path.join(bed.home.dir, '.gitconfig'), 'utf8');
 
     const report = await diagnosed(repo);
+    expect(report.checks.find((c) => c.id === 'https.helpers')?.summary).toBe('git asks Git Credential Manager for Windows, from WSL (global)');
     const finding = report.findings.find((f) => f.code === 'https.gcm-store-limit');
     expect(finding?.evidence).toEqual(
       expect.arrayContaining([
