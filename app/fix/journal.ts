@@ -15,7 +15,7 @@ import { helperCall, type CredentialKey } from './credential-io.js';
 import { addKeyToAgent, agentFingerprints, removeKeyFromAgent } from './agent-io.js';
 import { readJournal, writeJournal, type AgentKeyStep, type CredentialStep, type FileStep, type JournalFile, type Step, type StoredEntry } from './journal-store.js';
 import { acquireLock, ensurePrivateDir, FILE_MODE, readFileState, sameState, sha256, statePaths, type FileState, type StatePaths } from './state-dir.js';
-import { newSecretRef, UndoSecretStores, type UndoSecretPlace, type UndoSecretStore } from './undo-secrets.js';
+import { newSecretRef, removeOrphanedUndoSecrets, UndoSecretStores, type UndoSecretPlace, type UndoSecretStore } from './undo-secrets.js';
 
 export { JournalError } from './journal-store.js';
 
@@ -96,6 +96,7 @@ async function openJournal(ctx: EngineContext, keychain: UndoSecretStore | undef
     const journal = await readJournal(paths);
     const secrets = new UndoSecretStores(ctx, keychain);
     await recoverPending(ctx, paths, journal, secrets);
+    await removeOrphanedUndoSecrets(ctx.stateDir, stateFolderRefs(journal));
     return { paths, journal, secrets, release: lock.release };
   } catch (error) {
     await lock.release();
@@ -165,6 +166,16 @@ function describeStep(step: Step): string {
   if (step.kind === 'credential') return `saved credential ${step.username}@${step.host} (helper ${step.helper})`;
   if (step.kind === 'agent-key') return `ssh-agent ${step.socket}: key ${step.fingerprint}`;
   return step.path;
+}
+
+/** The undo-secret files the journal refers to. */
+function stateFolderRefs(journal: JournalFile): Set<string> {
+  const refs = new Set<string>();
+  for (const step of journal.entries.flatMap((e) => e.steps)) {
+    if (step.kind === 'file' && step.backup?.in === 'undo-secrets') refs.add(step.backup.ref);
+    if (step.kind === 'credential' && step.keptIn === 'state-folder') for (const ref of [step.beforeRef, step.afterRef]) if (ref) refs.add(ref);
+  }
+  return refs;
 }
 
 /** A change whose process died before commit or rollback: put back what it did. */

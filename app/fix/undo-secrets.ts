@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { EngineContext } from '../context.js';
 import { describeHelper, type HelperKind } from '../credentials/helpers.js';
@@ -102,6 +102,16 @@ export class StateFolderUndoSecretStore implements UndoSecretStore {
   async delete(ref: string): Promise<void> {
     await rm(this.file(ref), { force: true });
   }
+}
+
+/**
+ * Removes undo-secret files no journal entry refers to: a process that died between keeping a
+ * secret and recording the step that needs it leaves one behind. Call with the journal lock held.
+ */
+export async function removeOrphanedUndoSecrets(stateDir: string, referenced: ReadonlySet<string>): Promise<void> {
+  const dir = undoSecretsDir(stateDir);
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names) if (!referenced.has(name)) await rm(path.join(dir, name), { force: true });
 }
 
 /** The host under which a helper keeps one undo copy: reserved (RFC 6761 .invalid), so git never asks for it. */

@@ -136,6 +136,21 @@ describe(`undo secrets without any keyring [${MACHINE.name}]`, () => {
     expect(await readdir(undoSecretsDir(ctx.stateDir)).catch(() => [])).toEqual([]);
   });
 
+  it('an undo secret no journal entry refers to (its process died before recording the step) is removed by the next run', async () => {
+    const orphan = newSecretRef();
+    await new StateFolderUndoSecretStore(ctx.stateDir).put(orphan, new Secret(TOKEN));
+    const file = path.join(home.dir, '.git-credentials');
+    await writeFile(file, `https://jdoe:${NEW_TOKEN}@bitbucket.org\n`, { mode: 0o600 });
+    const change = await beginChange(ctx, { fixId: 'credential.clear', repo: null });
+    await change.writeFile(file, '', { sensitive: true });
+    await change.commit();
+    // The orphan is gone; the secret the committed change needs is kept.
+    const kept = await readdir(undoSecretsDir(ctx.stateDir));
+    expect(kept).toHaveLength(1);
+    expect(kept).not.toContain(orphan);
+    expect(await undoLast(ctx)).toMatchObject({ undone: true });
+  });
+
   it('erasing a credential is undone by saving it again', async () => {
     const helper = 'cache';
     await helperCall(ctx, helper, 'store', KEY, new Secret(TOKEN));
