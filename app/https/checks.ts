@@ -2,13 +2,13 @@ import type { EngineContext } from '../context.js';
 import type { CheckStatus, Finding } from '../contract/report.js';
 import { classifySecret, classifyUsername, SECRET_KIND_LABELS } from '../credentials/classify.js';
 import { fillCredential, type FillResult } from '../credentials/fill.js';
+import { findGcm, type Gcm } from '../credentials/gcm.js';
 import { resolveHelpers, type ConfiguredHelper, type HelperResolution } from '../credentials/helpers.js';
 import { defaultStoreFiles, entryMatches, readStoreFiles, type StoreEntry } from '../credentials/store-file.js';
 import { credentialUrlParts } from '../credentials/urlmatch.js';
 import type { CheckOutcome, CheckReporter } from '../diagnose/reporter.js';
 import type { CheckOptions, RemoteTarget } from '../diagnose/target.js';
 import { parseRemoteUrl } from '../repo/url.js';
-import { findGcm, type Gcm } from '../credentials/gcm.js';
 import { buildHttpsFindings, describeOutcome, type CredentialFacts, type PlaintextEntry } from './findings.js';
 import { gcmFacts, lookPastGcmCheck } from './gcm.js';
 import { probeRemote, type ProbeCredential, type ProbeResult } from './probe.js';
@@ -40,6 +40,8 @@ export async function runHttpsChecks(ctx: EngineContext, target: RemoteTarget, r
   // GCM may hold a credential it throws away before every push (its own REST check fails): look once more past that check.
   const heldBackP = Promise.all([firstFillP, gcmP]).then(([fill, gcm]) => (fill && gcm ? lookPastGcmCheck(ctx, target.repoRoot, pushUrl, fill, gcm, signal) : null));
   const fillP = Promise.all([firstFillP, heldBackP]).then(([fill, held]) => held ?? fill);
+  // GCM's version and settings, alongside the probes.
+  const gcmFactsP = Promise.all([gcmP, helpersP, firstFillP, heldBackP]).then(([gcm, helpers, first, held]) => (gcm ? gcmFacts(ctx, gcm, helpers, pushUrl, first, held) : null));
   // The probes wait for nothing but the credential.
   const credentialP = fillP.then((fill) => effectiveCredential(target, fill));
   const probesP = options.offline ? null : credentialP.then((c) => probeRemote(ctx, target, c?.probe ?? null, { signal }));
@@ -60,9 +62,8 @@ export async function runHttpsChecks(ctx: EngineContext, target: RemoteTarget, r
     probeCheck('https.write', 'Push access over HTTPS', (p) => p.write),
   ]);
 
-  const [helpers, fill, found, plaintext, probes, gcm, firstFill, heldBack] = await Promise.all([helpersP, fillP, credentialP, plaintextP, probesP, gcmP, firstFillP, heldBackP]);
+  const [helpers, fill, found, plaintext, probes, gcm, firstFill, heldBack] = await Promise.all([helpersP, fillP, credentialP, plaintextP, probesP, gcmFactsP, firstFillP, heldBackP]);
   const credential = answeredBy(found, fill, helpers);
-  const gcmFound = gcm ? await gcmFacts(ctx, gcm, helpers, pushUrl, firstFill, heldBack) : null;
   return buildHttpsFindings({
     remote,
     host: displayHost(target),
@@ -72,7 +73,7 @@ export async function runHttpsChecks(ctx: EngineContext, target: RemoteTarget, r
     credential: credential?.facts ?? null,
     credentialEvidence: [...(heldBack ? (firstFill?.evidence ?? []) : []), ...credentialEvidence(ctx, target, fill, credential)],
     plaintext,
-    gcm: gcmFound,
+    gcm,
     read: probes?.read ?? null,
     write: probes?.write ?? null,
     now: ctx.now(),
