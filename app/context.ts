@@ -44,6 +44,11 @@ export interface EngineContext {
    * `--no-repo-commands` set one.
    */
   repoCommands?: RepoCommandGate;
+  /**
+   * Test seam, never set by the CLI or the app: a folder that stands in for `/` where the engine
+   * reads the machine itself (/proc/version, /etc/wsl.conf, the Windows drives WSL mounts).
+   */
+  systemRoot?: string;
 }
 
 export interface PublishedHostKeysSource {

@@ -25,6 +25,7 @@ export const FINDING_CODES = [
   'https.cached-username-is-email',
   'https.access-token-username',
   'https.gcm-revalidation',
+  'https.gcm-store-limit',
   // HTTPS: how git connects (certificates, proxy)
   'https.ssl-verify-off',
   'https.custom-ca',
@@ -118,6 +119,8 @@ export const FIX_IDS = [
   'credential.clear',
   'credential.save-token',
   'credential.use-secure-helper',
+  'credential.gcm-skip-validation',
+  'credential.gcm-use-dpapi',
   'remote.use-token-username',
   'remote.set-username',
   'remote.remove-secret',

@@ -37,14 +37,14 @@ export interface FillResult {
 const HELPER_RUN = /trace: run_command: '.* get'$/;
 const TRACE_LINE = /^\d\d:\d\d:\d\d\.\d+ \S+\s+trace: /;
 
-export async function fillCredential(ctx: EngineContext, repoRoot: string, pushUrl: string, signal?: AbortSignal): Promise<FillResult> {
+export async function fillCredential(ctx: EngineContext, repoRoot: string, pushUrl: string, signal?: AbortSignal, extraEnv: NodeJS.ProcessEnv = {}): Promise<FillResult> {
   // A password written in the URL would make git skip the helpers: ask them about the URL without it.
   const url = withoutPassword(pushUrl);
   const result = await git(ctx, ['credential', 'fill'], {
     cwd: repoRoot,
     input: `url=${url}\n\n`,
     // Only the trace of which helpers ran is read from stderr; nothing of it is shown.
-    env: { GIT_TRACE: '2' },
+    env: { ...extraEnv, GIT_TRACE: '2' },
     signal,
   });
   const stderrLines = result.stderr.split('\n');

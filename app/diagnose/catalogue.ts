@@ -1,6 +1,7 @@
 import { formatDay } from '../contract/dates.js';
 import type { Finding, FindingCode, FixId, Severity } from '../contract/report.js';
 import {
+  GCM_FACTS,
   ACCOUNT_PASSWORDS_STOPPED_DATE,
   API_TOKEN_STATIC_USERNAME,
   ACCESS_TOKEN_USERNAME,
@@ -148,11 +149,18 @@ export const FINDING_CATALOGUE: Record<FindingCode, CatalogueEntry> = {
     fixes: ['credential.save-token', 'credential.clear'],
   },
   'https.gcm-revalidation': {
-    severity: 'warning',
-    title: () => 'Git Credential Manager re-checks Bitbucket API tokens in a way that fails, so it may ask for them again on every push.',
+    severity: 'error',
+    title: () => 'Git Credential Manager throws your saved Bitbucket API token away before each push, so git asks for it again every time.',
     detail: () =>
-      'GCM validates saved Bitbucket credentials against the REST API with the git username, which API tokens do not accept. Setting credential.bitbucketValidateStoredCredentials to false stops it.',
-    fixes: ['credential.save-token'],
+      `GCM checks saved Bitbucket credentials against Bitbucket's REST API with your git username, but the REST API accepts an API token only with your Atlassian email, so the check fails and GCM discards a token that works for git (GCM issue 1991). Setting credential.${GCM_FACTS.validateStoredCredentials} to false for this site stops the check; the token stays where it is.`,
+    fixes: ['credential.gcm-skip-validation', 'credential.save-token'],
+  },
+  'https.gcm-store-limit': {
+    severity: 'error',
+    title: () => "Git Credential Manager cannot save Bitbucket's sign-in: the token is longer than the Windows Credential Manager can hold.",
+    detail: () =>
+      `Bitbucket's new OAuth tokens are longer than the ${GCM_FACTS.windowsCredentialLimitBytes.toLocaleString('en-US')} bytes the Windows Credential Manager allows, so GCM fails with "${GCM_FACTS.storeWriteFailed} [${GCM_FACTS.storeWriteFailedCode}]" (GCM issue 2428). With ${GCM_FACTS.credentialStoreKey} set to ${GCM_FACTS.dpapiStore}, GCM keeps credentials in files encrypted for your Windows account instead (you sign in once more); an API token is short enough for either store.`,
+    fixes: ['credential.gcm-use-dpapi', 'credential.save-token'],
   },
   'https.ssl-verify-off': {
     severity: 'warning',

@@ -187,6 +187,47 @@ export const HTTP_ANSWERS = {
   ],
 } as const;
 
+// ─── Git Credential Manager with Bitbucket ─────────────────────────────────────────────────────────
+
+/**
+ * What Git Credential Manager (GCM, the default helper of Git for Windows) says and reads when it
+ * fails Bitbucket users. Snapshot of git-ecosystem/git-credential-manager: 2fe99b86 (2026-07-14).
+ */
+export const GCM_FACTS = {
+  /**
+   * [OFFICIAL, GCM issue 2428, 2026-08-29, by an Atlassian engineer] Bitbucket's new OAuth tokens exceed the Windows Credential
+   * Manager's limit ("the character limits imposed by the wincredman which is 2,560 bytes"); GCM prints
+   * "fatal: Failed to write item to store. [0x6f7]" and "fatal: The stub received bad data". Workaround there:
+   * `git config --global credential.credentialStore dpapi`. PR 2440 (chunked credentials) merged 2026-09-10; release unconfirmed.
+   * Message source: src/shared/Core/Interop/Windows/WindowsCredentialManager.cs ("Failed to write item to store."),
+   * printed by src/shared/Core/Application.cs as "fatal: {message} [0x{code:x}]" with the Win32 message of the inner error after it.
+   */
+  storeWriteFailed: 'Failed to write item to store.',
+  /** 0x6f7 = 1783, RPC_X_BAD_STUB_DATA, whose Windows message is "The stub received bad data." */
+  storeWriteFailedCode: '0x6f7',
+  stubReceivedBadData: 'The stub received bad data',
+  windowsCredentialLimitBytes: 2560,
+  /** [OFFICIAL] GCM docs/credstores.md: "DPAPI protected files ... git config --global credential.credentialStore dpapi" (Windows only; files in %USERPROFILE%\.gcm\dpapi_store) */
+  credentialStoreKey: 'credential.credentialStore',
+  credentialStoreEnv: 'GCM_CREDENTIAL_STORE',
+  dpapiStore: 'dpapi',
+  /**
+   * [OFFICIAL source] src/shared/Atlassian.Bitbucket/BitbucketHostProvider.cs ValidateCredentialsWork: a stored credential is
+   * checked against GET https://api.bitbucket.org/2.0/user (Bearer, then Basic with the git username); on failure GCM
+   * asks again. REST accepts an API token only with the Atlassian email (section "Usernames" above), so the check fails
+   * for every API token saved for git, whichever git username it has. [3RD-PARTY, open] GCM issue 1991 (GCM 2.6.1): "if I
+   * immediately run another git command, it asks for my credentials again". Workaround: this setting set to false.
+   */
+  validateStoredCredentials: 'bitbucketValidateStoredCredentials',
+  validateStoredCredentialsEnv: 'GCM_BITBUCKET_VALIDATE_STORED_CREDENTIALS',
+  /** [OFFICIAL source] src/shared/Core/Authentication/AuthenticationBase.cs: what GCM prints when it would prompt and GCM_INTERACTIVE=never */
+  interactionDisabled: 'Cannot prompt because user interactivity has been disabled.',
+  /** [OFFICIAL] GCM .github/ISSUE_TEMPLATE/auth-issue.yml: "Run `git credential-manager --version`"; it prints e.g. "2.6.1+786ab03440ddc82e807a97c0e540f5247e44cec6" (issue 1991) */
+  versionPattern: /^(\d+\.\d+\.\d+)(?:[-+][\w.+-]*)?$/,
+  issueStoreLimit: 'https://github.com/git-ecosystem/git-credential-manager/issues/2428',
+  issueApiTokensNotPersisted: 'https://github.com/git-ecosystem/git-credential-manager/issues/1991',
+} as const;
+
 // ─── Host keys ────────────────────────────────────────────────────────────────────────────────────
 
 export interface PublishedHostKey {

@@ -11,6 +11,8 @@ export const FIX_CATALOGUE: Record<FixId, FixEntry> = {
   'credential.clear': { title: 'Remove the old saved password for Bitbucket', needsInput: false },
   'credential.save-token': { title: 'Save a new Bitbucket API token (tested before it is saved)', needsInput: true },
   'credential.use-secure-helper': { title: "Store credentials in the system's secure keychain instead of a plain-text file", needsInput: false },
+  'credential.gcm-skip-validation': { title: 'Stop Git Credential Manager from throwing away your saved API token (its check of it always fails)', needsInput: false },
+  'credential.gcm-use-dpapi': { title: "Let Git Credential Manager keep Bitbucket's long sign-in tokens (DPAPI-encrypted files instead of the Windows Credential Manager)", needsInput: false },
   'remote.use-token-username': { title: `Use the username ${API_TOKEN_STATIC_USERNAME} in the remote URL`, needsInput: false },
   'remote.set-username': { title: 'Put your Bitbucket username (not your email) in the remote URL', needsInput: true },
   'remote.remove-secret': { title: 'Remove the password or token written into the remote URL', needsInput: false },

@@ -12,8 +12,16 @@ const fileState = z.union([
   z.object({ exists: z.literal(true), mode: z.number().int(), sha256: z.string() }),
 ]);
 
-/** Where the old bytes of a file are kept: a 0600 file in the state folder, or the secret store for secret-bearing files. */
-const backupRef = z.union([z.object({ in: z.literal('file'), name: z.string() }), z.object({ in: z.literal('secret-store'), ref: z.string() })]);
+/**
+ * Where the old bytes of a file are kept: a 0600 file under backups/, or for secret-bearing files a
+ * 0600 file under undo-secrets/ ('undo-secrets'); 'secret-store' is the system keychain, where
+ * earlier versions kept them.
+ */
+const backupRef = z.union([
+  z.object({ in: z.literal('file'), name: z.string() }),
+  z.object({ in: z.literal('undo-secrets'), ref: z.string() }),
+  z.object({ in: z.literal('secret-store'), ref: z.string() }),
+]);
 
 const fileStep = z.object({
   kind: z.literal('file'),
@@ -39,9 +47,11 @@ const credentialStep = z.object({
   path: z.string().optional(),
   username: z.string(),
   cwd: z.string().nullable(),
-  /** Secret-store references of the saved password before and after the fix (null: none saved). */
+  /** References of the saved password before and after the fix (null: none saved). */
   beforeRef: z.string().nullable(),
   afterRef: z.string().nullable(),
+  /** Where those are kept (undo-secrets.ts); absent: the system keychain (earlier versions). */
+  keptIn: z.enum(['state-folder', 'helper', 'keychain']).optional(),
 });
 /** A key added to an ssh-agent (the public half only: undo removes it with ssh-add -d). */
 const agentKeyStep = z.object({

@@ -16,7 +16,7 @@ import { currentSddl, restoreAcl, restrictAcl, saveAcl } from './acl-io.js';
 import { addKeyToAgent, agentFingerprints, removeKeyFromAgent } from './agent-io.js';
 import { readJournal, writeJournal, type AclStep, type AgentKeyStep, type CredentialStep, type FileStep, type JournalFile, type Step, type StoredEntry } from './journal-store.js';
 import { acquireLock, ensurePrivateDir, FILE_MODE, readFileState, sameState, sha256, statePaths, type FileState, type StatePaths } from './state-dir.js';
-import { KeyringUndoSecretStore, newSecretRef, type UndoSecretStore } from './undo-secrets.js';
+import { newSecretRef, removeOrphanedUndoSecrets, UndoSecretStores, type UndoSecretPlace, type UndoSecretStore } from './undo-secrets.js';
 
 export { JournalError } from './journal-store.js';
 
@@ -24,14 +24,14 @@ export interface BeginOptions {
   fixId: FixId;
   /** Repository the fix is applied for, if any (shown in the history). */
   repo: string | null;
-  /** Where secrets needed for undo are kept; the system keychain by default. */
-  secretStore?: UndoSecretStore;
+  /** The system keychain, for secrets of helpers undo cannot judge (undo-secrets.ts); tests give their own. */
+  keychain?: UndoSecretStore;
 }
 
 export interface FileChangeOptions {
   /** Mode of a file that does not exist yet (an existing file keeps its mode). */
   mode?: number;
-  /** The old bytes hold secrets (a plain-text credentials file): keep them in the secret store, not on disk. */
+  /** The old bytes hold secrets (a plain-text credentials file): keep them as an undo secret (0600, state folder), not with the backups. */
   sensitive?: boolean;
 }
 
@@ -81,7 +81,7 @@ export interface ChangeRecorder {
   snapshotFile(file: string, options?: Pick<FileChangeOptions, 'sensitive'>): Promise<void>;
   /** Runs `git <args>` after snapshotting the config file it writes; throws when git fails. */
   runGitConfig(args: readonly string[], options: { file: string; cwd?: string }): Promise<RunResult>;
-  /** Saves or erases a credential in one helper, keeping the old one in the secret store for undo. */
+  /** Saves or erases a credential in one helper, keeping the old one for undo as protected as the helper kept it. */
   setCredential(change: CredentialChange): Promise<void>;
   /** Adds a key to an ssh-agent (a no-op when it holds the key already); undo removes it again. */
   addAgentKey(change: AgentKeyChange): Promise<void>;
@@ -92,14 +92,15 @@ export interface ChangeRecorder {
 }
 
 /** Takes the journal lock, reads the journal and rolls back any change whose process died; releases the lock on failure. */
-async function openJournal(ctx: EngineContext, given: UndoSecretStore | undefined) {
+async function openJournal(ctx: EngineContext, keychain: UndoSecretStore | undefined) {
   const paths = statePaths(ctx);
   const lock = await acquireLock(paths);
   try {
     const journal = await readJournal(paths);
-    const secretStore = lazyStore(given);
-    await recoverPending(ctx, paths, journal, secretStore);
-    return { paths, journal, secretStore, release: lock.release };
+    const secrets = new UndoSecretStores(ctx, keychain);
+    await recoverPending(ctx, paths, journal, secrets);
+    await removeOrphanedUndoSecrets(ctx.stateDir, stateFolderRefs(journal));
+    return { paths, journal, secrets, release: lock.release };
   } catch (error) {
     await lock.release();
     throw error;
@@ -107,8 +108,8 @@ async function openJournal(ctx: EngineContext, given: UndoSecretStore | undefine
 }
 
 export async function beginChange(ctx: EngineContext, options: BeginOptions): Promise<ChangeRecorder> {
-  const { paths, journal, secretStore, release } = await openJournal(ctx, options.secretStore);
-  return new Change(ctx, paths, journal, release, secretStore, options);
+  const { paths, journal, secrets, release } = await openJournal(ctx, options.keychain);
+  return new Change(ctx, paths, journal, release, secrets, options);
 }
 
 /** Committed entries, newest first. */
@@ -121,14 +122,14 @@ export async function listJournal(ctx: EngineContext): Promise<JournalEntry[]> {
 }
 
 /** Restores the state before the most recent committed fix, exactly; refuses when the user changed something since. */
-export async function undoLast(ctx: EngineContext, options: { secretStore?: UndoSecretStore } = {}): Promise<UndoResult> {
-  const { paths, journal, secretStore, release } = await openJournal(ctx, options.secretStore);
+export async function undoLast(ctx: EngineContext, options: { keychain?: UndoSecretStore } = {}): Promise<UndoResult> {
+  const { paths, journal, secrets, release } = await openJournal(ctx, options.keychain);
   try {
     const entry = [...journal.entries].reverse().find((e) => e.state === 'committed');
     if (!entry) return { undone: false, fixId: null, restored: [], message: 'Nothing to undo.' };
     const title = FIX_CATALOGUE[entry.fixId].title;
 
-    const undoer = new StepUndoer(ctx, paths, entry, secretStore);
+    const undoer = new StepUndoer(ctx, paths, entry, secrets);
     const refuse = (why: string): UndoResult => ({ undone: false, fixId: entry.fixId, restored: [], message: ctx.secrets.redact(`Not undone: ${why}. Nothing was changed.`) });
     for (const step of entry.steps) {
       let where: Awaited<ReturnType<StepUndoer['classify']>>;
@@ -171,17 +172,22 @@ function describeStep(step: Step): string {
   return step.path;
 }
 
-function lazyStore(given: UndoSecretStore | undefined): () => UndoSecretStore {
-  let store = given;
-  return () => (store ??= new KeyringUndoSecretStore());
+/** The undo-secret files the journal refers to. */
+function stateFolderRefs(journal: JournalFile): Set<string> {
+  const refs = new Set<string>();
+  for (const step of journal.entries.flatMap((e) => e.steps)) {
+    if (step.kind === 'file' && step.backup?.in === 'undo-secrets') refs.add(step.backup.ref);
+    if (step.kind === 'credential' && step.keptIn === 'state-folder') for (const ref of [step.beforeRef, step.afterRef]) if (ref) refs.add(ref);
+  }
+  return refs;
 }
 
 /** A change whose process died before commit or rollback: put back what it did. */
-async function recoverPending(ctx: EngineContext, paths: StatePaths, journal: JournalFile, secretStore: () => UndoSecretStore): Promise<void> {
+async function recoverPending(ctx: EngineContext, paths: StatePaths, journal: JournalFile, secrets: UndoSecretStores): Promise<void> {
   const pending = journal.entries.filter((e) => e.state === 'pending');
   if (!pending.length) return;
   for (const entry of pending.reverse()) {
-    const undoer = new StepUndoer(ctx, paths, entry, secretStore);
+    const undoer = new StepUndoer(ctx, paths, entry, secrets);
     await undoer.restoreAll({ onlyIfOurs: true });
     journal.entries = journal.entries.filter((e) => e !== entry);
     await writeJournal(paths, journal);
@@ -217,7 +223,7 @@ class Change implements ChangeRecorder {
     private readonly paths: StatePaths,
     private readonly journal: JournalFile,
     private readonly releaseLock: () => Promise<void>,
-    private readonly secretStore: () => UndoSecretStore,
+    private readonly secrets: UndoSecretStores,
     options: BeginOptions,
   ) {
     this.id = newEntryId(ctx.now());
@@ -275,9 +281,10 @@ class Change implements ChangeRecorder {
     let backup: FileStep['backup'] = null;
     if (bytes) {
       if (sensitive) {
+        // A plain-text file's secrets: as protected as the file was (0600), apart from the other backups.
         const ref = newSecretRef();
-        await this.secretStore().put(ref, this.ctx.secrets.wrap(bytes.toString('base64')));
-        backup = { in: 'secret-store', ref };
+        await this.secrets.stateFolder().put(ref, this.ctx.secrets.wrap(bytes.toString('base64')));
+        backup = { in: 'undo-secrets', ref };
       } else {
         await ensurePrivateDir(this.paths.backups);
         await ensurePrivateDir(this.backupDir());
@@ -299,7 +306,7 @@ class Change implements ChangeRecorder {
     } catch (error) {
       if (isNew && sameState(await readFileState(step.path), step.before)) {
         await this.forget(step);
-        await discardBackup(this.paths, this.entry, step, this.secretStore);
+        await discardBackup(this.paths, this.entry, step, this.secrets);
       }
       throw error;
     }
@@ -384,16 +391,27 @@ class Change implements ChangeRecorder {
 
   async setCredential(change: CredentialChange): Promise<void> {
     this.open();
-    const store = this.secretStore();
     const cwd = change.cwd ?? null;
+    const keptIn = this.secrets.placeFor(change.helper);
+    const store = this.secrets.forHelper(keptIn, change.helper, cwd);
     const current = await helperCall(this.ctx, change.helper, 'get', change.key, null, cwd ?? undefined);
     // Already as wanted: nothing to change, nothing to record.
     if (sameSecret(current.password, change.password)) return;
     const beforeRef = current.password ? newSecretRef() : null;
     const afterRef = change.password ? newSecretRef() : null;
-    if (beforeRef && current.password) await store.put(beforeRef, current.password);
-    if (afterRef && change.password) await store.put(afterRef, change.password);
-    const step: CredentialStep = { kind: 'credential', helper: change.helper, ...change.key, cwd, beforeRef, afterRef };
+    // Both copies are kept before anything changes; if either cannot be, nothing changes.
+    const kept: string[] = [];
+    try {
+      for (const [ref, value] of [[beforeRef, current.password], [afterRef, change.password]] as const) {
+        if (!ref || !value) continue;
+        await store.put(ref, value);
+        kept.push(ref);
+      }
+    } catch (error) {
+      for (const ref of kept) await store.delete(ref).catch(() => {});
+      throw new Error(this.ctx.secrets.redact(cannotKeep(keptIn, change.helper, error)));
+    }
+    const step: CredentialStep = { kind: 'credential', helper: change.helper, ...change.key, cwd, beforeRef, afterRef, keptIn };
     await this.record(step);
     await applyCredential(this.ctx, step, change.password, current.password);
   }
@@ -448,7 +466,7 @@ class Change implements ChangeRecorder {
     this.open();
     this.closed = true;
     try {
-      const undoer = new StepUndoer(this.ctx, this.paths, this.entry, this.secretStore);
+      const undoer = new StepUndoer(this.ctx, this.paths, this.entry, this.secrets);
       const result = await undoer.restoreAll({ onlyIfOurs: true });
       if (this.persisted) {
         this.journal.entries = this.journal.entries.filter((e) => e !== this.entry);
@@ -475,9 +493,28 @@ async function applyCredential(ctx: EngineContext, step: CredentialStep, passwor
   }
 }
 
-async function discardBackup(paths: StatePaths, entry: StoredEntry, step: FileStep, secretStore: () => UndoSecretStore): Promise<void> {
+async function discardBackup(paths: StatePaths, entry: StoredEntry, step: FileStep, secrets: UndoSecretStores): Promise<void> {
   if (step.backup?.in === 'file') await rm(path.join(paths.backups, entry.id, step.backup.name), { force: true });
-  if (step.backup?.in === 'secret-store') await secretStore().delete(step.backup.ref).catch(() => {});
+  else if (step.backup) await backupStore(secrets, step.backup).delete(step.backup.ref).catch(() => {});
+}
+
+/** Where a secret-bearing file's old bytes are: the state folder, or the keychain (earlier versions). */
+function backupStore(secrets: UndoSecretStores, backup: { in: 'undo-secrets' | 'secret-store' }): UndoSecretStore {
+  return backup.in === 'undo-secrets' ? secrets.stateFolder() : secrets.keychain();
+}
+
+/** Where a credential step's copies are; steps written by earlier versions kept them in the keychain. */
+function credentialStore(secrets: UndoSecretStores, step: CredentialStep): UndoSecretStore {
+  return secrets.forHelper(step.keptIn ?? 'keychain', step.helper, step.cwd);
+}
+
+/** One sentence: why the old credential could not be kept for undo, and what to do instead. */
+function cannotKeep(place: UndoSecretPlace, helper: string, error: unknown): string {
+  const why = errorText(error);
+  if (place === 'keychain') {
+    return `the credential helper "${helper}" is not one whose protection Push Doctor can judge, so the old credential would be kept for undo in the system keychain, which is not usable here (${why}); change this credential with that helper's own tool`;
+  }
+  return `could not keep the old credential for undo: ${why}`;
 }
 
 type Where = 'before' | 'after' | 'changed';
@@ -488,7 +525,7 @@ class StepUndoer {
     private readonly ctx: EngineContext,
     private readonly paths: StatePaths,
     private readonly entry: StoredEntry,
-    private readonly secretStore: () => UndoSecretStore,
+    private readonly secrets: UndoSecretStores,
   ) {}
 
   /** Is the thing as we left it, already as it was before, or changed by someone else since? */
@@ -512,8 +549,9 @@ class StepUndoer {
       case 'credential': {
         const key = { protocol: step.protocol, host: step.host, path: step.path, username: step.username };
         const now = await helperCall(this.ctx, step.helper, 'get', key, null, step.cwd ?? undefined);
-        const after = step.afterRef ? await this.secretStore().get(step.afterRef) : null;
-        const before = step.beforeRef ? await this.secretStore().get(step.beforeRef) : null;
+        const store = credentialStore(this.secrets, step);
+        const after = step.afterRef ? await store.get(step.afterRef) : null;
+        const before = step.beforeRef ? await store.get(step.beforeRef) : null;
         if (sameSecret(now.password, after)) return 'after';
         if (sameSecret(now.password, before)) return 'before';
         return 'changed';
@@ -576,8 +614,9 @@ class StepUndoer {
         return true;
       }
       case 'credential': {
-        const before = step.beforeRef ? await this.secretStore().get(step.beforeRef) : null;
-        const after = step.afterRef ? await this.secretStore().get(step.afterRef) : null;
+        const store = credentialStore(this.secrets, step);
+        const before = step.beforeRef ? await store.get(step.beforeRef) : null;
+        const after = step.afterRef ? await store.get(step.afterRef) : null;
         await applyCredential(this.ctx, step, before, after);
         return true;
       }
@@ -592,19 +631,21 @@ class StepUndoer {
 
   private async backupBytes(step: FileStep): Promise<Buffer> {
     if (step.backup?.in === 'file') return readFile(path.join(this.paths.backups, this.entry.id, step.backup.name));
-    if (step.backup?.in === 'secret-store') {
-      const secret = this.ctx.secrets.add(await this.secretStore().get(step.backup.ref));
+    if (step.backup) {
+      const secret = this.ctx.secrets.add(await backupStore(this.secrets, step.backup).get(step.backup.ref));
       return Buffer.from(revealSecret(secret), 'base64');
     }
     throw new Error(`No backup of ${step.path} was kept.`);
   }
 
-  /** Removes the entry's backups (files and secret-store items) once they are no longer needed. */
+  /** Removes the entry's backups (files and undo secrets) once they are no longer needed. */
   async discardUndoData(): Promise<void> {
     await rm(path.join(this.paths.backups, this.entry.id), { recursive: true, force: true });
     for (const step of this.entry.steps) {
-      const refs = step.kind === 'credential' ? [step.beforeRef, step.afterRef] : step.kind === 'file' && step.backup?.in === 'secret-store' ? [step.backup.ref] : [];
-      for (const ref of refs) if (ref) await this.secretStore().delete(ref).catch(() => {});
+      if (step.kind === 'file') await discardBackup(this.paths, this.entry, step, this.secrets);
+      if (step.kind !== 'credential') continue;
+      const store = credentialStore(this.secrets, step);
+      for (const ref of [step.beforeRef, step.afterRef]) if (ref) await store.delete(ref).catch(() => {});
     }
   }
 }

@@ -3,6 +3,7 @@ import type { FixInput, FixPlan, FixResult, JournalEntry, UndoResult } from '../
 import type { FixId } from '../contract/report.js';
 import { needsTrust, repoGuard } from '../repo/repo-commands.js';
 import { clearCredential } from './fixes/credential-clear.js';
+import { gcmSkipValidation, gcmUseDpapi } from './fixes/credential-gcm.js';
 import { saveTokenFix } from './fixes/credential-save-token.js';
 import { useSecureHelper } from './fixes/credential-use-secure-helper.js';
 import { openApiTokenPage } from './fixes/open-api-token-page.js';
@@ -30,6 +31,8 @@ export const FIXES: ReadonlyMap<FixId, Fix> = new Map<FixId, Fix>(
     clearCredential,
     saveTokenFix,
     useSecureHelper,
+    gcmSkipValidation,
+    gcmUseDpapi,
     useTokenUsername,
     setUsernameFix,
     removeSecretFix,
@@ -49,8 +52,8 @@ export const FIXES: ReadonlyMap<FixId, Fix> = new Map<FixId, Fix>(
 );
 
 export interface FixRunOptions {
-  /** Where undo keeps secrets (system keychain by default). */
-  secretStore?: UndoSecretStore;
+  /** The system keychain undo uses for helpers it cannot judge (undo-secrets.ts); tests give their own. */
+  keychain?: UndoSecretStore;
   /** The fixes to look ids up in (tests). */
   fixes?: ReadonlyMap<FixId, Fix>;
 }
@@ -106,7 +109,7 @@ export async function applyFix(ctx: EngineContext, id: FixId, scope: FixScope, i
     const missing = plan.inputs.filter((kind) => !input[kind]);
     if (missing.length) return result(false, `This fix needs: ${missing.join(', ')}.`);
 
-    change = await beginChange(ctx, { fixId: id, repo: scope.repoRoot, secretStore: options.secretStore });
+    change = await beginChange(ctx, { fixId: id, repo: scope.repoRoot, keychain: options.keychain });
     const outcome = await fix.apply(ctx, scope, change, input);
     if (change.empty) {
       const empty = change;
@@ -133,7 +136,7 @@ export async function applyFix(ctx: EngineContext, id: FixId, scope: FixScope, i
 }
 
 /** Restores the state before the most recent applied fix (one per call). */
-export function undoLastFix(ctx: EngineContext, options: Pick<FixRunOptions, 'secretStore'> = {}): Promise<UndoResult> {
+export function undoLastFix(ctx: EngineContext, options: Pick<FixRunOptions, 'keychain'> = {}): Promise<UndoResult> {
   return undoLast(ctx, options);
 }
 

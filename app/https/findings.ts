@@ -1,8 +1,10 @@
 import type { Finding, FixId, Severity } from '../contract/report.js';
+import { GCM_FACTS } from '../facts/bitbucket.js';
 import { SECRET_KIND_LABELS, type SecretClassification, type UsernameKind } from '../credentials/classify.js';
 import type { ConfiguredHelper, ConfigOrigin, HelperResolution } from '../credentials/helpers.js';
 import { finding, type FindingParams } from '../diagnose/catalogue.js';
 import type { HttpsOutcome } from './classify.js';
+import { describeGcm, type GcmFacts } from './gcm.js';
 import type { ProbeResult } from './probe.js';
 
 /**
@@ -42,8 +44,8 @@ export interface HttpsFacts {
   /** Redacted lines of the credential lookup. */
   credentialEvidence: string[];
   plaintext: PlaintextEntry[];
-  /** GCM will re-validate stored Bitbucket credentials (credential.bitbucketValidateStoredCredentials not false). */
-  gcmValidates: boolean;
+  /** Git Credential Manager, when git asks it for this URL. */
+  gcm: GcmFacts | null;
   read: ProbeResult | null;
   write: ProbeResult | null;
   now: Date;
@@ -142,17 +144,8 @@ export function buildHttpsFindings(facts: HttpsFacts): Finding[] {
   const unreachable = probed('unreachable');
   if (unreachable) findings.push(finding('https.unreachable', { remote, evidence: probeEvidence(unreachable), params: { ...params, reason: unreachable.outcome.reason ?? undefined } }));
 
-  // ── Warnings about how the credential is kept ──
-  const gcm = helpers.helpers.find((h) => h.kind === 'manager');
-  if (facts.cloud && gcm && credential?.secretKind.kind === 'api-token' && facts.gcmValidates) {
-    findings.push(
-      finding('https.gcm-revalidation', {
-        remote,
-        evidence: [helperEvidence(gcm, facts.redact), 'credential.bitbucketValidateStoredCredentials: not set to false', `saved secret: ${SECRET_KIND_LABELS['api-token']} ${credential.masked}`],
-        params,
-      }),
-    );
-  }
+  // ── How the credential is kept ──
+  findings.push(...gcmFindings(facts, params, credentialWorks));
   if (facts.plaintext.length > 0) {
     findings.push(
       finding('https.plaintext-store', {
@@ -163,8 +156,35 @@ export function buildHttpsFindings(facts: HttpsFacts): Finding[] {
     );
   }
 
-  if (pushWorks) findings.push(finding('https.ok', { remote, evidence: probeEvidence(write!), params }));
+  // GCM throws the working credential away before every push: pushing does not work as configured.
+  if (pushWorks && !facts.gcm?.heldBack) findings.push(finding('https.ok', { remote, evidence: probeEvidence(write!), params }));
   return findings;
+}
+
+/**
+ * Git Credential Manager's known Bitbucket failures: it cannot write Bitbucket's long OAuth tokens
+ * to Windows' Credential Manager (0x6f7, GCM issue 2428), and it throws away saved API tokens after
+ * its own REST check fails (GCM issue 1991). Proven from what GCM printed and, for the second, from
+ * the credential it handed out once the check was off; suspected (a warning) when a saved API
+ * token meets GCM with the check on.
+ */
+function gcmFindings(facts: HttpsFacts, params: FindingParams, credentialWorks: boolean): Finding[] {
+  const { gcm, credential, remote } = facts;
+  if (!gcm) return [];
+  const out: Finding[] = [];
+  const about = [helperEvidence(gcm.helper, facts.redact), describeGcm(gcm)];
+  if (gcm.storeLimit.length) {
+    out.push(finding('https.gcm-store-limit', { remote, evidence: [...about, `credential store: ${gcm.credentialStore ?? 'not set (Windows Credential Manager)'}`, ...gcm.storeLimit], params }));
+  }
+  const apiToken = credential?.secretKind.kind === 'api-token';
+  if (gcm.heldBack && (apiToken || credentialWorks)) {
+    const held = `with ${GCM_FACTS.validateStoredCredentials} off for one look, it hands out: ${credential?.username ?? '(no username)'} / ${SECRET_KIND_LABELS[credential!.secretKind.kind]} ${credential!.masked}`;
+    out.push(finding('https.gcm-revalidation', { remote, evidence: [...about, ...gcm.heldBack.map(facts.redact), held], params }));
+  } else if (facts.cloud && apiToken && gcm.validates && !gcm.heldBack) {
+    const f = finding('https.gcm-revalidation', { remote, evidence: [...about, `credential.${GCM_FACTS.validateStoredCredentials}: not set to false`, `saved secret: ${SECRET_KIND_LABELS['api-token']} ${credential!.masked}`], params });
+    out.push(withSeverity(f, 'warning'));
+  }
+  return out;
 }
 
 type CauseCode = 'https.app-password' | 'https.account-password' | 'https.cached-username-is-email' | 'https.access-token-username';

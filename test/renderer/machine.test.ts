@@ -142,6 +142,8 @@ describe('routing fixes', () => {
       'credential.clear': 'https',
       'credential.save-token': 'https',
       'credential.use-secure-helper': 'fix',
+      'credential.gcm-skip-validation': 'fix',
+      'credential.gcm-use-dpapi': 'fix',
       'remote.use-token-username': 'fix',
       'remote.set-username': 'fix',
       'remote.remove-secret': 'fix',
