@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { accountKeyStepSchema } from '../account/journal-step.js';
 import { FIX_IDS } from '../contract/report.js';
 import { isCode, writeFileAtomic } from './atomic-write.js';
 import { FILE_MODE, type StatePaths } from './state-dir.js';
@@ -52,7 +53,7 @@ const agentKeyStep = z.object({
   /** macOS: the passphrase was also stored in the keychain (removed with it on undo). */
   keychain: z.boolean(),
 });
-const step = z.discriminatedUnion('kind', [fileStep, modeStep, dirStep, credentialStep, agentKeyStep]);
+const step = z.discriminatedUnion('kind', [fileStep, modeStep, dirStep, credentialStep, agentKeyStep, accountKeyStepSchema]);
 
 const entry = z.object({
   id: z.string(),
@@ -71,6 +72,7 @@ export type FileStep = z.infer<typeof fileStep>;
 export type ModeStep = z.infer<typeof modeStep>;
 export type CredentialStep = z.infer<typeof credentialStep>;
 export type AgentKeyStep = z.infer<typeof agentKeyStep>;
+export type { AccountKeyStep } from '../account/journal-step.js';
 export type Step = z.infer<typeof step>;
 export type StoredEntry = z.infer<typeof entry>;
 export type JournalFile = z.infer<typeof journalFile>;

@@ -13,7 +13,9 @@ import { createFileExclusive, isCode, writeFileAtomic } from './atomic-write.js'
 import { FIX_CATALOGUE } from './catalogue.js';
 import { helperCall, type CredentialKey } from './credential-io.js';
 import { addKeyToAgent, agentFingerprints, removeKeyFromAgent } from './agent-io.js';
-import { readJournal, writeJournal, type AgentKeyStep, type CredentialStep, type FileStep, type JournalFile, type Step, type StoredEntry } from './journal-store.js';
+import { accountKeyState, describeAccountKeyStep, removeAccountKey, removeByHand } from '../account/journal-step.js';
+import type { AccountKey } from '../account/api.js';
+import { readJournal, writeJournal, type AccountKeyStep, type AgentKeyStep, type CredentialStep, type FileStep, type JournalFile, type Step, type StoredEntry } from './journal-store.js';
 import { acquireLock, ensurePrivateDir, FILE_MODE, readFileState, sameState, sha256, statePaths, type FileState, type StatePaths } from './state-dir.js';
 import { KeyringUndoSecretStore, newSecretRef, type UndoSecretStore } from './undo-secrets.js';
 
@@ -42,6 +44,14 @@ export interface CredentialChange {
   password: Secret | null;
   /** Folder the helper runs in (the repository), default the home. */
   cwd?: string;
+}
+
+/** A key about to be added to the user's Bitbucket account (an external change). */
+export interface AccountKeyChange {
+  site: string;
+  baseUrl: string | null;
+  fingerprint: string;
+  label: string;
 }
 
 export interface AgentKeyChange {
@@ -84,6 +94,8 @@ export interface ChangeRecorder {
   setCredential(change: CredentialChange): Promise<void>;
   /** Adds a key to an ssh-agent (a no-op when it holds the key already); undo removes it again. */
   addAgentKey(change: AgentKeyChange): Promise<void>;
+  /** Adds a key to the Bitbucket account through `add`; undo deletes it again (or says where to). */
+  addAccountKey(change: AccountKeyChange, add: () => Promise<AccountKey>): Promise<AccountKey>;
   commit(): Promise<JournalEntry | null>;
   rollback(): Promise<{ restored: string[]; leftAlone: string[] }>;
 }
@@ -146,11 +158,23 @@ export async function undoLast(ctx: EngineContext, options: { secretStore?: Undo
     journal.entries = journal.entries.filter((e) => e !== entry);
     await writeJournal(paths, journal);
     await undoer.discardUndoData();
-    const kept = outcome.leftAlone.length ? ` Left in place (not empty): ${outcome.leftAlone.join(', ')}.` : '';
+    const kept = leftAloneMessage(entry, outcome.leftAlone);
     return { undone: true, fixId: entry.fixId, restored: outcome.restored, message: ctx.secrets.redact(`Undid "${title}" (applied ${readableTime(entry.appliedAt)}).${kept}`) };
   } finally {
     await release();
   }
+}
+
+/** What undo could not put back: folders still holding files, keys on the Bitbucket account it may not delete. */
+function leftAloneMessage(entry: StoredEntry, leftAlone: string[]): string {
+  if (!leftAlone.length) return '';
+  const accountKeys = entry.steps.filter((s): s is AccountKeyStep => s.kind === 'account-key' && leftAlone.includes(describeAccountKeyStep(s)));
+  const others = leftAlone.filter((line) => !accountKeys.some((s) => describeAccountKeyStep(s) === line));
+  const parts = [
+    ...(others.length ? [` Left in place (not empty): ${others.join(', ')}.`] : []),
+    ...accountKeys.map((s) => ` The ${describeAccountKeyStep(s)} could not be deleted (the linked token needs the delete scope, or Bitbucket could not be reached): ${removeByHand(s)}.`),
+  ];
+  return parts.join('');
 }
 
 function errorText(error: unknown): string {
@@ -164,6 +188,7 @@ function toJournalEntry(entry: StoredEntry): JournalEntry {
 function describeStep(step: Step): string {
   if (step.kind === 'credential') return `saved credential ${step.username}@${step.host} (helper ${step.helper})`;
   if (step.kind === 'agent-key') return `ssh-agent ${step.socket}: key ${step.fingerprint}`;
+  if (step.kind === 'account-key') return describeAccountKeyStep(step);
   return step.path;
 }
 
@@ -409,6 +434,22 @@ class Change implements ChangeRecorder {
     }
   }
 
+  async addAccountKey(change: AccountKeyChange, add: () => Promise<AccountKey>): Promise<AccountKey> {
+    this.open();
+    const step: AccountKeyStep = { kind: 'account-key', ...change, keyId: null };
+    await this.record(step);
+    try {
+      const key = await add();
+      step.keyId = key.id;
+      await this.persist();
+      return key;
+    } catch (error) {
+      // Refused, or no answer: keep the step only if the key got there after all (rollback removes it).
+      if ((await accountKeyState(this.ctx, step)) !== 'present') await this.forget(step);
+      throw error;
+    }
+  }
+
   async commit(): Promise<JournalEntry | null> {
     this.open();
     try {
@@ -508,6 +549,9 @@ class StepUndoer {
         const held = await agentFingerprints(this.ctx, step.socket);
         return held?.includes(step.fingerprint) ? 'after' : 'before';
       }
+      case 'account-key':
+        // A key that cannot be looked up is treated as still there: restore then says where to remove it.
+        return (await accountKeyState(this.ctx, step)) === 'absent' ? 'before' : 'after';
     }
   }
 
@@ -562,6 +606,8 @@ class StepUndoer {
       case 'agent-key':
         await removeKeyFromAgent(this.ctx, { socket: step.socket, publicKey: step.publicKey, keychain: step.keychain });
         return true;
+      case 'account-key':
+        return removeAccountKey(this.ctx, step);
     }
   }
 
