@@ -26,6 +26,8 @@ export const FINDING_CODES = [
   'https.gcm-revalidation',
   // HTTPS: what the server said
   'https.auth-rejected',
+  'https.token-refused',
+  'https.token-username-mismatch',
   'https.missing-scope',
   'https.read-only',
   'https.forbidden',
@@ -47,6 +49,13 @@ export const FINDING_CODES = [
   'ssh.repo-not-found',
   'ssh.unreachable',
   'ssh.ok',
+  // SSH against the linked Bitbucket account
+  'ssh.key-not-on-account',
+  'ssh.account-key-not-offered',
+  // the linked Bitbucket account itself
+  'account.token-invalid',
+  'account.token-scopes',
+  'account.unreachable',
 ] as const;
 export type FindingCode = (typeof FINDING_CODES)[number];
 
@@ -123,6 +132,7 @@ export const FIX_IDS = [
   'ssh.add-key-to-agent',
   'ssh.configure-host',
   'ssh.trust-host-keys',
+  'ssh.add-key-to-account',
   'open.api-token-page',
   'open.ssh-keys-page',
   'open.repository-page',

@@ -13,6 +13,7 @@ import { useHttpsFix } from './fixes/remote-use-https.js';
 import { useSshHostFix } from './fixes/remote-use-ssh-host.js';
 import { useSshFix } from './fixes/remote-use-ssh.js';
 import { useTokenUsername } from './fixes/remote-use-token-username.js';
+import { addKeyToAccountFix } from './fixes/ssh-add-key-to-account.js';
 import { addKeyToAgent } from './fixes/ssh-add-key-to-agent.js';
 import { configureHost } from './fixes/ssh-configure-host.js';
 import { generateKey } from './fixes/ssh-generate-key.js';
@@ -42,6 +43,7 @@ export const FIXES: ReadonlyMap<FixId, Fix> = new Map<FixId, Fix>(
     addKeyToAgent,
     configureHost,
     trustHostKeys,
+    addKeyToAccountFix,
   ].map((fix) => [fix.id, fix]),
 );
 
