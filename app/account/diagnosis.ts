@@ -100,7 +100,7 @@ export async function accountSshFindings(ctx: EngineContext, session: AccountSes
     ];
     const notOffered = local.filter((k) => onAccount.has(k.fingerprint) && !offeredPrints.has(k.fingerprint));
     if (!sshWorks && offeredOnAccount.length === 0) {
-      const params = { host: endpoint.hostname, account: who };
+      const params = { host: offered.host, account: who };
       const denial = sshFindings.filter((f) => f.code === 'ssh.permission-denied' || (f.code === 'ssh.no-key' && notOffered.length > 0));
       const kept = denial.flatMap((f) => f.evidence);
       if (notOffered.length > 0) {

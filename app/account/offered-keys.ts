@@ -46,8 +46,10 @@ export async function keysSshOffers(ctx: EngineContext, scope: FixScope, site: S
 
 export async function offeredByEndpoint(ctx: EngineContext, endpoint: SshEndpoint): Promise<OfferedKeys> {
   const config = endpoint.config;
-  if (!config) return { host: endpoint.hostname, keys: [], note: endpoint.configNote ?? 'the effective ssh configuration is unknown' };
-  if (!config.pubkeyAuthentication) return { host: endpoint.hostname, keys: [], note: 'ssh is configured not to use keys (PubkeyAuthentication no)' };
+  // The host as the remote names it (an alias's HostName is where ssh goes, not what the user knows).
+  const host = endpoint.url.host ?? endpoint.hostname;
+  if (!config) return { host, keys: [], note: endpoint.configNote ?? 'the effective ssh configuration is unknown' };
+  if (!config.pubkeyAuthentication) return { host, keys: [], note: 'ssh is configured not to use keys (PubkeyAuthentication no)' };
   const [files, agent] = await Promise.all([inspectIdentityFiles(config.identityFiles, ctx.platform), inspectAgent(ctx, config.identityAgent)]);
   const keys: OfferedKey[] = [];
   const agentPrints = new Set(agent.keys.map((k) => k.fingerprint));
@@ -70,7 +72,7 @@ export async function offeredByEndpoint(ctx: EngineContext, endpoint: SshEndpoin
     keys.push({ fingerprint: key.fingerprint, type: key.type.toLowerCase(), path: null, publicKey: null, publicKeyPath: null, inAgent: true });
   }
   const note = agent.status === 'unreachable' || agent.status === 'unavailable' ? agent.summary : null;
-  return { host: endpoint.hostname, keys, note };
+  return { host, keys, note };
 }
 
 async function endpointFor(ctx: EngineContext, scope: FixScope, site: Site): Promise<SshEndpoint | null> {

@@ -26,7 +26,10 @@ export interface FakeAccount {
   email?: string;
   secret: string;
   kind: FakeAccountKind;
-  /** API tokens and access tokens: repository scopes (default read and write). */
+  /**
+   * API tokens and access tokens: repository scopes (default read and write). [] is an API token
+   * created without scopes: git gets 401 "You may not have access to this repository..." (facts §12).
+   */
   scopes?: Scope[];
 }
 
@@ -198,6 +201,8 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse, state: Hand
     case 'api-token':
       if (account.email && auth.username === account.email) return unauthorized(HTTP_ANSWERS.mayNotHaveAccess, auth.username);
       if (auth.username !== account.username && auth.username !== API_TOKEN_STATIC_USERNAME) return unauthorized(HTTP_ANSWERS.invalidCredentials, auth.username);
+      // [OFFICIAL, Atlassian staff, community qaq-p/3206463] "you may not use it without scopes to authenticate with GIT"
+      if (account.scopes && account.scopes.length === 0) return unauthorized(HTTP_ANSWERS.mayNotHaveAccess, auth.username);
       break;
     case 'access-token':
       if (auth.username !== ACCESS_TOKEN_USERNAME) return unauthorized(HTTP_ANSWERS.invalidCredentials, auth.username);
