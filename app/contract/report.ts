@@ -31,6 +31,7 @@ export const FINDING_CODES = [
   'https.missing-scope',
   'https.read-only',
   'https.forbidden',
+  'https.basic-auth-disabled',
   'https.repo-not-found',
   'https.unreachable',
   'https.ok',

@@ -180,6 +180,13 @@ export const FINDING_CATALOGUE: Record<FindingCode, CatalogueEntry> = {
       `Bitbucket answered "Your credentials lack one or more required privilege scopes". Pushing needs both ${SCOPE_REPO_READ} and ${SCOPE_REPO_WRITE} (write does not include read). Scopes cannot be added to an existing token: create a new one.`,
     fixes: ['credential.save-token', 'open.api-token-page'],
   },
+  'https.basic-auth-disabled': {
+    severity: 'error',
+    title: (p) => `${host(p)} does not let git log in with a username and token: basic authentication is switched off on the server.`,
+    detail: () =>
+      'Bitbucket Data Center answers such logins with HTTP 403 "Basic Authentication has been disabled on this instance." (the default from Bitbucket 10). An admin can turn on "Allow basic authentication on API calls"; until then, push over SSH.',
+    fixes: ['remote.use-ssh'],
+  },
   'https.read-only': {
     severity: 'error',
     title: (p) => `You can read this repository but ${host(p)} refuses pushes from this account.`,
@@ -188,7 +195,7 @@ export const FINDING_CATALOGUE: Record<FindingCode, CatalogueEntry> = {
   },
   'https.forbidden': {
     severity: 'error',
-    title: (p) => `${host(p)} accepted the credential but refuses access to this repository${p.reason ? `: ${p.reason}` : ''}.`,
+    title: (p) => `${host(p)} refuses this account access to the repository${p.reason ? `: ${p.reason}` : ''}.`,
     detail: () =>
       'A workspace rule blocks this account here: an IP allowlist, required two-step verification, or a repository permission. A workspace admin can see which rule applies and lift it for you.',
     fixes: ['open.repository-page'],

@@ -113,7 +113,6 @@ function withSeverity(f: Finding, severity: Severity): Finding {
 const FORBIDDEN_REASONS: Record<string, string> = {
   'ip-not-allowed': 'the workspace only allows listed IP addresses',
   'two-step-required': 'the workspace requires two-step verification',
-  'basic-auth-disabled': 'the server has basic authentication switched off, so git cannot log in with a username and token (an admin can allow it, or use SSH)',
 };
 
 /** [OFFICIAL KB] Data Center's bare 403: basic authentication disabled, or no permission on the repository. */
@@ -253,6 +252,9 @@ function probeFindings(facts: HttpsFacts, params: FindingParams, rejectedFixes: 
     const evidence = [...facts.credentialEvidence, ...probeEvidence(rejected), ...(facts.tokenCheck ? [facts.tokenCheck.evidence] : [])];
     return [tokenRefusal(facts, params, evidence, rejectedFixes) ?? finding('https.auth-rejected', { remote, evidence, params, fixes: rejectedFixes })];
   }
+
+  const basicOff = probes.find((p) => p.outcome.hint === 'basic-auth-disabled');
+  if (basicOff) return [finding('https.basic-auth-disabled', { remote, evidence: probeEvidence(basicOff), params })];
 
   const scope = first('missing-scope');
   if (scope) out.push(finding('https.missing-scope', { remote, evidence: probeEvidence(scope), params }));

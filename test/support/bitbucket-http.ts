@@ -6,7 +6,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { ACCESS_TOKEN_USERNAME, API_TOKEN_STATIC_USERNAME, HTTP_ANSWERS } from '../../app/facts/bitbucket.js';
+import { ACCESS_TOKEN_USERNAME, API_TOKEN_STATIC_USERNAME, DC_MESSAGES, HTTP_ANSWERS } from '../../app/facts/bitbucket.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -46,6 +46,15 @@ export interface FakeBitbucketHttpOptions {
   delayMs?: number;
   /** A workspace rule that refuses every authenticated request (HTTP 403 with Bitbucket's words). */
   workspaceRule?: 'ip-allowlist' | 'two-step';
+  /**
+   * How Cloud refuses an app password: 410 with the CHANGE-3222 lines (captured git sessions), or a
+   * bare 401 (Atlassian's removal notice says "HTTP 401"; facts §12). Default 410.
+   */
+  appPasswordStatus?: 401 | 410;
+  /** Data Center with basic authentication switched off: every Basic request gets 403 (atlassian/data-center-helm-charts#1101). */
+  basicAuthDisabled?: boolean;
+  /** Data Center's bare 403 (no words) for every authenticated request: no push permission, or basic auth off on older servers. */
+  bare403?: boolean;
 }
 
 export interface FakeRequest {
@@ -95,7 +104,7 @@ export async function startFakeBitbucketHttp(options: FakeBitbucketHttpOptions =
 
   const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const answer = () =>
-      handle(req, res, { flavor, projectRoot, accounts, repos: options.repos ?? {}, requests, workspaceRule: options.workspaceRule ?? null });
+      handle(req, res, { flavor, projectRoot, accounts, repos: options.repos ?? {}, requests, workspaceRule: options.workspaceRule ?? null, appPasswordStatus: options.appPasswordStatus ?? 410, basicAuthDisabled: options.basicAuthDisabled ?? false, bare403: options.bare403 ?? false });
     if (delayMs > 0) {
       const timer = setTimeout(() => {
         pending.delete(timer);
@@ -158,6 +167,9 @@ interface HandlerState {
   repos: Record<string, Record<string, Permission>>;
   requests: FakeRequest[];
   workspaceRule: 'ip-allowlist' | 'two-step' | null;
+  appPasswordStatus: 401 | 410;
+  basicAuthDisabled: boolean;
+  bare403: boolean;
 }
 
 function handle(req: http.IncomingMessage, res: http.ServerResponse, state: HandlerState): void {
@@ -186,13 +198,14 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse, state: Hand
 
   const auth = parseBasic(req.headers.authorization);
   if (!auth) return unauthorized([], null);
+  if (state.basicAuthDisabled) return reply(403, [`${DC_MESSAGES.basicAuthDisabled} on this instance.`], auth.username);
   const account = state.accounts.find((a) => a.secret === auth.password);
   if (!account) return unauthorized(HTTP_ANSWERS.invalidCredentials, auth.username);
 
   switch (account.kind) {
     case 'app-password':
       if (auth.username !== account.username) return unauthorized(HTTP_ANSWERS.invalidCredentials, auth.username);
-      if (state.flavor === 'cloud') return reply(410, HTTP_ANSWERS.appPasswordRemoved, auth.username);
+      if (state.flavor === 'cloud') return state.appPasswordStatus === 401 ? unauthorized([], auth.username) : reply(410, HTTP_ANSWERS.appPasswordRemoved, auth.username);
       break;
     case 'account-password':
       if (auth.username !== account.username && auth.username !== account.email) return unauthorized(HTTP_ANSWERS.invalidCredentials, auth.username);
@@ -212,6 +225,7 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse, state: Hand
       break;
   }
 
+  if (state.bare403) return reply(403, [], account.username);
   if (state.workspaceRule === 'ip-allowlist') return reply(403, HTTP_ANSWERS.ipNotAllowed, account.username);
   if (state.workspaceRule === 'two-step') return reply(403, HTTP_ANSWERS.twoStepRequired, account.username);
 
