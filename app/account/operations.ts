@@ -4,7 +4,7 @@ import type { AccountKeysListing, AccountLinkInput, AccountStatus, KeyAddResult,
 import type { EngineContext } from '../context.js';
 import { classifySecret } from '../credentials/classify.js';
 import { LINKS, SCOPES_FOR_PUSH, SCOPES_FOR_SSH_KEYS, SCOPE_SSH_KEY_READ } from '../facts/bitbucket.js';
-import type { ChangeRecorder } from '../fix/journal.js';
+import { beginChange, type ChangeRecorder } from '../fix/journal.js';
 import type { FixScope } from '../fix/types.js';
 import { looksLikeEmail } from '../repo/url.js';
 import { Secret } from '../secrets/secret.js';
@@ -321,6 +321,19 @@ export async function addKeyToAccount(ctx: EngineContext, change: ChangeRecorder
     throw error;
   }
   return { site, added: true, fingerprint: added.fingerprint, keyId: added.id, label, publicKeyPath: key.path, message: `Added ${key.fingerprint} ("${label}") to your Bitbucket account (${user.username ?? user.id}).` };
+}
+
+/** addKeyToAccount as its own journal entry (fix id ssh.add-key-to-account): `push-doctor undo` deletes the key again. */
+export async function addKeyJournaled(ctx: EngineContext, options: AddKeyOptions): Promise<KeyAddResult> {
+  const change = await beginChange(ctx, { fixId: 'ssh.add-key-to-account', repo: options.scope.repoRoot });
+  try {
+    const result = await addKeyToAccount(ctx, change, options);
+    await change.commit();
+    return result;
+  } catch (error) {
+    await change.rollback();
+    throw error;
+  }
 }
 
 /** [OFFICIAL KB] why-am-i-not-able-to-add-an-ssh-key-in-bitbucket-cloud: the same key cannot be on two accounts, a workspace, or an access key. */

@@ -1,7 +1,6 @@
-import { addKeyToAccount, listAccountKeys, siteFor } from '../../account/operations.js';
+import { addKeyJournaled, listAccountKeys, siteFor } from '../../account/operations.js';
 import type { AccountKeysListing, KeyAddResult } from '../../contract/account.js';
 import { createContext, DEFAULT_TIMEOUT_MS, type EngineContext } from '../../context.js';
-import { beginChange } from '../../fix/journal.js';
 import { resolveFixScope } from '../../fix/scope.js';
 import type { FixScope } from '../../fix/types.js';
 import { bitbucketHosts, parseCommandArgs, timeoutMs, UsageError } from '../args.js';
@@ -63,13 +62,10 @@ async function add(args: string[], io: CliIo): Promise<number> {
   if (values.label !== undefined && (!values.label.trim() || /[\r\n]/.test(values.label) || values.label.length > 200)) throw new UsageError('--label must be one line of text');
   const ctx = contextFor(io, values);
   const scope = await scopeFor(ctx, io, values.remote);
-  const change = await beginChange(ctx, { fixId: 'ssh.add-key-to-account', repo: scope.repoRoot });
   let result: KeyAddResult;
   try {
-    result = await addKeyToAccount(ctx, change, { site: siteFor(ctx), scope, keyFile: values.key, label: values.label });
-    await change.commit();
+    result = await addKeyJournaled(ctx, { site: siteFor(ctx), scope, keyFile: values.key, label: values.label });
   } catch (error) {
-    await change.rollback();
     return fail(error, values.json ?? false, io, ctx);
   }
   const style = createStyle(io.stdout, io.env);
