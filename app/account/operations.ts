@@ -269,17 +269,16 @@ export interface AddKeyOptions extends AccountOptions {
 /** The public key to add: the given file, or the first key ssh offers that has a .pub file. */
 export async function keyToAdd(ctx: EngineContext, options: Pick<AddKeyOptions, 'keyFile' | 'scope' | 'site'>): Promise<{ line: string; fingerprint: string; path: string }> {
   if (options.keyFile) {
-    const file = options.keyFile.endsWith('.pub') ? options.keyFile : `${options.keyFile}.pub`;
-    const pub = await publicKeyFile(file);
-    if (!pub) {
-      const text = await readFile(file, 'utf8').catch(() => null);
-      const why = text === null ? 'it cannot be read' : (() => {
-        const check = checkPublicKeyLine(text.trim());
-        return check.ok ? 'it is not a key' : check.reason;
-      })();
-      throw new AccountError('input', `${file} is not an SSH public key file (${why}).`);
+    // A private key names its .pub beside it; a .pub (or any public key file) is read as it is.
+    const file = options.keyFile;
+    for (const candidate of file.endsWith('.pub') ? [file] : [`${file}.pub`, file]) {
+      const pub = await publicKeyFile(candidate);
+      if (pub) return { line: pub.line, fingerprint: pub.fingerprint, path: candidate };
     }
-    return { line: pub.line, fingerprint: pub.fingerprint, path: file };
+    const text = await readFile(file, 'utf8').catch(() => null);
+    const check = text === null ? null : checkPublicKeyLine(text.trim());
+    const why = text === null ? 'it cannot be read' : check && !check.ok ? check.reason : 'it is not a key';
+    throw new AccountError('input', `${file} is not an SSH public key file (${why})${file.endsWith('.pub') ? '' : `, and there is no ${file}.pub beside it`}.`);
   }
   const offered = await keysSshOffers(ctx, options.scope, options.site);
   const key = offered.keys.find((k) => k.publicKey && k.publicKeyPath);
