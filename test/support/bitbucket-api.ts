@@ -113,6 +113,11 @@ export interface FakeApiOptions {
   basicAuthDisabled?: boolean;
   /** Cloud: "next" links point at this base instead of the server's own (a hostile or broken answer). */
   nextBaseUrl?: string;
+  /**
+   * Where to listen and the name clients use (default 127.0.0.1, a free port): in a private network
+   * namespace the server can be the real api.bitbucket.org on 443 (the certificate then names it).
+   */
+  listen?: { host: string; port: number; name: string };
 }
 
 export interface FakeApiRequest {
@@ -144,7 +149,7 @@ export async function startFakeBitbucketApi(options: FakeApiOptions = {}): Promi
   const store = options.store ?? new FakeAccountStore();
   const pageLen = options.pageLen ?? 10;
   const root = await mkdtemp(path.join(os.tmpdir(), 'push-doctor-bbapi-'));
-  const pki = await createTestPki(root);
+  const pki = await createTestPki(root, options.listen ? [options.listen.name] : []);
   const ca = await readFile(pki.caFile, 'utf8');
   const requests: FakeApiRequest[] = [];
   const sockets = new Set<net.Socket>();
@@ -305,10 +310,11 @@ export async function startFakeBitbucketApi(options: FakeApiOptions = {}): Promi
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(options.listen?.port ?? 0, options.listen?.host ?? '127.0.0.1', () => resolve());
   });
   const port = (server.address() as net.AddressInfo).port;
-  base = flavor === 'cloud' ? `https://127.0.0.1:${port}/2.0` : `https://127.0.0.1:${port}`;
+  const origin = options.listen ? `https://${options.listen.name}${port === 443 ? '' : `:${port}`}` : `https://127.0.0.1:${port}`;
+  base = flavor === 'cloud' ? `${origin}/2.0` : origin;
   return {
     baseUrl: base,
     port,

@@ -354,15 +354,19 @@ async function createBareRepo(dir: string): Promise<void> {
   await gitIn(['update-ref', 'refs/heads/main', commit]);
 }
 
-/** A throwaway CA and a server certificate for 127.0.0.1 and localhost, made with the openssl CLI. */
-export async function createTestPki(root: string): Promise<{ caFile: string; key: string; cert: string }> {
+/**
+ * A throwaway CA and a server certificate for 127.0.0.1 and localhost (plus `names`, e.g. the real
+ * api.bitbucket.org inside a private network namespace), made with the openssl CLI.
+ */
+export async function createTestPki(root: string, names: readonly string[] = []): Promise<{ caFile: string; key: string; cert: string }> {
   const dir = path.join(root, 'pki');
   await mkdir(dir, { mode: 0o700 });
   const f = (name: string) => path.join(dir, name);
   const openssl = (args: string[]) => execFileAsync('openssl', args, { cwd: dir });
   await openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', f('ca.key'), '-out', f('ca.pem'), '-days', '2', '-subj', '/CN=Push Doctor Test CA']);
   await openssl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', f('server.key'), '-out', f('server.csr'), '-subj', '/CN=127.0.0.1']);
-  await writeFile(f('ext.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n');
+  const altNames = ['IP:127.0.0.1', 'DNS:localhost', ...names.map((n) => `DNS:${n}`)].join(',');
+  await writeFile(f('ext.cnf'), `subjectAltName=${altNames}\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n`);
   await openssl(['x509', '-req', '-in', f('server.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f('server.pem'), '-days', '2', '-extfile', f('ext.cnf')]);
   const [key, cert] = await Promise.all([readFile(f('server.key'), 'utf8'), readFile(f('server.pem'), 'utf8')]);
   return { caFile: f('ca.pem'), key, cert };

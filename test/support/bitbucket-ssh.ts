@@ -34,6 +34,8 @@ export interface FakeBitbucketSshOptions {
    * login, so a key added through the API opens a session at once: "type base64" lines.
    */
   accountKeys?: () => Array<{ line: string; username: string }>;
+  /** Where to listen (default 127.0.0.1, a free port); in a private network namespace: the real port 22. */
+  listen?: { host: string; port: number };
 }
 
 export interface HostKeyPair {
@@ -222,7 +224,7 @@ export async function startFakeBitbucketSsh(options: FakeBitbucketSshOptions = {
     }
     await new Promise<void>((resolve, reject) => {
       listener.once('error', reject);
-      listener.listen(0, '127.0.0.1', () => resolve());
+      listener.listen(options.listen?.port ?? 0, options.listen?.host ?? '127.0.0.1', () => resolve());
     });
   } catch (error) {
     // Unreadable host keys or no port: leave nothing behind.
