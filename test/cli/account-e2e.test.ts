@@ -16,6 +16,7 @@ function unavailable(): string | null {
   if (process.platform !== 'linux') return 'needs Linux namespaces';
   if (process.getuid?.() !== 0) return 'needs root for unshare -mn (a private network namespace with the real host names)';
   if (spawnSync('unshare', ['-mn', 'true']).status !== 0) return 'unshare -mn is not permitted here';
+  if (spawnSync('ip', ['-V']).status !== 0) return 'ip (iproute2) is missing: it brings up loopback in the private network namespace';
   if (!existsSync('out/cli/push-doctor.mjs')) return 'the CLI is not built';
   return null;
 }
