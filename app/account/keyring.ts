@@ -1,5 +1,6 @@
 import type { EngineContext } from '../context.js';
 import { timedOutReason } from '../diagnose/catalogue.js';
+import { probeSessionBus } from './dbus-probe.js';
 import { ACCOUNT_ENV, ACCOUNT_KEYRING_SERVICE, parseLink, serializeLink, siteOf, type AccountLink, type Site } from './link.js';
 
 /**
@@ -80,6 +81,9 @@ export function keyringPrecheck(env: NodeJS.ProcessEnv, platform: NodeJS.Platfor
 
 let loaded: Promise<KeyringModule> | null = null;
 
+/** A live bus answers its first line in microseconds; this is only the bound for a dead one. */
+const BUS_PROBE_MS = 3000;
+
 /** The system keychain, pinned to the Secret Service on Linux (the default falls back to the kernel keyring, which forgets at logout). */
 export class SystemAccountKeyring implements AccountKeyring {
   readonly name: string;
@@ -96,6 +100,14 @@ export class SystemAccountKeyring implements AccountKeyring {
     const unavailable = (reason: string) => ({ ok: false as const, state: 'unavailable' as const, sentence: KEYRING_SENTENCES.unavailable(this.name, reason) });
     const precheck = keyringPrecheck(this.ctx.env, this.ctx.platform);
     if (precheck) return unavailable(precheck);
+    const address = this.ctx.env.DBUS_SESSION_BUS_ADDRESS;
+    if (address && (this.ctx.platform === 'linux' || this.ctx.platform === 'freebsd')) {
+      // The native library would block this process for good on a bus that never answers: ask first.
+      const limit = Math.min(this.ctx.timeoutMs, BUS_PROBE_MS);
+      const bus = await probeSessionBus(address, limit);
+      if (bus === 'silent') return unavailable(`the D-Bus session bus does not answer (${timedOutReason(limit)})`);
+      if (bus === 'refused') return unavailable('the D-Bus session bus cannot be reached');
+    }
     const signal = AbortSignal.timeout(this.ctx.timeoutMs);
     try {
       loaded ??= import('@napi-rs/keyring') as Promise<KeyringModule>;

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EngineContext } from '../../app/context.js';
 import type { DiagnoseReport } from '../../app/contract/report.js';
 import { diagnose } from '../../app/diagnose/diagnose.js';
+import { markdownReport } from '../../app/diagnose/report-markdown.js';
 import { SCOPE_SSH_KEY_READ, SCOPE_USER_READ } from '../../app/facts/bitbucket.js';
 import { listJournal } from '../../app/fix/journal.js';
 import { applyFix, describeFix, undoLastFix } from '../../app/fix/registry.js';
@@ -37,7 +38,11 @@ async function linkedWorld(home: TestHome, account: Partial<FakeApiAccount> = {}
 
 const codes = (report: DiagnoseReport) => report.findings.map((f) => f.code);
 const check = (report: DiagnoseReport, id: string) => report.checks.find((c) => c.id === id);
-const leakFree = (report: DiagnoseReport) => expect(JSON.stringify(report)).not.toContain(TOKEN.slice(12, 40));
+/** Neither the report nor its Markdown form (for support tickets) shows the linked token. */
+const leakFree = (report: DiagnoseReport) => {
+  expect(JSON.stringify(report)).not.toContain(TOKEN.slice(12, 40));
+  expect(markdownReport(report)).not.toContain(TOKEN.slice(12, 40));
+};
 
 describe('SSH with a linked account', () => {
   let home: TestHome;
@@ -84,6 +89,7 @@ describe('SSH with a linked account', () => {
 
     const after = await diagnose(ctx, repo);
     expect(codes(after)).toEqual(['ssh.ok']);
+    leakFree(after);
     expect(check(after, 'account.keys')).toMatchObject({ status: 'ok', summary: expect.stringMatching(/^ssh offers SHA256:\S+, which is on the account$/) });
 
     const undone = await undoLastFix(ctx);

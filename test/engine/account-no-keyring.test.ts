@@ -1,4 +1,9 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unixPath } from '../../app/account/dbus-probe.js';
 import { classifyKeyringError, keyringPrecheck, SystemAccountKeyring } from '../../app/account/keyring.js';
 import { resolveAccount } from '../../app/account/resolve.js';
 import { Secret, revealSecret } from '../../app/secrets/secret.js';
@@ -30,7 +35,6 @@ describe('no D-Bus session at all', () => {
     expect(await store.read('bitbucket.org')).toEqual({ state: 'unavailable', sentence: expected });
     expect(await store.write({ kind: 'cloud', email: 'jdoe@example.com', token: new Secret(fakeApiToken()) })).toEqual({ ok: false, state: 'unavailable', sentence: expected });
     expect(await store.delete('bitbucket.org')).toEqual({ ok: false, state: 'unavailable', sentence: expected });
-    const { readdir } = await import('node:fs/promises');
     expect((await readdir(home.dir, { recursive: true })).filter((f) => /push-doctor|account/i.test(String(f)))).toEqual([]);
   });
 
@@ -62,6 +66,32 @@ describe('no D-Bus session at all', () => {
     expect(classifyKeyringError('Platform failure: DBus error: The name org.freedesktop.secrets was not provided by any .service files')).toEqual({ state: 'unavailable', reason: 'no Secret Service (such as gnome-keyring or KeePassXC) runs on the D-Bus session' });
     expect(classifyKeyringError('Platform failure: DBus error: Using X11 for dbus-daemon autolaunch was disabled at compile time, set your DBUS_SESSION_BUS_ADDRESS instead').reason).toBe('no D-Bus session bus');
     expect(classifyKeyringError('Platform failure: DBus error: Failed to connect to socket /run/user/0/bus: No such file or directory').reason).toBe('the D-Bus session bus cannot be reached');
+  });
+});
+
+describe('a D-Bus socket that never answers', () => {
+  it('is reported as "no keyring" within the limit, without ever blocking the process in the native library', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'silent-bus-'));
+    const socket = path.join(dir, 'bus');
+    const server = net.createServer(() => {});
+    await new Promise<void>((resolve) => server.listen(socket, resolve));
+    const previous = process.env.DBUS_SESSION_BUS_ADDRESS;
+    process.env.DBUS_SESSION_BUS_ADDRESS = `unix:path=${socket}`;
+    try {
+      const ctx = { ...home.context({ timeoutMs: 800 }), env: { ...home.env, DBUS_SESSION_BUS_ADDRESS: `unix:path=${socket}` } };
+      const started = Date.now();
+      const read = await new SystemAccountKeyring(ctx).read('bitbucket.org');
+      expect(read).toMatchObject({ state: 'unavailable', sentence: expect.stringContaining('(the D-Bus session bus does not answer (timed out after 0.8 s))') });
+      expect(Date.now() - started).toBeLessThan(3000);
+      expect(unixPath('unix:abstract=/tmp/dbus-abc,guid=123')).toBe('\0/tmp/dbus-abc');
+      expect(unixPath('tcp:host=localhost,port=1;unix:path=/run/user/1000/bus')).toBe('/run/user/1000/bus');
+      expect(unixPath('tcp:host=localhost,port=1')).toBeNull();
+    } finally {
+      if (previous === undefined) delete process.env.DBUS_SESSION_BUS_ADDRESS;
+      else process.env.DBUS_SESSION_BUS_ADDRESS = previous;
+      server.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
