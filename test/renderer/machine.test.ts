@@ -152,6 +152,8 @@ describe('routing fixes', () => {
       'ssh.add-key-to-agent': 'fix',
       'ssh.configure-host': 'fix',
       'ssh.trust-host-keys': 'fix',
+      // Until the account screens (#10.6): the generic describe → confirm → apply screen.
+      'ssh.add-key-to-account': 'fix',
       'open.api-token-page': 'https',
       'open.ssh-keys-page': 'fix',
       'open.repository-page': 'fix',
