@@ -3,7 +3,7 @@ import type { Finding } from '../contract/report.js';
 import { finding } from '../diagnose/catalogue.js';
 import type { CheckReporter } from '../diagnose/reporter.js';
 import type { RemoteTarget } from '../diagnose/target.js';
-import { SCOPES_FOR_PUSH, SCOPES_FOR_SSH_KEYS, SCOPE_USER_READ } from '../facts/bitbucket.js';
+import { SCOPES_FOR_SSH_KEYS, SCOPE_USER_READ } from '../facts/bitbucket.js';
 import type { SshEndpoint } from '../ssh/endpoint.js';
 import { describeFailure, missingScopes } from './api.js';
 import { localPublicKeys, offeredByEndpoint, type OfferedKey } from './offered-keys.js';
@@ -47,31 +47,16 @@ export function viewFindings(view: AccountView, site: Site): Finding[] {
     }
     return [finding('account.unreachable', { remote: null, evidence: [describeFailure(failure, site)], params: { ...params, reason: 'reason' in failure ? failure.reason : `HTTP ${failure.status}` } })];
   }
-  if (view.link.kind !== 'cloud') {
-    return view.keysFailure ? [finding('account.unreachable', { remote: null, evidence: [describeFailure(view.keysFailure, site)], params: { ...params, reason: describeFailure(view.keysFailure, site).replace(/\.$/, '') } })] : [];
-  }
-  const lacking: string[] = [];
-  const purposes: string[] = [];
+  // The linked token is for the account (its SSH keys); whether it could also push is shown by
+  // `account status`, not raised here: a separate token for git is the usual setup.
   const keysFailure = view.keysFailure;
-  const sshMissing = keysFailure?.kind === 'missing-scopes' ? (keysFailure.required.length ? keysFailure.required : [...SCOPES_FOR_SSH_KEYS]) : (missingScopes(view.grantedScopes, SCOPES_FOR_SSH_KEYS) ?? []);
-  if (sshMissing.length) {
-    lacking.push(...sshMissing);
-    purposes.push('it cannot check or add your SSH keys');
-  }
-  const pushMissing = missingScopes(view.grantedScopes, SCOPES_FOR_PUSH) ?? [];
-  if (pushMissing.length) {
-    lacking.push(...pushMissing);
-    purposes.push('it could not push with git');
-  }
   if (keysFailure && keysFailure.kind !== 'missing-scopes') {
     return [finding('account.unreachable', { remote: null, evidence: [describeFailure(keysFailure, site)], params: { ...params, reason: describeFailure(keysFailure, site).replace(/\.$/, '') } })];
   }
+  const lacking = keysFailure?.kind === 'missing-scopes' ? (keysFailure.required.length ? keysFailure.required : [...SCOPES_FOR_SSH_KEYS]) : (missingScopes(view.grantedScopes, SCOPES_FOR_SSH_KEYS) ?? []);
   if (!lacking.length) return [];
-  const evidence = [
-    view.grantedScopes ? `x-oauth-scopes: ${view.grantedScopes.join(', ') || '(none)'}` : '',
-    keysFailure ? describeFailure(keysFailure, site) : '',
-  ].filter(Boolean);
-  return [finding('account.token-scopes', { remote: null, evidence, params: { ...params, scopes: [...new Set(lacking)].join(', '), reason: `So ${purposes.join(', and ')}.` } })];
+  const evidence = [view.grantedScopes ? `x-oauth-scopes: ${view.grantedScopes.join(', ') || '(none)'}` : '', keysFailure ? describeFailure(keysFailure, site) : ''].filter(Boolean);
+  return [finding('account.token-scopes', { remote: null, evidence, params: { ...params, scopes: lacking.join(', '), reason: 'So Push Doctor cannot check or add your SSH keys.' } })];
 }
 
 /**

@@ -12,6 +12,7 @@ import {
   SCOPE_REPO_READ,
   SCOPE_REPO_WRITE,
   SCOPES_FOR_SSH_KEYS,
+  SCOPE_USER_READ,
 } from '../facts/bitbucket.js';
 import { fixRef } from '../fix/catalogue.js';
 
@@ -325,7 +326,7 @@ export const FINDING_CATALOGUE: Record<FindingCode, CatalogueEntry> = {
     severity: 'warning',
     title: (p) => `The API token of your linked Bitbucket account lacks ${p.scopes ?? 'scopes it needs'}.`,
     detail: (p) =>
-      `${p.reason ? `${p.reason} ` : ''}Managing SSH keys needs ${SCOPES_FOR_SSH_KEYS.join(' and ')}; pushing with the token needs ${SCOPE_REPO_READ} and ${SCOPE_REPO_WRITE}. Scopes cannot be added to a token: create a new one and link it again.`,
+      `${p.reason ? `${p.reason} ` : ''}Checking and adding SSH keys needs ${SCOPES_FOR_SSH_KEYS.join(' and ')} (and reading the account ${SCOPE_USER_READ}). Scopes cannot be added to a token: create a new one and link it again.`,
     fixes: ['open.api-token-page'],
   },
   'account.unreachable': {
