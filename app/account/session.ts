@@ -83,16 +83,16 @@ export class AccountSession {
     const asked = `GET ${url} as ${email} with ${same ? 'the same token (it is also the linked one)' : `the saved token ${secret.masked}`}`;
     try {
       const { user } = await accountApi(this.ctx, { kind: 'cloud', email, token: secret }, this.signal).whoami();
-      return { email, outcome: 'accepted', username: user.username, message: null, evidence: `${asked} → accepted: it belongs to Bitbucket user ${user.username ?? user.id}` };
+      return { email, sameAsLinked: same, outcome: 'accepted', username: user.username, message: null, evidence: `${asked} → accepted: it belongs to Bitbucket user ${user.username ?? user.id}` };
     } catch (error) {
       const failure = failureOf(error);
       const said = 'message' in failure && failure.message ? ` "${failure.message}"` : '';
       if (failure.kind === 'invalid-token' || failure.kind === 'app-password') {
-        return { email, outcome: 'refused', username: null, message: 'message' in failure ? failure.message : null, evidence: `${asked} → HTTP ${failure.status}${said}` };
+        return { email, sameAsLinked: same, outcome: 'refused', username: null, message: 'message' in failure ? failure.message : null, evidence: `${asked} → HTTP ${failure.status}${said}` };
       }
-      if (failure.kind === 'missing-scopes') return { email, outcome: 'missing-scopes', username: null, message: failure.message, evidence: `${asked} → HTTP 403${said} (the token is valid: it has scopes, not ${failure.required.join(', ')})` };
+      if (failure.kind === 'missing-scopes') return { email, sameAsLinked: same, outcome: 'missing-scopes', username: null, message: failure.message, evidence: `${asked} → HTTP 403${said} (the token is valid: it has scopes, not ${failure.required.join(', ')})` };
       const reason = 'reason' in failure ? failure.reason : `HTTP ${failure.status}`;
-      return { email, outcome: 'unreachable', username: null, message: reason, evidence: `${asked} → no answer: ${reason}` };
+      return { email, sameAsLinked: same, outcome: 'unreachable', username: null, message: reason, evidence: `${asked} → no answer: ${reason}` };
     }
   }
 }

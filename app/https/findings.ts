@@ -67,6 +67,8 @@ export interface TokenCheck {
   message: string | null;
   /** One line for the evidence: the request and its answer (no secret). */
   evidence: string;
+  /** The git token is the linked token itself (so it surely belongs to that email's account). */
+  sameAsLinked: boolean;
 }
 
 export function helperEvidence(helper: ConfiguredHelper, redact: (text: string) => string): string {
@@ -235,7 +237,7 @@ function tokenRefusal(facts: HttpsFacts, params: FindingParams, evidence: string
   if (check?.outcome === 'missing-scopes') return null;
   const reason =
     check?.outcome === 'refused'
-      ? `Bitbucket's API refuses it too, with your linked account's email ${check.email}${check.message ? ` ("${check.message.replace(/\.$/, '')}")` : ''}: the token was revoked, has expired, or was created without scopes; the username is not the problem.`
+      ? `Bitbucket's API refuses it too, with your linked account's email ${check.email}${check.message ? ` ("${check.message.replace(/\.$/, '')}")` : ''}: ${check.sameAsLinked ? '' : 'unless the token belongs to another Atlassian account, '}the token was revoked, has expired, or was created without scopes; the username is not the problem.`
       : `Bitbucket refuses an API token this way when it was created without scopes (Atlassian: an API token without scopes cannot be used for git), when it was revoked or has expired, or when the username is not the token's Bitbucket username.${check ? '' : ' With your Bitbucket account linked (push-doctor account link), Push Doctor can tell which.'}`;
   return finding('https.token-refused', { remote, evidence, params: { ...params, reason }, fixes });
 }

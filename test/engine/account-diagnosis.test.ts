@@ -203,6 +203,16 @@ describe('HTTPS: a refused API token told apart with the linked account', () => 
     expect(JSON.stringify(report)).not.toContain(GIT_TOKEN.slice(12, 40));
   });
 
+  it('with a link whose own token works: a refused git token is named dead, with the one doubt left (another account\'s token)', async () => {
+    const repo = await httpsRepo({ username: 'jdoe', email: 'jane.doe@example.com', secret: GIT_TOKEN, kind: 'api-token', scopes: [] }, 'jdoe');
+    const world = await linkedWorld(bed.home);
+    bedStops.push(() => world.api.stop());
+    const report = await diagnose(world.ctx, repo);
+    expect(codes(report)).toEqual(['https.token-refused']);
+    expect(report.findings[0]!.detail).toContain('jane.doe@example.com ("Token is invalid, expired, or not supported for this endpoint"): unless the token belongs to another Atlassian account, the token was revoked');
+    expect(report.findings[0]!.evidence.join('\n')).toMatch(/with the saved token ATAT…\S{4} → HTTP 401/);
+  });
+
   it('with a link: the REST API accepts the token for user jdoe, so git refused the username', async () => {
     const repo = await httpsRepo({ username: 'jdoe', email: 'jane.doe@example.com', secret: GIT_TOKEN, kind: 'api-token' }, 'janedoe');
     const world = await linkedWorld(bed.home);
