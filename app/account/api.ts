@@ -111,7 +111,16 @@ export function scopeDetail(json: unknown): { required: string[]; granted: strin
 
 /** The scopes a response says the token has (x-oauth-scopes), or null when it does not say. Pure. */
 export function grantedScopes(response: Pick<HttpResponse, 'headers'>): string[] | null {
-  const raw = response.headers[API_HEADERS.grantedScopes];
+  return scopeHeader(response, API_HEADERS.grantedScopes);
+}
+
+/** The scopes the call accepts (x-accepted-oauth-scopes), or null when not told. Pure. */
+export function acceptedScopes(response: Pick<HttpResponse, 'headers'>): string[] | null {
+  return scopeHeader(response, API_HEADERS.acceptedScopes);
+}
+
+function scopeHeader(response: Pick<HttpResponse, 'headers'>, name: string): string[] | null {
+  const raw = response.headers[name];
   const value = Array.isArray(raw) ? raw.join(',') : raw;
   if (value === undefined) return null;
   return value.split(/[\s,]+/).filter(Boolean);

@@ -10,7 +10,7 @@ import {
 } from '../facts/bitbucket.js';
 import { revealSecret, type Secret } from '../secrets/secret.js';
 import { sha256Fingerprint } from '../ssh/fingerprint.js';
-import { AccountApiError, errorMessage, grantedScopes, scopeDetail, type AccountKey, type AccountUser, type ApiFailure } from './api.js';
+import { acceptedScopes, AccountApiError, errorMessage, grantedScopes, scopeDetail, type AccountKey, type AccountUser, type ApiFailure } from './api.js';
 import { httpRequest, TransportError, type HttpRequest, type HttpResponse } from './http.js';
 import { siteOf, type AccountLink, type Site } from './link.js';
 
@@ -70,7 +70,7 @@ abstract class RestApi {
 }
 
 /** A non-2xx answer as a failure kind, from its status and Bitbucket's words. Pure. */
-export function classifyFailure(response: Pick<HttpResponse, 'status' | 'json' | 'text'>): ApiFailure {
+export function classifyFailure(response: Pick<HttpResponse, 'status' | 'json' | 'text'> & Partial<Pick<HttpResponse, 'headers'>>): ApiFailure {
   const { status } = response;
   const message = errorMessage(response.json, response.text);
   const text = `${message ?? ''} ${response.text}`;
@@ -79,7 +79,11 @@ export function classifyFailure(response: Pick<HttpResponse, 'status' | 'json' |
   if (status === 403) {
     if (text.includes(DC_MESSAGES.basicAuthDisabled)) return { kind: 'basic-auth-disabled', status, message };
     const detail = scopeDetail(response.json);
-    if (detail || text.includes(API_MESSAGES.missingScopes)) return { kind: 'missing-scopes', status, required: detail?.required ?? [], granted: detail?.granted ?? null, message };
+    if (detail || text.includes(API_MESSAGES.missingScopes)) {
+      // Without a "detail" body, the headers may still say which scopes the call takes and which the token has.
+      const headers = { headers: response.headers ?? {} };
+      return { kind: 'missing-scopes', status, required: detail?.required ?? acceptedScopes(headers) ?? [], granted: detail?.granted ?? grantedScopes(headers), message };
+    }
     return { kind: 'forbidden', status, message };
   }
   if (status === 404) return { kind: 'not-found', status, message };
@@ -187,13 +191,25 @@ class DataCenterApi extends RestApi implements AccountApi {
   async whoami() {
     const properties = await this.call('GET', DC_API_PATHS.applicationProperties);
     const header = properties.headers[DC_USERNAME_HEADER];
-    const slug = decodeHeader(Array.isArray(header) ? header[0] : header);
-    // Without the header the server did not authenticate the token (it answers everyone).
+    // Older servers may not send the header: their applinks whoami servlet names the user instead.
+    const slug = decodeHeader(Array.isArray(header) ? header[0] : header) ?? (await this.whoamiServlet());
+    // Neither names a user: the server did not authenticate the token (both answer everyone).
     if (!slug) throw this.error({ kind: 'invalid-token', status: properties.status, message: null });
     const response = await this.call('GET', DC_API_PATHS.user(slug));
     const u = response.json as Record<string, unknown> | null;
     const username = str(u?.slug) ?? slug;
     return { user: { id: username, username, displayName: str(u?.displayName) }, grantedScopes: null };
+  }
+
+  /** The plain-text username /plugins/servlet/applinks/whoami answers, or null (empty for HTTP access tokens since 8.19.14). */
+  private async whoamiServlet(): Promise<string | null> {
+    try {
+      const response = await this.call('GET', DC_API_PATHS.whoami);
+      const name = response.text.trim();
+      return name && !/[\s<{]/.test(name) ? name : null;
+    } catch {
+      return null;
+    }
   }
 
   async listKeys(_user: AccountUser) {

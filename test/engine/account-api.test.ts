@@ -187,6 +187,14 @@ describe('Bitbucket Data Center REST client', () => {
     expect(api.requests.every((r) => r.scheme === 'Bearer')).toBe(true);
   });
 
+  it('an older server without X-AUSERNAME: the applinks whoami servlet names the user', async () => {
+    api = await startFakeBitbucketApi({ flavor: 'datacenter', usernameHeader: false });
+    const token = 'BBDC-whoami-token-00000000000000000000000000000';
+    api.store.addAccount({ username: 'jdoe', email: 'j@corp.example', token });
+    expect((await accountApi(dcContext(api), dcLink(api, token)).whoami()).user.username).toBe('jdoe');
+    expect(api.requests.map((r) => r.path)).toEqual(['/rest/api/1.0/application-properties', '/plugins/servlet/applinks/whoami', '/rest/api/1.0/users/jdoe']);
+  });
+
   it('a refused HTTP access token is "invalid-token"', async () => {
     api = await startFakeBitbucketApi({ flavor: 'datacenter' });
     api.store.addAccount({ username: 'jdoe', email: 'j@corp.example', token: 'BBDC-right-token-000000000000000000000000000' });
@@ -207,6 +215,10 @@ describe('classifyFailure', () => {
     expect(classifyFailure(answer(400, { type: 'error', error: { message: 'Bad request', fields: { key: ['SSH key already exists.'] } } })).kind).toBe('key-registered');
     expect(classifyFailure(answer(400, { type: 'error', error: { message: 'Bad request' } })).kind).toBe('rejected');
     expect(classifyFailure(answer(503, null)).kind).toBe('server-error');
+    // No "detail" body: the scope headers say what the call takes and what the token has.
+    expect(
+      classifyFailure({ ...answer(403, { type: 'error', error: { message: 'Your credentials lack one or more required privilege scopes.' } }), headers: { 'x-accepted-oauth-scopes': 'read:ssh-key:bitbucket', 'x-oauth-scopes': 'read:user:bitbucket, read:repository:bitbucket' } }),
+    ).toMatchObject({ kind: 'missing-scopes', required: ['read:ssh-key:bitbucket'], granted: ['read:user:bitbucket', 'read:repository:bitbucket'] });
     expect(classifyFailure({ status: 502, json: null, text: '<html>Bad gateway</html>' })).toEqual({ kind: 'server-error', status: 502, message: null });
   });
 

@@ -111,6 +111,8 @@ export interface FakeApiOptions {
   scopeHeader?: boolean;
   /** Data Center: basic authentication switched off on the server. */
   basicAuthDisabled?: boolean;
+  /** Data Center: send X-AUSERNAME (default true); without it only the applinks whoami servlet names the user (older servers). */
+  usernameHeader?: boolean;
   /** Cloud: "next" links point at this base instead of the server's own (a hostile or broken answer). */
   nextBaseUrl?: string;
   /**
@@ -170,8 +172,9 @@ export async function startFakeBitbucketApi(options: FakeApiOptions = {}): Promi
         res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...extra });
         res.end(json === null ? '' : JSON.stringify(json));
       };
-      const answer = flavor === 'cloud' ? cloud : datacenter;
-      answer({ method: req.method ?? 'GET', url, body, authorization, send });
+      const call = { method: req.method ?? 'GET', url, body, authorization, send };
+      if (flavor === 'cloud') cloud(call);
+      else datacenter({ ...call, res });
     });
   };
 
@@ -254,7 +257,7 @@ export async function startFakeBitbucketApi(options: FakeApiOptions = {}): Promi
 
   const dcErrors = (message: string) => ({ errors: [{ context: null, message, exceptionName: null }] });
 
-  const datacenter = ({ method, url, body, authorization, send }: Call) => {
+  const datacenter = ({ method, url, body, authorization, send, res }: Call & { res: http.ServerResponse }) => {
     let account: FakeApiAccount | undefined;
     const bearer = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
     const basicAuth = parseBasic(authorization);
@@ -265,7 +268,13 @@ export async function startFakeBitbucketApi(options: FakeApiOptions = {}): Promi
     if (p === '/rest/api/1.0/application-properties' && method === 'GET') {
       // Answers everyone; only an authenticated caller is named in X-AUSERNAME.
       if ((bearer || basicAuth) && (!account || account.state !== 'active')) return send(401, dcErrors('Authentication failed. Please check your credentials and try again.'));
-      return send(200, { version: '9.4.0', buildNumber: '9004000', displayName: 'Bitbucket' }, account ? { [DC_USERNAME_HEADER]: encodeURIComponent(account.username), 'x-auserid': '1' } : {});
+      const named: Record<string, string> = account && options.usernameHeader !== false ? { [DC_USERNAME_HEADER]: encodeURIComponent(account.username), 'x-auserid': '1' } : {};
+      return send(200, { version: '9.4.0', buildNumber: '9004000', displayName: 'Bitbucket' }, named);
+    }
+    if (p === '/plugins/servlet/applinks/whoami' && method === 'GET') {
+      requests.push({ method, path: p, status: 200, scheme: bearer ? 'Bearer' : basicAuth ? 'Basic' : null, url: url.pathname, headers: {}, body });
+      res.writeHead(200, { 'content-type': 'text/plain;charset=UTF-8' }).end(account && account.state === 'active' ? account.username : '');
+      return;
     }
     if (!account || account.state !== 'active') return send(401, dcErrors('Authentication failed. Please check your credentials and try again.'));
     const userMatch = /^\/rest\/api\/1\.0\/users\/([^/]+)$/.exec(p);
