@@ -204,6 +204,9 @@ export const KEY_ALREADY_REGISTERED = /already (?:been )?(?:registered|used|in u
  * GET and POST /rest/ssh/1.0/keys ("To add an SSH key to the current user: POST {"text": ..., "label": ...} to
  * <bitbucket-baseurl>/rest/ssh/latest/keys", Atlassian staff, community qaq-p/691282), DELETE /rest/ssh/1.0/keys/{keyId}
  * (docs.atlassian.com bitbucket-ssh-rest). Paged: "values", "isLastPage", "nextPageStart", request ?start=.
+ * The whoami servlet is asked only when X-AUSERNAME is missing (older servers): [OFFICIAL KB]
+ * access-tokens-no-longer-work-as-expected-after-upgrading-bitbucket-data-center: from 8.9.22 / 8.19.12 / 9.3.2 a
+ * token on a path outside /rest and /scm is refused, and repeated refusals can lock the account behind a CAPTCHA.
  */
 export const DC_API_PATHS = {
   applicationProperties: '/rest/api/1.0/application-properties',
