@@ -49,6 +49,18 @@ export interface EngineContext {
    * reads the machine itself (/proc/version, /etc/wsl.conf, the Windows drives WSL mounts).
    */
   systemRoot?: string;
+  /**
+   * Test seam, never set by the CLI or the app: where Bitbucket Cloud's REST API is reached instead
+   * of CLOUD_API_BASE_URL, and extra CA certificates (PEM) for it and for Data Center servers,
+   * besides the system's roots. TLS is verified either way.
+   */
+  bitbucketApi?: BitbucketApiSeam;
+}
+
+export interface BitbucketApiSeam {
+  /** https URL standing in for https://api.bitbucket.org/2.0 (no trailing slash). */
+  cloudBaseUrl?: string;
+  caCertificates?: string[];
 }
 
 export interface PublishedHostKeysSource {

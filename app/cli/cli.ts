@@ -1,8 +1,10 @@
 import { DiagnoseInputError } from '../diagnose/diagnose.js';
 import { UsageError } from './args.js';
+import { accountCommand, ACCOUNT_USAGE } from './commands/account.js';
 import { diagnoseCommand, DIAGNOSE_USAGE } from './commands/diagnose.js';
 import { fixCommand, FIX_USAGE } from './commands/fix.js';
 import { keygenCommand, KEYGEN_USAGE } from './commands/keygen.js';
+import { keysCommand, KEYS_USAGE } from './commands/keys.js';
 import { testCommand, TEST_USAGE } from './commands/test.js';
 import { historyCommand, HISTORY_USAGE, undoCommand, UNDO_USAGE } from './commands/undo.js';
 import type { CliIo } from './io.js';
@@ -23,6 +25,10 @@ Usage:
       Put back what the most recent fix changed (repeat to walk back).
   ${HISTORY_USAGE}
       The fixes applied so far.
+  ${ACCOUNT_USAGE}
+      Link your Bitbucket account (API token kept in the system keychain), check it, or remove it.
+  ${KEYS_USAGE}
+      The SSH keys on your linked account (marking the ones ssh offers), or add the key ssh offers.
 
 Exit status: 0 success (pushing works, fix applied), 1 a problem was found or nothing was applied, 2 bad input.
 `;
@@ -35,6 +41,8 @@ const COMMANDS: Record<string, Command> = {
   keygen: keygenCommand,
   undo: undoCommand,
   history: historyCommand,
+  account: accountCommand,
+  keys: keysCommand,
 };
 
 /** Runs the CLI and returns the exit code. Errors become one line on stderr, never a stack trace. */

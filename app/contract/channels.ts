@@ -5,6 +5,7 @@
  * imports): the renderer compiles this file. Runtime validators for every request live in
  * ./schemas.ts and are checked where payloads enter main.
  */
+import type { AccountKeysListing, AccountLinkInput, AccountStatus, KeyAddResult, UnlinkResult } from './account.js';
 import type { FixInput, FixPlan, FixResult, JournalEntry, RepoTestResult, SshVerifyResult, UndoResult } from './fixes.js';
 import type { DiagnoseProgress, DiagnoseReport, FixId } from './report.js';
 import type { RepoCommand, TrustedRepo } from './trust.js';
@@ -97,6 +98,18 @@ export interface RequestChannels {
   'settings.get': { request: Record<string, never>; response: Settings };
   'settings.set': { request: Partial<Settings>; response: Settings };
   'retest.run': { request: Record<string, never>; response: RepoTestResult[] };
+  /**
+   * The Bitbucket account link (Cloud by default; `site` names a Data Center server "host[:port]").
+   * A token goes in through account.link and never comes back: no response type has a field for it.
+   */
+  'account.status': { request: { site?: string }; response: AccountStatus };
+  /** Verified with Bitbucket (GET /user) before it is stored in the system keychain. */
+  'account.link': { request: AccountLinkInput; response: AccountStatus };
+  'account.unlink': { request: { site?: string }; response: UnlinkResult };
+  /** The SSH keys on the linked account, marking those ssh offers (for the repository's remote when `path` is given). */
+  'keys.list': { request: { path?: string; remote?: string; site?: string }; response: AccountKeysListing };
+  /** Adds a public key (default: the one ssh offers for Bitbucket) to the linked account; journaled, so fix.undo deletes it again. */
+  'keys.add': { request: { path?: string; remote?: string; site?: string; publicKeyPath?: string; label?: string }; response: KeyAddResult };
 }
 export type RequestChannel = keyof RequestChannels;
 export type RequestOf<C extends RequestChannel> = RequestChannels[C]['request'];
@@ -152,6 +165,11 @@ export const REQUEST_CHANNELS = [
   'settings.get',
   'settings.set',
   'retest.run',
+  'account.status',
+  'account.link',
+  'account.unlink',
+  'keys.list',
+  'keys.add',
 ] as const satisfies readonly RequestChannel[];
 
 export const EVENT_CHANNELS = ['diagnose.progress', 'retest.finished', 'repo.requested'] as const satisfies readonly EventChannel[];

@@ -32,9 +32,12 @@ export const FINDING_CODES = [
   'https.proxy',
   // HTTPS: what the server said
   'https.auth-rejected',
+  'https.token-refused',
+  'https.token-username-mismatch',
   'https.missing-scope',
   'https.read-only',
   'https.forbidden',
+  'https.basic-auth-disabled',
   'https.repo-not-found',
   'https.unreachable',
   'https.ok',
@@ -54,6 +57,13 @@ export const FINDING_CODES = [
   'ssh.repo-not-found',
   'ssh.unreachable',
   'ssh.ok',
+  // SSH against the linked Bitbucket account
+  'ssh.key-not-on-account',
+  'ssh.account-key-not-offered',
+  // the linked Bitbucket account itself
+  'account.token-invalid',
+  'account.token-scopes',
+  'account.unreachable',
 ] as const;
 export type FindingCode = (typeof FINDING_CODES)[number];
 
@@ -133,6 +143,7 @@ export const FIX_IDS = [
   'ssh.configure-host',
   'ssh.trust-host-keys',
   'ssh.use-windows-openssh',
+  'ssh.add-key-to-account',
   'open.api-token-page',
   'open.ssh-keys-page',
   'open.repository-page',

@@ -41,6 +41,32 @@ const runId = z
 
 const fixId = z.enum(FIX_IDS);
 
+/** A Data Center server as --bitbucket-host names it: "host" or "host:port". */
+const site = z
+  .string()
+  .max(260)
+  .regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, { error: 'The server must be a host name or host:port.' });
+
+const token = z
+  .string()
+  .min(1)
+  .max(4096)
+  .regex(/^\S+$/, { error: 'The token must be one word without spaces.' });
+
+const oneLine = (what: string, max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .refine((value) => !CONTROL_CHARACTERS.test(value), { error: `The ${what} contains control characters.` });
+
+const accountLinkInput = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('cloud'), email: oneLine('email', 320), token }),
+  z.strictObject({ kind: z.literal('datacenter'), server: oneLine('server', MAX_URL_LENGTH), username: oneLine('username', 256), token }),
+]);
+
+const publicKeyPath = absolutePath.refine((value) => value.endsWith('.pub'), { error: 'Only a public key file (.pub) can be added.' });
+
 const empty = z.strictObject({});
 
 const fixInput = z.strictObject({
@@ -133,6 +159,11 @@ export const REQUEST_SCHEMAS: { [C in RequestChannel]: z.ZodType<RequestOf<C>> }
   'settings.get': empty,
   'settings.set': z.strictObject(settingsShape).partial(),
   'retest.run': empty,
+  'account.status': z.strictObject({ site: site.optional() }),
+  'account.link': accountLinkInput,
+  'account.unlink': z.strictObject({ site: site.optional() }),
+  'keys.list': z.strictObject({ path: absolutePath.optional(), remote: remoteName.optional(), site: site.optional() }),
+  'keys.add': z.strictObject({ path: absolutePath.optional(), remote: remoteName.optional(), site: site.optional(), publicKeyPath: publicKeyPath.optional(), label: oneLine('label', 200).optional() }),
 };
 
 export type ValidationResult<T> = { ok: true; value: T } | { ok: false; message: string };

@@ -9,8 +9,11 @@ import {
   CLOUD_SSH_HOST,
   CLOUD_SSH_HOST_MOVE_DATE,
   HOST_KEY_ROTATION_DATE,
+  LINKS,
   SCOPE_REPO_READ,
   SCOPE_REPO_WRITE,
+  SCOPES_FOR_SSH_KEYS,
+  SCOPE_USER_READ,
 } from '../facts/bitbucket.js';
 import { fixRef } from '../fix/catalogue.js';
 
@@ -31,6 +34,12 @@ export interface FindingParams {
   agent?: string;
   ssh?: string;
   now?: Date;
+  /** "SHA256:..." of an SSH key. */
+  fingerprint?: string;
+  /** The Bitbucket username of the linked account (or of a token's owner). */
+  account?: string;
+  /** Scopes named in the words ("read:ssh-key:bitbucket, write:ssh-key:bitbucket"). */
+  scopes?: string;
 }
 
 interface CatalogueEntry {
@@ -190,12 +199,33 @@ export const FINDING_CATALOGUE: Record<FindingCode, CatalogueEntry> = {
       `The username or token is wrong, or the token expired (API tokens last at most a year). Remove it and save a new API token with the scopes ${SCOPE_REPO_READ} and ${SCOPE_REPO_WRITE}.`,
     fixes: ['credential.clear', 'credential.save-token', 'open.api-token-page'],
   },
+  'https.token-refused': {
+    severity: 'error',
+    title: (p) => `${host(p)} refused the API token${p.masked ? ` (${p.masked})` : ''}${p.username ? ` for "${p.username}"` : ''}.`,
+    detail: (p) =>
+      `${p.reason ? `${p.reason} ` : ''}Git answers such a token with "Authentication failed", even when Bitbucket adds "You may not have access to this repository": the repository is not the problem. Create a new API token with the scopes ${SCOPE_REPO_READ} and ${SCOPE_REPO_WRITE} and save it.`,
+    fixes: ['credential.save-token', 'open.api-token-page', 'credential.clear'],
+  },
+  'https.token-username-mismatch': {
+    severity: 'error',
+    title: (p) => `The API token belongs to Bitbucket user "${p.account ?? ''}", but git sends it with the username "${p.username ?? ''}".`,
+    detail: (p) =>
+      `Bitbucket's API accepts the token, so the token is fine; git over HTTPS refuses it because the username does not match. Save it again with the username ${p.account ?? 'of its account'} or ${API_TOKEN_STATIC_USERNAME}.`,
+    fixes: ['credential.save-token', 'remote.use-token-username'],
+  },
   'https.missing-scope': {
     severity: 'error',
     title: () => 'The token works but is not allowed to push: it lacks a required scope.',
     detail: () =>
       `Bitbucket answered "Your credentials lack one or more required privilege scopes". Pushing needs both ${SCOPE_REPO_READ} and ${SCOPE_REPO_WRITE} (write does not include read). Scopes cannot be added to an existing token: create a new one.`,
     fixes: ['credential.save-token', 'open.api-token-page'],
+  },
+  'https.basic-auth-disabled': {
+    severity: 'error',
+    title: (p) => `${host(p)} does not let git log in with a username and token: basic authentication is switched off on the server.`,
+    detail: () =>
+      'Bitbucket Data Center answers such logins with HTTP 403 "Basic Authentication has been disabled on this instance." (the default from Bitbucket 10). An admin can turn on "Allow basic authentication on API calls"; until then, push over SSH.',
+    fixes: ['remote.use-ssh'],
   },
   'https.read-only': {
     severity: 'error',
@@ -205,7 +235,7 @@ export const FINDING_CATALOGUE: Record<FindingCode, CatalogueEntry> = {
   },
   'https.forbidden': {
     severity: 'error',
-    title: (p) => `${host(p)} accepted the credential but refuses access to this repository${p.reason ? `: ${p.reason}` : ''}.`,
+    title: (p) => `${host(p)} refuses this account access to the repository${p.reason ? `: ${p.reason}` : ''}.`,
     detail: () =>
       'A workspace rule blocks this account here: an IP allowlist, required two-step verification, or a repository permission. A workspace admin can see which rule applies and lift it for you.',
     fixes: ['open.repository-page'],
@@ -315,6 +345,39 @@ export const FINDING_CATALOGUE: Record<FindingCode, CatalogueEntry> = {
     severity: 'info',
     title: (p) => `SSH push access to ${host(p)} works.`,
     detail: () => 'Bitbucket accepted your key for reading and pushing.',
+    fixes: [],
+  },
+  'ssh.key-not-on-account': {
+    severity: 'error',
+    title: (p) => `The key ssh offers to ${host(p)}${p.fingerprint ? ` (${p.fingerprint})` : ''} is not on your Bitbucket account${p.account ? ` ${p.account}` : ''}.`,
+    detail: (p) =>
+      `Bitbucket lets a key in only when it is registered on the account that pushes. ${p.reason ? `${p.reason} ` : ''}Add the public key to your account (Push Doctor can do it with the linked account), then check with ssh -T.`,
+    fixes: ['ssh.add-key-to-account', 'open.ssh-keys-page'],
+  },
+  'ssh.account-key-not-offered': {
+    severity: 'error',
+    title: (p) => `Your Bitbucket account has the key ${p.keyPath ?? ''}${p.fingerprint ? ` (${p.fingerprint})` : ''}, but ssh does not offer it to ${host(p)}.`,
+    detail: () => 'ssh tries only the keys its configuration names (IdentityFile) and those in the agent. Tell ssh to use this key for Bitbucket.',
+    fixes: ['ssh.configure-host', 'ssh.add-key-to-agent'],
+  },
+  'account.token-invalid': {
+    severity: 'warning',
+    title: (p) => `The API token of your linked Bitbucket account${p.account ? ` (${p.account})` : ''} was refused: it is revoked, expired, or was created without scopes.`,
+    detail: (p) =>
+      `${p.reason ? `Bitbucket said: ${p.reason}. ` : ''}Push Doctor cannot check your account (is your SSH key on it?) until the link works. Create a new API token with scopes at ${LINKS.createApiToken} and link it again: push-doctor account link --input-stdin.`,
+    fixes: ['open.api-token-page'],
+  },
+  'account.token-scopes': {
+    severity: 'warning',
+    title: (p) => `The API token of your linked Bitbucket account lacks ${p.scopes ?? 'scopes it needs'}.`,
+    detail: (p) =>
+      `${p.reason ? `${p.reason} ` : ''}Checking and adding SSH keys needs ${SCOPES_FOR_SSH_KEYS.join(' and ')} (and reading the account ${SCOPE_USER_READ}). Scopes cannot be added to a token: create a new one and link it again.`,
+    fixes: ['open.api-token-page'],
+  },
+  'account.unreachable': {
+    severity: 'warning',
+    title: (p) => `Could not reach Bitbucket's API to check your linked account${p.reason ? `: ${p.reason}` : ''}.`,
+    detail: () => 'The account checks (which SSH keys are on your account, whether the token works) were skipped. Check your network or proxy; git itself may still work.',
     fixes: [],
   },
 };

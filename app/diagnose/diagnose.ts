@@ -1,3 +1,5 @@
+import { accountLinkFindings, accountSshFindings } from '../account/diagnosis.js';
+import { AccountSession, siteOfTarget } from '../account/session.js';
 import type { EngineContext } from '../context.js';
 import { SCHEMA_VERSION, type CheckResult, type DiagnoseProgress, type DiagnoseReport, type Finding, type Verdict } from '../contract/report.js';
 import { runHttpsChecks } from '../https/checks.js';
@@ -40,7 +42,9 @@ export async function diagnose(ctx: EngineContext, inputPath: string, options: D
   if (!opened.ok) throw new DiagnoseInputError(opened.error.kind, opened.error.message);
   const root = opened.root;
   const reporter = new CheckReporter(options.onProgress);
-  const checkOptions: CheckOptions = { offline: options.offline ?? false, signal: options.signal };
+  // The linked account (if any) is asked only online; without one the diagnosis is unchanged.
+  const account = options.offline ? undefined : new AccountSession(ctx, options.signal);
+  const checkOptions: CheckOptions = { offline: options.offline ?? false, signal: options.signal, account };
   // Before anything else runs in the repository: which of its own commands may run.
   const guard = await repoGuard(ctx, root);
   if (guard.commands.length > 0) {
@@ -81,17 +85,24 @@ export async function diagnose(ctx: EngineContext, inputPath: string, options: D
   // Nothing to push to and no Bitbucket remote: report on every remote so the user sees why.
   const toCheck = selected.length > 0 ? selected : prepared;
 
-  const perRemote = await Promise.all(
-    toCheck.map(async ({ parsed: p, target, endpoint }) => {
-      const found = urlFindings(p, target, ctx.now());
-      if (!target || target.bitbucket.kind === 'other') return found;
-      const protocol = target.pushUrl.protocol;
-      if (protocol === 'https' || protocol === 'http') return [...found, ...(await runHttpsChecks(ctx, target, reporter, checkOptions))];
-      if (protocol === 'ssh' && endpoint) return [...found, ...(await runSshChecks(ctx, target, endpoint, reporter, checkOptions))];
-      return found;
-    }),
-  );
-  findings.push(...perRemote.flat());
+  const sites = [...new Set(toCheck.map(({ target }) => (target ? siteOfTarget(ctx, target) : null)).filter((s): s is string => s !== null))];
+  const [perRemote, perSite] = await Promise.all([
+    Promise.all(
+      toCheck.map(async ({ parsed: p, target, endpoint }) => {
+        const found = urlFindings(p, target, ctx.now());
+        if (!target || target.bitbucket.kind === 'other') return found;
+        const protocol = target.pushUrl.protocol;
+        if (protocol === 'https' || protocol === 'http') return [...found, ...(await runHttpsChecks(ctx, target, reporter, checkOptions))];
+        if (protocol === 'ssh' && endpoint) {
+          const ssh = await runSshChecks(ctx, target, endpoint, reporter, checkOptions);
+          return [...found, ...(account ? await accountSshFindings(ctx, account, target, endpoint, ssh, reporter) : ssh)];
+        }
+        return found;
+      }),
+    ),
+    account ? Promise.all(sites.map((site) => accountLinkFindings(account, site, reporter))) : Promise.resolve([]),
+  ]);
+  findings.push(...perRemote.flat(), ...perSite.flat());
   const primary = options.remote ?? defaultPush ?? toCheck[0]?.parsed.remote.name ?? null;
   return report(ctx, root, findings, reporter, primary);
 }

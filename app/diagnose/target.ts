@@ -1,3 +1,4 @@
+import type { AccountSession } from '../account/session.js';
 import type { BitbucketTarget } from '../repo/bitbucket-host.js';
 import type { RemoteInfo } from '../repo/repository.js';
 import type { RemoteUrl } from '../repo/url.js';
@@ -19,4 +20,6 @@ export interface CheckOptions {
   /** Skip every network probe. */
   offline: boolean;
   signal?: AbortSignal;
+  /** The linked Bitbucket account, when there is one and the diagnosis is online. */
+  account?: AccountSession;
 }

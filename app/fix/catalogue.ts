@@ -25,6 +25,7 @@ export const FIX_CATALOGUE: Record<FixId, FixEntry> = {
   'ssh.configure-host': { title: 'Tell ssh which key to use for Bitbucket (~/.ssh/config)', needsInput: false },
   'ssh.trust-host-keys': { title: "Trust Bitbucket's published host keys (and remove outdated ones)", needsInput: false },
   'ssh.use-windows-openssh': { title: "Let git use Windows' OpenSSH, which uses the OpenSSH Authentication Agent", needsInput: false },
+  'ssh.add-key-to-account': { title: 'Add this SSH key to your linked Bitbucket account', needsInput: false },
   'open.api-token-page': { title: 'Open the page that creates an API token (scopes: read and write repository)', needsInput: false },
   'open.ssh-keys-page': { title: "Open Bitbucket's SSH keys settings to add your public key", needsInput: false },
   'open.repository-page': { title: 'Open the repository on Bitbucket to check its address and your access', needsInput: false },

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { accountKeyStepSchema } from '../account/journal-step.js';
 import { FIX_IDS } from '../contract/report.js';
 import { isCode, writeFileAtomic } from './atomic-write.js';
 import { FILE_MODE, type StatePaths } from './state-dir.js';
@@ -71,7 +72,7 @@ const aclStep = z.object({
   before: z.string(),
   after: z.string().nullable(),
 });
-const step = z.discriminatedUnion('kind', [fileStep, modeStep, dirStep, credentialStep, agentKeyStep, aclStep]);
+const step = z.discriminatedUnion('kind', [fileStep, modeStep, dirStep, credentialStep, agentKeyStep, aclStep, accountKeyStepSchema]);
 
 const entry = z.object({
   id: z.string(),
@@ -91,6 +92,7 @@ export type ModeStep = z.infer<typeof modeStep>;
 export type CredentialStep = z.infer<typeof credentialStep>;
 export type AgentKeyStep = z.infer<typeof agentKeyStep>;
 export type AclStep = z.infer<typeof aclStep>;
+export type { AccountKeyStep } from '../account/journal-step.js';
 export type Step = z.infer<typeof step>;
 export type StoredEntry = z.infer<typeof entry>;
 export type JournalFile = z.infer<typeof journalFile>;

@@ -14,7 +14,9 @@ import { FIX_CATALOGUE } from './catalogue.js';
 import { helperCall, type CredentialKey } from './credential-io.js';
 import { currentSddl, restoreAcl, restrictAcl, saveAcl } from './acl-io.js';
 import { addKeyToAgent, agentFingerprints, removeKeyFromAgent } from './agent-io.js';
-import { readJournal, writeJournal, type AclStep, type AgentKeyStep, type CredentialStep, type FileStep, type JournalFile, type Step, type StoredEntry } from './journal-store.js';
+import { accountKeyState, describeAccountKeyStep, removeAccountKey, removeByHand } from '../account/journal-step.js';
+import type { AccountKey } from '../account/api.js';
+import { readJournal, writeJournal, type AccountKeyStep, type AclStep, type AgentKeyStep, type CredentialStep, type FileStep, type JournalFile, type Step, type StoredEntry } from './journal-store.js';
 import { acquireLock, ensurePrivateDir, FILE_MODE, readFileState, sameState, sha256, statePaths, type FileState, type StatePaths } from './state-dir.js';
 import { newSecretRef, removeOrphanedUndoSecrets, UndoSecretStores, type UndoSecretPlace, type UndoSecretStore } from './undo-secrets.js';
 
@@ -43,6 +45,14 @@ export interface CredentialChange {
   password: Secret | null;
   /** Folder the helper runs in (the repository), default the home. */
   cwd?: string;
+}
+
+/** A key about to be added to the user's Bitbucket account (an external change). */
+export interface AccountKeyChange {
+  site: string;
+  baseUrl: string | null;
+  fingerprint: string;
+  label: string;
 }
 
 export interface AgentKeyChange {
@@ -87,6 +97,8 @@ export interface ChangeRecorder {
   addAgentKey(change: AgentKeyChange): Promise<void>;
   /** Windows: leaves a key file usable by the current user alone (icacls); undo restores the saved access list. */
   restrictKeyAcl(file: string): Promise<void>;
+  /** Adds a key to the Bitbucket account through `add`; undo deletes it again (or says where to). */
+  addAccountKey(change: AccountKeyChange, add: () => Promise<AccountKey>): Promise<AccountKey>;
   commit(): Promise<JournalEntry | null>;
   rollback(): Promise<{ restored: string[]; leftAlone: string[] }>;
 }
@@ -150,11 +162,23 @@ export async function undoLast(ctx: EngineContext, options: { keychain?: UndoSec
     journal.entries = journal.entries.filter((e) => e !== entry);
     await writeJournal(paths, journal);
     await undoer.discardUndoData();
-    const kept = outcome.leftAlone.length ? ` Left in place (not empty): ${outcome.leftAlone.join(', ')}.` : '';
+    const kept = leftAloneMessage(entry, outcome.leftAlone);
     return { undone: true, fixId: entry.fixId, restored: outcome.restored, message: ctx.secrets.redact(`Undid "${title}" (applied ${readableTime(entry.appliedAt)}).${kept}`) };
   } finally {
     await release();
   }
+}
+
+/** What undo could not put back: folders still holding files, keys on the Bitbucket account it may not delete. */
+function leftAloneMessage(entry: StoredEntry, leftAlone: string[]): string {
+  if (!leftAlone.length) return '';
+  const accountKeys = entry.steps.filter((s): s is AccountKeyStep => s.kind === 'account-key' && leftAlone.includes(describeAccountKeyStep(s)));
+  const others = leftAlone.filter((line) => !accountKeys.some((s) => describeAccountKeyStep(s) === line));
+  const parts = [
+    ...(others.length ? [` Left in place (not empty): ${others.join(', ')}.`] : []),
+    ...accountKeys.map((s) => ` The ${describeAccountKeyStep(s)} could not be deleted (the linked token needs the delete scope, or Bitbucket could not be reached): ${removeByHand(s)}.`),
+  ];
+  return parts.join('');
 }
 
 function errorText(error: unknown): string {
@@ -169,6 +193,7 @@ function describeStep(step: Step): string {
   if (step.kind === 'credential') return `saved credential ${step.username}@${step.host} (helper ${step.helper})`;
   if (step.kind === 'agent-key') return `ssh-agent ${step.socket}: key ${step.fingerprint}`;
   if (step.kind === 'acl') return `${step.path} (who may use it)`;
+  if (step.kind === 'account-key') return describeAccountKeyStep(step);
   return step.path;
 }
 
@@ -442,6 +467,22 @@ class Change implements ChangeRecorder {
     await this.persist();
   }
 
+  async addAccountKey(change: AccountKeyChange, add: () => Promise<AccountKey>): Promise<AccountKey> {
+    this.open();
+    const step: AccountKeyStep = { kind: 'account-key', ...change, keyId: null };
+    await this.record(step);
+    try {
+      const key = await add();
+      step.keyId = key.id;
+      await this.persist();
+      return key;
+    } catch (error) {
+      // Refused, or no answer: keep the step only if the key got there after all (rollback removes it).
+      if ((await accountKeyState(this.ctx, step)) !== 'present') await this.forget(step);
+      throw error;
+    }
+  }
+
   async commit(): Promise<JournalEntry | null> {
     this.open();
     try {
@@ -568,6 +609,9 @@ class StepUndoer {
         const held = await agentFingerprints(this.ctx, step.socket);
         return held?.includes(step.fingerprint) ? 'after' : 'before';
       }
+      case 'account-key':
+        // A key that cannot be looked up is treated as still there: restore then says where to remove it.
+        return (await accountKeyState(this.ctx, step)) === 'absent' ? 'before' : 'after';
     }
   }
 
@@ -626,6 +670,8 @@ class StepUndoer {
       case 'agent-key':
         await removeKeyFromAgent(this.ctx, { socket: step.socket, publicKey: step.publicKey, keychain: step.keychain });
         return true;
+      case 'account-key':
+        return removeAccountKey(this.ctx, step);
     }
   }
 

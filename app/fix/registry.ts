@@ -15,6 +15,7 @@ import { useHttpsFix } from './fixes/remote-use-https.js';
 import { useSshHostFix } from './fixes/remote-use-ssh-host.js';
 import { useSshFix } from './fixes/remote-use-ssh.js';
 import { useTokenUsername } from './fixes/remote-use-token-username.js';
+import { addKeyToAccountFix } from './fixes/ssh-add-key-to-account.js';
 import { addKeyToAgent } from './fixes/ssh-add-key-to-agent.js';
 import { configureHost } from './fixes/ssh-configure-host.js';
 import { generateKey } from './fixes/ssh-generate-key.js';
@@ -48,6 +49,7 @@ export const FIXES: ReadonlyMap<FixId, Fix> = new Map<FixId, Fix>(
     configureHost,
     trustHostKeys,
     useWindowsOpenSsh,
+    addKeyToAccountFix,
   ].map((fix) => [fix.id, fix]),
 );
 

@@ -77,6 +77,10 @@ export async function runHttpsChecks(ctx: EngineContext, target: RemoteTarget, r
 
   const [helpers, fill, found, plaintext, probes, gcm, firstFill, heldBack, transport] = await Promise.all([helpersP, fillP, credentialP, plaintextP, probesP, gcmFactsP, firstFillP, heldBackP, transportP]);
   const credential = answeredBy(found, fill, helpers);
+  // A refused API token, with a linked account: the REST API tells a dead token from a wrong username.
+  const refused = probes && [probes.read, probes.write].some((p) => p.outcome.kind === 'auth-rejected');
+  const tokenCheck =
+    refused && options.account && target.bitbucket.kind === 'cloud' && credential?.facts.secretKind.kind === 'api-token' ? await options.account.checkToken(credential.probe.secret) : null;
   const findings = buildHttpsFindings({
     remote,
     host: displayHost(target),
@@ -91,6 +95,7 @@ export async function runHttpsChecks(ctx: EngineContext, target: RemoteTarget, r
     write: probes?.write ?? null,
     now: ctx.now(),
     redact: (text) => ctx.secrets.redact(text),
+    tokenCheck: tokenCheck && { ...tokenCheck, evidence: ctx.secrets.redact(tokenCheck.evidence) },
   });
   return [...findings, ...transport];
 }

@@ -51,6 +51,26 @@ export interface HttpsFacts {
   now: Date;
   /** ctx.secrets.redact: helper values are config text and may hold anything. */
   redact: (text: string) => string;
+  /** With a linked account: what Bitbucket's REST API says about the same token (see TokenCheck). */
+  tokenCheck?: TokenCheck | null;
+}
+
+/**
+ * The saved API token asked to Bitbucket's REST API (GET /user) with the linked account's email:
+ * the API tells a dead token (401) apart from a good token sent with the wrong git username.
+ */
+export interface TokenCheck {
+  /** The email it was asked with. */
+  email: string;
+  outcome: 'accepted' | 'refused' | 'missing-scopes' | 'unreachable';
+  /** The token owner's Bitbucket username (accepted). */
+  username: string | null;
+  /** Bitbucket's own words, or the network reason. */
+  message: string | null;
+  /** One line for the evidence: the request and its answer (no secret). */
+  evidence: string;
+  /** The git token is the linked token itself (so it surely belongs to that email's account). */
+  sameAsLinked: boolean;
 }
 
 export function helperEvidence(helper: ConfiguredHelper, redact: (text: string) => string): string {
@@ -98,6 +118,13 @@ const FORBIDDEN_REASONS: Record<string, string> = {
   'ip-not-allowed': 'the workspace only allows listed IP addresses',
   'two-step-required': 'the workspace requires two-step verification',
 };
+
+/** [OFFICIAL KB] Data Center's bare 403: basic authentication disabled, or no permission on the repository. */
+const DATA_CENTER_FORBIDDEN = 'basic authentication may be switched off on the server ("Allow basic authentication on API calls"), or this account has no access to the repository';
+
+function forbiddenReason(facts: HttpsFacts, outcome: HttpsOutcome): string | undefined {
+  return FORBIDDEN_REASONS[outcome.hint ?? ''] ?? outcome.reason ?? (facts.cloud ? undefined : DATA_CENTER_FORBIDDEN);
+}
 
 export function buildHttpsFindings(facts: HttpsFacts): Finding[] {
   const { remote, helpers, credential, read, write } = facts;
@@ -209,6 +236,32 @@ function credentialCause(facts: HttpsFacts, credentialWorks: boolean): CauseCode
   return null;
 }
 
+/**
+ * A refused API token, named as such where the evidence allows (facts §12): git's 401 with an API
+ * token is a credential problem whatever the body says; the REST API's answer to the same token
+ * tells a dead token (revoked, expired, created without scopes) from a wrong username. Pure.
+ */
+function tokenRefusal(facts: HttpsFacts, params: FindingParams, evidence: string[], fixes: FixId[] | undefined): Finding | null {
+  const credential = facts.credential;
+  if (!facts.cloud || credential?.secretKind.kind !== 'api-token') return null;
+  const check = facts.tokenCheck ?? null;
+  const remote = facts.remote;
+  if (check?.outcome === 'accepted') {
+    const sent = credential.username;
+    if (check.username && sent && sent !== check.username && credential.usernameKind !== 'api-token-static') {
+      return finding('https.token-username-mismatch', { remote, evidence, params: { ...params, account: check.username }, fixes });
+    }
+    // A good token with the right username refused by git: the generic finding, with the API's proof in its evidence.
+    return null;
+  }
+  if (check?.outcome === 'missing-scopes') return null;
+  const reason =
+    check?.outcome === 'refused'
+      ? `Bitbucket's API refuses it too, with your linked account's email ${check.email}${check.message ? ` ("${check.message.replace(/\.$/, '')}")` : ''}: ${check.sameAsLinked ? '' : 'unless the token belongs to another Atlassian account, '}the token was revoked, has expired, or was created without scopes; the username is not the problem.`
+      : `Bitbucket refuses an API token this way when it was created without scopes (Atlassian: an API token without scopes cannot be used for git), when it was revoked or has expired, or when the username is not the token's Bitbucket username.${check ? '' : ' With your Bitbucket account linked (push-doctor account link), Push Doctor can tell which.'}`;
+  return finding('https.token-refused', { remote, evidence, params: { ...params, reason }, fixes });
+}
+
 /** Findings from the server's answers when no credential shape explains them. */
 function probeFindings(facts: HttpsFacts, params: FindingParams, rejectedFixes: FixId[] | undefined): Finding[] {
   const { remote, read, write } = facts;
@@ -217,7 +270,13 @@ function probeFindings(facts: HttpsFacts, params: FindingParams, rejectedFixes: 
   const first = (kind: HttpsOutcome['kind']) => probes.find((p) => p.outcome.kind === kind) ?? null;
 
   const rejected = first('auth-rejected');
-  if (rejected) return [finding('https.auth-rejected', { remote, evidence: [...facts.credentialEvidence, ...probeEvidence(rejected)], params, fixes: rejectedFixes })];
+  if (rejected) {
+    const evidence = [...facts.credentialEvidence, ...probeEvidence(rejected), ...(facts.tokenCheck ? [facts.tokenCheck.evidence] : [])];
+    return [tokenRefusal(facts, params, evidence, rejectedFixes) ?? finding('https.auth-rejected', { remote, evidence, params, fixes: rejectedFixes })];
+  }
+
+  const basicOff = probes.find((p) => p.outcome.hint === 'basic-auth-disabled');
+  if (basicOff) return [finding('https.basic-auth-disabled', { remote, evidence: probeEvidence(basicOff), params })];
 
   const scope = first('missing-scope');
   if (scope) out.push(finding('https.missing-scope', { remote, evidence: probeEvidence(scope), params }));
@@ -226,16 +285,14 @@ function probeFindings(facts: HttpsFacts, params: FindingParams, rejectedFixes: 
   if (read?.outcome.kind === 'not-found') {
     out.push(finding('https.repo-not-found', { remote, evidence: probeEvidence(read), params }));
   } else if (read?.outcome.kind === 'forbidden') {
-    const reason = FORBIDDEN_REASONS[read.outcome.hint ?? ''] ?? read.outcome.reason ?? undefined;
-    out.push(finding('https.forbidden', { remote, evidence: probeEvidence(read), params: { ...params, reason } }));
+    out.push(finding('https.forbidden', { remote, evidence: probeEvidence(read), params: { ...params, reason: forbiddenReason(facts, read.outcome) } }));
   } else if (write && (write.outcome.kind === 'forbidden' || write.outcome.kind === 'not-found')) {
     if (readOk) {
       out.push(finding('https.read-only', { remote, evidence: [...probeEvidence(read), ...probeEvidence(write)], params }));
     } else if (write.outcome.kind === 'not-found') {
       out.push(finding('https.repo-not-found', { remote, evidence: probeEvidence(write), params }));
     } else {
-      const reason = FORBIDDEN_REASONS[write.outcome.hint ?? ''] ?? write.outcome.reason ?? undefined;
-      out.push(finding('https.forbidden', { remote, evidence: probeEvidence(write), params: { ...params, reason } }));
+      out.push(finding('https.forbidden', { remote, evidence: probeEvidence(write), params: { ...params, reason: forbiddenReason(facts, write.outcome) } }));
     }
   }
   return out;

@@ -180,6 +180,19 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
     'settings.get': define('settings.get', () => deps.store.settings()),
     'settings.set': define('settings.set', (request) => deps.store.updateSettings(request)),
     'retest.run': define('retest.run', () => retester.run()),
+    'account.status': define('account.status', (request, ctx) => deps.engine.accountStatus(ctx, request.site)),
+    'account.link': define('account.link', (request, ctx) => {
+      // Registered first, so that any message mentioning it is masked.
+      ctx.secrets.wrap(request.token);
+      return deps.engine.linkAccount(ctx, request);
+    }),
+    'account.unlink': define('account.unlink', (request, ctx) => deps.engine.unlinkAccount(ctx, request.site)),
+    'keys.list': define('keys.list', async (request, ctx) =>
+      deps.engine.listAccountKeys(ctx, { repoRoot: request.path ? await repositoryRoot(ctx, request.path) : null, remoteName: request.remote, site: request.site }),
+    ),
+    'keys.add': define('keys.add', async (request, ctx) =>
+      deps.engine.addAccountKey(ctx, { repoRoot: request.path ? await repositoryRoot(ctx, request.path) : null, remoteName: request.remote, site: request.site, publicKeyPath: request.publicKeyPath, label: request.label }),
+    ),
   };
 }
 

@@ -34,8 +34,13 @@ describe('classifyGitHttpOutput', () => {
     // community qaq-p/3213684
     [
       "remote: You may not have access to this repository or it no longer exists in this workspace. If you think this repository exists and you have access, make sure you are authenticated.\nfatal: Authentication failed for 'https://bitbucket.org/x/y.git/'\n",
-      { kind: 'not-found', status: 401, hint: 'may-not-have-access' },
+      // A 401 to a credential: the credential was refused, whatever the body says (facts §12).
+      { kind: 'auth-rejected', status: 401, hint: 'may-not-have-access' },
     ],
+    // The same sentence without a 401 (the REST API's words for a repository out of sight)
+    ["remote: You may not have access to this repository or it no longer exists in this workspace.\nfatal: unable to access 'https://bitbucket.org/x/y.git/': The requested URL returned error: 404\n", { kind: 'not-found', status: 404 }],
+    // atlassian/data-center-helm-charts#1101: Bitbucket 10 with basic authentication off
+    ["remote: Basic Authentication has been disabled on this instance.\nfatal: unable to access 'https://git.corp.example/scm/p/r.git/': The requested URL returned error: 403\n", { kind: 'forbidden', status: 403, hint: 'basic-auth-disabled' }],
     ["remote: Repository not found\nfatal: repository 'https://git.corp.example/scm/p/r.git/' not found\n", { kind: 'not-found', status: 404 }],
     // desktop/desktop#19653, buildkite/docs#273
     ["fatal: could not read Username for 'https://bitbucket.example.com': terminal prompts disabled\n", { kind: 'no-credential' }],

@@ -13,6 +13,7 @@ export const FIX_SUITES = [
   'test/fix/journal.test.ts',
   'test/fix/undo-secrets.test.ts',
   'test/engine/windows-agents.test.ts',
+  'test/engine/account-diagnosis.test.ts',
   'test/cli/fix-https.test.ts',
   'test/cli/keygen-test-undo.test.ts',
 ];

@@ -229,6 +229,16 @@ export function createFakeApi(scenario: Scenario = {}): FakeApi {
         return ok(trusted);
       }),
     retestRun: (request) => record('retestRun', request, () => ok([])),
+    // No screen uses the account yet (#10.6): nothing is linked in these scenarios.
+    accountStatus: (request) =>
+      record('accountStatus', request, () => {
+        const unknown = { status: 'unknown' as const, missing: [], detail: 'not linked' };
+        return ok({ site: 'bitbucket.org', kind: 'cloud' as const, linked: false, source: null, keyring: 'none' as const, login: null, username: null, displayName: null, tokenValid: null, grantedScopes: null, scopes: { push: unknown, sshKeys: unknown }, message: 'No Bitbucket account is linked for bitbucket.org on this computer.' });
+      }),
+    accountLink: (request) => record('accountLink', request, () => err('failed', 'Linking is not part of these scenarios.')),
+    accountUnlink: (request) => record('accountUnlink', request, () => ok({ site: 'bitbucket.org', unlinked: false, message: 'No account was linked for bitbucket.org; nothing to remove.' })),
+    keysList: (request) => record('keysList', request, () => err('not-applicable', 'No Bitbucket account is linked.')),
+    keysAdd: (request) => record('keysAdd', request, () => err('not-applicable', 'No Bitbucket account is linked.')),
     on(event, listener) {
       const set = listeners.get(event) ?? new Set();
       set.add(listener as (payload: never) => void);

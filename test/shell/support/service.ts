@@ -45,7 +45,7 @@ export interface TestService {
  * The real handler table on the real engine in a throwaway home, with a recording shell. `engine`
  * replaces it only where a test must produce a failure the real engine never has (see its callers).
  */
-export async function createTestService(options: { repo?: string; engine?: EngineServices } = {}): Promise<TestService> {
+export async function createTestService(options: { repo?: string; engine?: EngineServices; adjustContext?: (ctx: EngineContext) => EngineContext } = {}): Promise<TestService> {
   const home = await createHome('push-doctor-shell-');
   const repo = options.repo ? await realpath(await home.repo(options.repo)) : '';
   const stateDir = path.join(home.dir, 'user-data');
@@ -64,7 +64,7 @@ export async function createTestService(options: { repo?: string; engine?: Engin
     chooseFolder: async () => shell.nextFolder,
   };
   const createContext = ({ timeoutMs }: { timeoutMs: number }) => {
-    const ctx = home.context({ timeoutMs });
+    const ctx = options.adjustContext ? options.adjustContext(home.context({ timeoutMs })) : home.context({ timeoutMs });
     contexts.push(ctx);
     return ctx;
   };
