@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { app, clipboard, dialog, session, shell, type BrowserWindow } from 'electron';
 import { createContext } from '../app/context.js';
+import { stopAllCommands } from '../app/exec/run.js';
 import type { EngineServices } from '../app/service/engine.js';
 import { engineServices } from '../app/service/engine-wiring.js';
 import { createService, type HandlerTable } from '../app/service/handlers.js';
@@ -153,6 +154,8 @@ export async function startShell(options: ShellOptions = {}): Promise<Shell | nu
   app.on('will-quit', () => {
     retester.dispose();
     tray?.dispose();
+    // git and ssh run in their own sessions: a probe still waiting on a silent server would outlive the app.
+    stopAllCommands();
   });
 
   const fromCommandLine = folderFromArgv(options.argv ?? process.argv, options.cwd ?? process.cwd(), argvSkip());

@@ -33,6 +33,18 @@ export interface RunResult {
 const MAX_OUTPUT = 2 * 1024 * 1024;
 /** After SIGTERM, how long a process group gets before SIGKILL. */
 const KILL_GRACE_MS = 500;
+/** Process groups of the commands still running, so that a program being interrupted can end them. */
+const running = new Set<number>();
+
+/**
+ * Kills every command still running (each whole process group). A program that is interrupted
+ * (Ctrl-C on the CLI) calls it before exiting: the children run in their own sessions, so the
+ * terminal's signal never reaches them, and a git waiting on a silent server would wait forever.
+ */
+export function stopAllCommands(): void {
+  for (const pid of running) killGroup(pid, 'SIGKILL');
+  running.clear();
+}
 
 /**
  * Runs a command without a shell and without a terminal: the child gets its own session
@@ -57,6 +69,9 @@ export function run(command: string, args: readonly string[], options: RunOption
       resolve(failed(error, started));
       return;
     }
+
+    const pid = child.pid;
+    if (pid !== undefined) running.add(pid);
 
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -99,6 +114,7 @@ export function run(command: string, args: readonly string[], options: RunOption
       spawnError = error.message;
     });
     child.on('close', (code, signal) => {
+      if (pid !== undefined) running.delete(pid);
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
       // The direct child is gone; make sure nothing it started lingers either.

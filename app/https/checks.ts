@@ -2,9 +2,10 @@ import type { EngineContext } from '../context.js';
 import type { CheckStatus, Finding } from '../contract/report.js';
 import { classifySecret, classifyUsername, SECRET_KIND_LABELS } from '../credentials/classify.js';
 import { fillCredential, type FillResult } from '../credentials/fill.js';
-import { resolveHelpers, type HelperResolution } from '../credentials/helpers.js';
+import { resolveHelpers, type ConfiguredHelper, type HelperResolution } from '../credentials/helpers.js';
 import { defaultStoreFiles, entryMatches, readStoreFiles, type StoreEntry } from '../credentials/store-file.js';
 import { credentialUrlParts } from '../credentials/urlmatch.js';
+import { timedOutReason } from '../diagnose/catalogue.js';
 import type { CheckOutcome, CheckReporter } from '../diagnose/reporter.js';
 import type { CheckOptions, RemoteTarget } from '../diagnose/target.js';
 import { parseRemoteUrl } from '../repo/url.js';
@@ -57,6 +58,7 @@ export async function runHttpsChecks(ctx: EngineContext, target: RemoteTarget, r
   const [helpers, fill, found, plaintext, probes] = await Promise.all([helpersP, fillP, credentialP, plaintextP, probesP]);
   const credential = answeredBy(found, fill, helpers);
   return buildHttpsFindings({
+    lookupTimedOut: fill?.status === 'timed-out' ? { helper: hungHelper(fill, helpers), reason: timedOutReason(ctx.timeoutMs) } : null,
     remote,
     host: displayHost(target),
     cloud: target.bitbucket.kind === 'cloud',
@@ -71,6 +73,11 @@ export async function runHttpsChecks(ctx: EngineContext, target: RemoteTarget, r
     now: ctx.now(),
     redact: (text) => ctx.secrets.redact(text),
   });
+}
+
+/** The helper git was waiting for when the lookup was stopped: the last one its trace shows it started. */
+function hungHelper(fill: FillResult, helpers: HelperResolution): ConfiguredHelper | null {
+  return helpers.helpers[Math.max(0, fill.helpersRun - 1)] ?? null;
 }
 
 /** Passwords written in any of the remote's URLs are secrets of this run. */

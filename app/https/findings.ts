@@ -41,6 +41,8 @@ export interface HttpsFacts {
   credential: CredentialFacts | null;
   /** Redacted lines of the credential lookup. */
   credentialEvidence: string[];
+  /** The lookup (git credential fill) was stopped at the time limit: the helper git was waiting for. */
+  lookupTimedOut: { helper: ConfiguredHelper | null; reason: string } | null;
   plaintext: PlaintextEntry[];
   /** GCM will re-validate stored Bitbucket credentials (credential.bitbucketValidateStoredCredentials not false). */
   gcmValidates: boolean;
@@ -53,6 +55,11 @@ export interface HttpsFacts {
 
 export function helperEvidence(helper: ConfiguredHelper, redact: (text: string) => string): string {
   return redact(`${helper.origin.key} = ${helper.value} (${originLabel(helper.origin)})`);
+}
+
+/** How a helper is named to the user: its kind ("store", "manager"), or its program for others. */
+export function helperName(helper: ConfiguredHelper): string {
+  return helper.kind === 'other' ? (helper.program ?? helper.value) : helper.kind;
 }
 
 export function originLabel(origin: ConfigOrigin): string {
@@ -123,7 +130,17 @@ export function buildHttpsFindings(facts: HttpsFacts): Finding[] {
   }
 
   // ── No credential ──
-  if (!credential) {
+  if (!credential && facts.lookupTimedOut) {
+    // Not "nothing saved": a helper never answered, so what it holds is unknown.
+    const hung = facts.lookupTimedOut.helper;
+    findings.push(
+      finding('https.helper-no-answer', {
+        remote,
+        evidence: [...(hung ? [helperEvidence(hung, facts.redact)] : []), ...credentialLines],
+        params: { ...params, helper: hung ? helperName(hung) : undefined, reason: facts.lookupTimedOut.reason },
+      }),
+    );
+  } else if (!credential) {
     const noCredential = probed('no-credential');
     const f = finding('https.no-cached-credential', { remote, evidence: [...credentialLines, ...(noCredential ? probeEvidence(noCredential) : [])], params });
     // Without a prompt (apps, scripts) a push with nothing saved fails: an error once the server asked.

@@ -22,6 +22,8 @@ export interface SshEndpoint {
   configNote: string | null;
   /** ssh refuses to start because a config file it reads has an error ("line 2: Bad configuration option"), or null. */
   configError: string | null;
+  /** `<command> -G` (which only reads configuration) did not finish in time: why ("timed out after 15 s"), or null. */
+  commandHangs: string | null;
   /** Host, port and user ssh really connects to (HostName/Port/User applied). */
   hostname: string;
   port: number;
@@ -39,7 +41,7 @@ export async function inspectSshEndpoint(ctx: EngineContext, repoRoot: string, u
   const command = await resolveSshCommand(ctx, repoRoot);
   const host = url.host ?? '';
   const evidence: string[] = [];
-  const endpoint: SshEndpoint = { url, command, variant: command.variant === 'auto' ? 'ssh' : command.variant, commandError: null, config: null, configNote: null, configError: null, hostname: host, port: url.port ?? 22, user: url.username, evidence };
+  const endpoint: SshEndpoint = { url, command, variant: command.variant === 'auto' ? 'ssh' : command.variant, commandError: null, config: null, configNote: null, configError: null, commandHangs: null, hostname: host, port: url.port ?? 22, user: url.username, evidence };
 
   const [missing, g] = await Promise.all([
     programProblem(ctx, command),
@@ -60,7 +62,8 @@ export async function inspectSshEndpoint(ctx: EngineContext, repoRoot: string, u
     if (command.variant === 'auto') endpoint.variant = 'simple';
     endpoint.configNote = g.error;
     if (CONFIG_ERROR.test(g.error)) endpoint.configError = g.error;
-    if (!missing) evidence.push(`ssh -G failed: ${g.error}`);
+    if (g.timedOut && !missing) endpoint.commandHangs = g.error;
+    if (!missing) evidence.push(`ssh -G failed: ${g.error}`, ...(g.timedOut && g.said ? [`it printed: ${g.said}`] : []));
   }
   endpoint.evidence = [`ssh command: ${describeSshCommand(command, endpoint.variant)}`, ...evidence].map((line) => ctx.secrets.redact(line));
   return endpoint;
@@ -69,17 +72,26 @@ export async function inspectSshEndpoint(ctx: EngineContext, repoRoot: string, u
 /** How OpenSSH reports a broken config file (readconf.c): it then refuses to run at all. */
 const CONFIG_ERROR = /: line \d+: |Bad configuration option|bad configuration options|Can't open user config file|Unsupported option|keyword \S+ extra arguments/i;
 
-async function runSshG(ctx: EngineContext, command: SshCommand, url: RemoteUrl): Promise<{ config: SshClientConfig | null; error: string }> {
+interface SshGResult {
+  config: SshClientConfig | null;
+  error: string;
+  timedOut: boolean;
+  /** The first line the command printed (for a command that hangs). */
+  said: string;
+}
+
+async function runSshG(ctx: EngineContext, command: SshCommand, url: RemoteUrl): Promise<SshGResult> {
   const host = url.host ?? '';
   const invocation = shellInvocation(commandWithSwitches(command, []), ['-G', ...portArgs('ssh', url.port), sshDestination(url.username, host)]);
   const result = await run(invocation.file, invocation.args, { env: nonInteractiveEnv(ctx.env), timeoutMs: ctx.timeoutMs });
-  if (result.timedOut) return { config: null, error: timedOutReason(ctx.timeoutMs) };
+  const said = `${result.stderr}\n${result.stdout}`.split('\n').map((l) => l.trim()).find((l) => l && !/^Pseudo-terminal/.test(l)) ?? '';
+  if (result.timedOut) return { config: null, error: timedOutReason(ctx.timeoutMs), timedOut: true, said: said.slice(0, 200) };
   if (result.exitCode !== 0 || !/^hostname /m.test(result.stdout)) {
     const line = result.stderr.split('\n').map((l) => l.trim()).find((l) => l && !/^Pseudo-terminal/.test(l));
-    return { config: null, error: line ?? `exit code ${result.exitCode}` };
+    return { config: null, error: line ?? `exit code ${result.exitCode}`, timedOut: false, said };
   }
   const localUser = ctx.env.USER || ctx.env.LOGNAME || safeUsername();
-  return { config: parseSshG(result.stdout, { homeDir: ctx.homeDir, localUser, originalHost: host }), error: '' };
+  return { config: parseSshG(result.stdout, { homeDir: ctx.homeDir, localUser, originalHost: host }), error: '', timedOut: false, said };
 }
 
 function safeUsername(): string {
