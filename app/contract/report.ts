@@ -28,7 +28,7 @@ export const FINDING_CODES = [
   'https.cached-username-is-email',
   'https.access-token-username',
   'https.gcm-revalidation',
-  'https.helper-no-answer',
+  'https.helper-failed',
   // HTTPS: what the server said
   'https.auth-rejected',
   'https.missing-scope',

@@ -123,11 +123,11 @@ export const FINDING_CATALOGUE: Record<FindingCode, CatalogueEntry> = {
     detail: (p) => `git tries to run it on every push and silently gets nothing back${p.file ? ` (configured in ${p.file})` : ''}. Install it, or switch to a helper that exists on this computer.`,
     fixes: ['credential.use-secure-helper'],
   },
-  'https.helper-no-answer': {
+  'https.helper-failed': {
     severity: 'error',
-    title: (p) => `The credential helper${p.helper ? ` "${p.helper}"` : ''} did not answer: ${p.reason ?? 'no answer'}.`,
+    title: (p) => `git got no credential from the helper${p.helper ? ` "${p.helper}"` : ''}: ${p.reason ?? 'it failed'}.`,
     detail: () =>
-      'git waits for every helper before it pushes, so a helper that hangs (a keychain waiting for a dialog nobody sees, a broken script) makes the push hang or fail without a saved credential. Make sure the helper runs on its own, or let the system keychain keep the credential instead.',
+      'git asks every helper before it pushes, so a helper that hangs (a keychain waiting for a dialog nobody sees) or prints something else than a credential (a broken script) makes the push hang or go without the saved credential. Make sure the helper runs on its own, or let the system keychain keep the credential instead.',
     fixes: ['credential.use-secure-helper'],
   },
   'https.plaintext-store': {

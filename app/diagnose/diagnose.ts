@@ -8,6 +8,7 @@ import { recognizeBitbucket } from '../repo/bitbucket-host.js';
 import { openRepository, readRemotes, type RemotesSnapshot } from '../repo/repository.js';
 import { inspectSshEndpoint, runSshChecks } from '../ssh/checks.js';
 import type { SshEndpoint } from '../ssh/endpoint.js';
+import { boundCheck, boundFinding } from './bounds.js';
 import { finding } from './catalogue.js';
 import { parseRemote, urlFindings, type ParsedRemote } from './remote-findings.js';
 import { CheckReporter } from './reporter.js';
@@ -37,7 +38,9 @@ export class DiagnoseInputError extends Error {
  * Diagnoses why pushing from the repository at `inputPath` to Bitbucket fails. Read-only: it
  * inspects and probes, it never changes config, credentials or files.
  */
-export async function diagnose(ctx: EngineContext, inputPath: string, options: DiagnoseOptions = {}): Promise<DiagnoseReport> {
+export async function diagnose(userCtx: EngineContext, inputPath: string, options: DiagnoseOptions = {}): Promise<DiagnoseReport> {
+  // Cancelling kills every command of the diagnosis, from the first `git --version` to the last probe.
+  const ctx: EngineContext = options.signal ? { ...userCtx, signal: options.signal } : userCtx;
   const [gitCheck, opened] = await Promise.all([checkGit(ctx), openRepository(ctx, inputPath)]);
   // Bad input is the user's to correct first; a git that cannot run or is too old is a finding.
   if (!opened.ok && opened.error.kind !== 'git-failed') throw new DiagnoseInputError(opened.error.kind, opened.error.message);
@@ -147,7 +150,8 @@ function report(ctx: EngineContext, root: string, findings: Finding[], reporter:
     findings: sorted,
     checks: reporter.results,
   };
-  return redactReport(ctx, result);
+  const redacted = redactReport(ctx, result);
+  return { ...redacted, findings: redacted.findings.map(boundFinding), checks: redacted.checks.map(boundCheck) };
 }
 
 /**

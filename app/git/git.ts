@@ -23,7 +23,7 @@ export function git(ctx: EngineContext, args: readonly string[], options: GitOpt
     timeoutMs: options.timeoutMs ?? ctx.timeoutMs,
     input: options.input,
     fd3: options.fd3,
-    signal: options.signal,
+    signal: options.signal ?? ctx.signal,
   });
 }
 

@@ -58,7 +58,7 @@ export async function runHttpsChecks(ctx: EngineContext, target: RemoteTarget, r
   const [helpers, fill, found, plaintext, probes] = await Promise.all([helpersP, fillP, credentialP, plaintextP, probesP]);
   const credential = answeredBy(found, fill, helpers);
   return buildHttpsFindings({
-    lookupTimedOut: fill?.status === 'timed-out' ? { helper: hungHelper(fill, helpers), reason: timedOutReason(ctx.timeoutMs) } : null,
+    lookupFailed: lookupFailure(ctx, fill, helpers),
     remote,
     host: displayHost(target),
     cloud: target.bitbucket.kind === 'cloud',
@@ -75,9 +75,15 @@ export async function runHttpsChecks(ctx: EngineContext, target: RemoteTarget, r
   });
 }
 
-/** The helper git was waiting for when the lookup was stopped: the last one its trace shows it started. */
-function hungHelper(fill: FillResult, helpers: HelperResolution): ConfiguredHelper | null {
-  return helpers.helpers[Math.max(0, fill.helpersRun - 1)] ?? null;
+/**
+ * Why a helper gave git nothing it could use: it did not finish in time (git was waiting for the
+ * last helper its trace shows started), or it printed a line that is not a credential.
+ */
+function lookupFailure(ctx: EngineContext, fill: FillResult | null, helpers: HelperResolution): { helper: ConfiguredHelper | null; reason: string } | null {
+  if (!fill || fill.credential) return null;
+  if (fill.status === 'timed-out') return { helper: helpers.helpers[Math.max(0, fill.helpersRun - 1)] ?? null, reason: timedOutReason(ctx.timeoutMs) };
+  if (fill.garbled) return { helper: helpers.helpers[fill.garbled.helper] ?? null, reason: `it printed "${fill.garbled.line}", which is not a credential line` };
+  return null;
 }
 
 /** Passwords written in any of the remote's URLs are secrets of this run. */

@@ -41,8 +41,8 @@ export interface HttpsFacts {
   credential: CredentialFacts | null;
   /** Redacted lines of the credential lookup. */
   credentialEvidence: string[];
-  /** The lookup (git credential fill) was stopped at the time limit: the helper git was waiting for. */
-  lookupTimedOut: { helper: ConfiguredHelper | null; reason: string } | null;
+  /** A helper gave git nothing usable (it hung, or printed something that is not a credential): which, and why. */
+  lookupFailed: { helper: ConfiguredHelper | null; reason: string } | null;
   plaintext: PlaintextEntry[];
   /** GCM will re-validate stored Bitbucket credentials (credential.bitbucketValidateStoredCredentials not false). */
   gcmValidates: boolean;
@@ -130,14 +130,14 @@ export function buildHttpsFindings(facts: HttpsFacts): Finding[] {
   }
 
   // ── No credential ──
-  if (!credential && facts.lookupTimedOut) {
-    // Not "nothing saved": a helper never answered, so what it holds is unknown.
-    const hung = facts.lookupTimedOut.helper;
+  if (!credential && facts.lookupFailed) {
+    // Not "nothing saved": a helper broke, so what it holds is unknown.
+    const broken = facts.lookupFailed.helper;
     findings.push(
-      finding('https.helper-no-answer', {
+      finding('https.helper-failed', {
         remote,
-        evidence: [...(hung ? [helperEvidence(hung, facts.redact)] : []), ...credentialLines],
-        params: { ...params, helper: hung ? helperName(hung) : undefined, reason: facts.lookupTimedOut.reason },
+        evidence: [...(broken ? [helperEvidence(broken, facts.redact)] : []), ...credentialLines],
+        params: { ...params, helper: broken ? helperName(broken) : undefined, reason: facts.lookupFailed.reason },
       }),
     );
   } else if (!credential) {

@@ -50,7 +50,7 @@ export async function inspectAgent(ctx: EngineContext, identityAgent: string | n
   if (disabled) return { status: 'disabled', socket: null, source, keys: [], summary: 'ssh is configured not to use an agent (IdentityAgent none)' };
   if (!socket) return { status: 'not-set', socket: null, source, keys: [], summary: 'no SSH agent is running for this session (SSH_AUTH_SOCK is not set)' };
   const env = { ...nonInteractiveEnv(ctx.env), SSH_AUTH_SOCK: socket };
-  const result = await run('ssh-add', ['-l', '-E', 'sha256'], { env, timeoutMs: ctx.timeoutMs });
+  const result = await run('ssh-add', ['-l', '-E', 'sha256'], { env, timeoutMs: ctx.timeoutMs, signal: ctx.signal });
   if (result.spawnError) return { status: 'unavailable', socket, source, keys: [], summary: `ssh-add could not be started: ${result.spawnError}` };
   if (result.timedOut) return { status: 'unreachable', socket, source, keys: [], summary: `the agent at ${socket} did not answer: ${timedOutReason(ctx.timeoutMs)}` };
   if (result.exitCode === 0) {

@@ -83,7 +83,7 @@ interface SshGResult {
 async function runSshG(ctx: EngineContext, command: SshCommand, url: RemoteUrl): Promise<SshGResult> {
   const host = url.host ?? '';
   const invocation = shellInvocation(commandWithSwitches(command, []), ['-G', ...portArgs('ssh', url.port), sshDestination(url.username, host)]);
-  const result = await run(invocation.file, invocation.args, { env: nonInteractiveEnv(ctx.env), timeoutMs: ctx.timeoutMs });
+  const result = await run(invocation.file, invocation.args, { env: nonInteractiveEnv(ctx.env), timeoutMs: ctx.timeoutMs, signal: ctx.signal });
   const said = `${result.stderr}\n${result.stdout}`.split('\n').map((l) => l.trim()).find((l) => l && !/^Pseudo-terminal/.test(l)) ?? '';
   if (result.timedOut) return { config: null, error: timedOutReason(ctx.timeoutMs), timedOut: true, said: said.slice(0, 200) };
   if (result.exitCode !== 0 || !/^hostname /m.test(result.stdout)) {
@@ -117,7 +117,7 @@ async function programProblem(ctx: EngineContext, command: SshCommand): Promise<
       return (error as NodeJS.ErrnoException).code === 'ENOENT' ? `${program} does not exist` : `${program} is not executable`;
     }
   }
-  const lookup = await run('sh', ['-c', 'command -v -- "$1"', 'sh', expanded], { env: nonInteractiveEnv(ctx.env), timeoutMs: ctx.timeoutMs });
+  const lookup = await run('sh', ['-c', 'command -v -- "$1"', 'sh', expanded], { env: nonInteractiveEnv(ctx.env), timeoutMs: ctx.timeoutMs, signal: ctx.signal });
   if (lookup.spawnError) return null;
   return lookup.exitCode === 0 ? null : `${program} was not found on PATH`;
 }
