@@ -51,7 +51,8 @@ const UNREACHABLE: Array<[RegExp, (m: RegExpExecArray) => string]> = [
   [/Could not resolve proxy:? ?([^\s;]*)/i, (m) => `could not resolve the proxy ${m[1] ?? ''}`.trim()],
   [/Could not resolve host:? ?([^\s;]*)/i, (m) => `could not resolve host ${m[1] ?? ''}`.trim()],
   [/Received HTTP code (\d+) from proxy/i, (m) => `the proxy refused the connection (HTTP ${m[1]})`],
-  [/Failed to connect to .*?: (Connection refused|Couldn't connect to server)/i, () => 'connection refused'],
+  // Bounded like every pattern that scans ahead: unbounded, a line repeating its start takes quadratic time.
+  [/Failed to connect to [^\n]{0,300}?: (Connection refused|Couldn't connect to server)/i, () => 'connection refused'],
   [/Connection refused/i, () => 'connection refused'],
   [/(Connection|Operation) timed out/i, () => 'the connection timed out'],
   [/(Network is unreachable|No route to host)/i, (m) => m[1]!.toLowerCase()],

@@ -54,7 +54,8 @@ export interface ClassifyOptions {
   expect: 'shell' | 'whoami' | 'git';
 }
 
-const UNPROTECTED = /Permissions (0[0-7]+) for '(.+?)' are too open\./g;
+// Bounded, like every pattern here that scans ahead: an unbounded one, repeated on a long line, takes quadratic time.
+const UNPROTECTED = /Permissions (0[0-7]+) for '([^'\n]{1,1024})' are too open\./g;
 const BOILERPLATE = /^(fatal: Could not read from remote repository\.|Please make sure you have the correct access rights|and the repository exists\.|Pseudo-terminal will not be allocated|debug\d:|OpenSSH_|@+$|@ )/;
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -79,7 +80,7 @@ export function classifySshOutput(output: ProcessOutput, options: ClassifyOption
 
   const changed = found(/REMOTE HOST IDENTIFICATION HAS CHANGED|host key for \S+ has changed and you have requested strict checking|WARNING - POTENTIAL SECURITY BREACH!/i);
   if (changed) {
-    const offending = /Offending (\S+) key in (.+):(\d+)/.exec(text);
+    const offending = /Offending (\S+) key in ([^\n]{1,1024}):(\d+)/.exec(text);
     return outcome('host-key-changed', changed.line.replace(/^@\s*|\s*@$/g, ''), {
       offending: offending ? { keyType: offending[1]!, file: offending[2]!, line: Number(offending[3]) } : null,
     });
@@ -106,7 +107,8 @@ export function classifySshOutput(output: ProcessOutput, options: ClassifyOption
   const legacy = found(new RegExp(`^${escape(MESSAGES.sshLegacyGreeting)}(\\S+?)\\.?$`, 'm'));
   if (legacy) return outcome('ok', legacy.line, { greeting: 'legacy', username: legacy.match[1]! });
 
-  const permission = found(/Permission denied \(([^)]*)\)|Too many authentication failures|No supported authentication methods available|Cannot answer interactive prompts in batch mode/);
+  // The method list is bounded: unbounded, a long line of "Permission denied (" without ")" takes quadratic time.
+  const permission = found(/Permission denied \(([^)\n]{0,200})\)|Too many authentication failures|No supported authentication methods available|Cannot answer interactive prompts in batch mode/);
   if (permission) {
     const tooMany = /Too many authentication failures/.test(permission.line);
     const prompt = /Cannot answer interactive prompts in batch mode/.test(permission.line);

@@ -4,6 +4,7 @@ import { callHandler } from '../../app/service/handlers.js';
 import { CLI } from '../support/cli.js';
 import { processesWithHome } from '../shell/support/processes.js';
 import { createTestService } from '../shell/support/service.js';
+import { noProcessLeft } from './support/check-fault.js';
 import { credentialHelperBed, endlessOutput, gitWrapperBed, httpsServerBed, sshCommandBed, sshServerBed, type FaultBed } from './support/beds.js';
 
 /**
@@ -38,10 +39,6 @@ async function busy(bed: FaultBed, atLeast = 1): Promise<void> {
   await vi.waitFor(async () => expect((await processesWithHome(bed.home.dir)).length).toBeGreaterThanOrEqual(atLeast), { timeout: 15_000, interval: 50 });
 }
 
-async function nothingLeft(bed: FaultBed): Promise<void> {
-  await vi.waitFor(async () => expect(await processesWithHome(bed.home.dir)).toEqual([]), { timeout: 3000, interval: 50 });
-}
-
 describe.skipIf(linuxOnly).concurrent(`cancelling a diagnosis under a fault${linuxOnly ? ` (skipped: ${linuxOnly})` : ''}`, () => {
   it.for(hanging)('diagnose.cancel ends it at once: %s', async ([, make]) => {
     await withBed(make, async (bed) => {
@@ -53,7 +50,7 @@ describe.skipIf(linuxOnly).concurrent(`cancelling a diagnosis under a fault${lin
         expect(await callHandler(service.handlers, 'diagnose.cancel', { runId: 'stuck' })).toEqual({ ok: true, value: { cancelled: true } });
         expect(await running).toEqual({ ok: false, error: { code: 'cancelled', message: 'The diagnosis was cancelled.' } });
         expect(performance.now() - cancelledAt).toBeLessThan(3000);
-        await nothingLeft(bed);
+        await noProcessLeft(bed);
       } finally {
         await service.cleanup();
       }
@@ -73,7 +70,7 @@ describe.skipIf(linuxOnly).concurrent(`cancelling a diagnosis under a fault${lin
         await busy(bed, 3);
         child.kill(signal);
         expect(await exited).toBe(status);
-        await nothingLeft(bed);
+        await noProcessLeft(bed);
       },
     );
   });

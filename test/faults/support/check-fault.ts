@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { TaskMeta } from '@vitest/runner';
 import { expect, vi } from 'vitest';
 import type { Result } from '../../../app/contract/channels.js';
@@ -40,6 +41,15 @@ function findingIn(report: DiagnoseReport, expected: Expected): Finding {
   expect(found!.title).toMatch(expected.title);
   expect(report.verdict).toBe(expected.verdict ?? 'problems');
   return found!;
+}
+
+/** Waits until no process of the bed's home runs (Linux: /proc); names those still running when it fails. */
+export async function noProcessLeft(bed: FaultBed): Promise<void> {
+  await vi.waitFor(async () => expect(await commandLines(await processesWithHome(bed.home.dir))).toEqual([]), { timeout: 5000, interval: 50 });
+}
+
+async function commandLines(pids: number[]): Promise<string[]> {
+  return Promise.all(pids.map(async (pid) => `${pid}: ${(await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '(gone)')).replace(/\0/g, ' ').slice(0, 160)}`));
 }
 
 /** Waits for every surface before failing on the first error: nothing may still run when the bed is removed. */
@@ -137,7 +147,7 @@ export async function checkFault(bed: FaultBed, expected: Expected, meta?: TaskM
   };
 
   await settled([engineApi(), cli(), handlers()]);
-  if (process.platform === 'linux') await vi.waitFor(async () => expect(await processesWithHome(bed.home.dir)).toEqual([]), { timeout: 5000, interval: 50 });
+  if (process.platform === 'linux') await noProcessLeft(bed);
   if (process.env.FAULT_TIMINGS) console.log(JSON.stringify(timings));
   const slowest = timings.reduce((a, b) => (b.ms > a.ms ? b : a));
   if (meta) meta.faultSlowest = slowest;
