@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
 import { httpsRefusedBed, httpsServerBed, httpsUnresolvableBed, plinkBed, sshRefusedBed, sshServerBed, sshUnresolvableBed, type FaultBed } from './support/beds.js';
-import { checkFault, type Expected } from './support/check-fault.js';
+import { runFault, type Expected } from './support/check-fault.js';
 
 /**
  * The fault suite, network half: real git (curl) and real OpenSSH (or PuTTY's plink) against local
@@ -23,18 +23,21 @@ const cases: Array<[name: string, make: () => Promise<FaultBed>, expected: Expec
   ['SSH: a server that drips its version line a byte a second', () => sshServerBed({ behaviour: 'drip', drip: 'SSH-2.0-OpenSSH_9.2\r\n' }), { code: 'ssh.unreachable', title: /: timed out after 1 s\.$/ }],
   ['SSH: a host name that does not resolve', sshUnresolvableBed, { code: 'ssh.unreachable', title: /: the host name ssh\.bitbucket\.invalid could not be resolved\.$/ }],
   ['SSH: a port that refuses', sshRefusedBed, { code: 'ssh.unreachable', title: /: connection refused by 127\.0\.0\.1 port \d+ \(nothing accepts SSH there\)\.$/ }],
-  // ── PuTTY's plink as git's ssh ──
+];
+
+/** PuTTY's plink as git's ssh (GIT_SSH), against a Data Center the user declared. */
+const plinkCases: typeof cases = [
   ['plink: a server whose host key PuTTY has not cached (batch mode)', () => plinkBed(), { code: 'ssh.host-unknown', title: /^PuTTY does not know 127\.0\.0\.1's host key yet, so a non-interactive push stops at "Cannot confirm a host key in batch mode"\.$/ }],
   ['plink: a port that refuses', () => plinkBed({ refused: true }), { code: 'ssh.unreachable', title: /: connection refused \(nothing accepts SSH there\)\.$/ }],
 ];
 
+/** The fake plink is a Node script started through its #! line, which Windows cannot do. */
+const windows = process.platform === 'win32' ? 'the fake plink is a script with a #! line, which Windows cannot start' : null;
+
 describe.concurrent('fault suite: the network', () => {
-  it.for(cases)('%s', async ([, make, expected], { task }) => {
-    const bed = await make();
-    try {
-      await checkFault(bed, expected, task.meta);
-    } finally {
-      await bed.stop();
-    }
-  });
+  it.for(cases)('%s', ([, make, expected], { task }) => runFault(make, expected, task.meta));
+});
+
+describe.skipIf(windows).concurrent(`fault suite: PuTTY's plink${windows ? ` (skipped: ${windows})` : ''}`, () => {
+  it.for(plinkCases)('%s', ([, make, expected], { task }) => runFault(make, expected, task.meta));
 });

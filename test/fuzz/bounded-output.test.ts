@@ -26,7 +26,7 @@ describe('fuzz: the output kept of a command', () => {
     );
   });
 
-  it('keeps the last words of a command that prints 20 MB first', async () => {
+  it.skipIf(process.platform === 'win32')(`keeps the last words of a command that prints 20 MB first${process.platform === 'win32' ? ' (skipped: it runs sh, head and tr)' : ''}`, async () => {
     const result = await run('sh', ['-c', "head -c 20000000 /dev/zero | tr '\\0' x; echo; echo 'fatal: the real reason'"], { env: { PATH: process.env.PATH }, timeoutMs: 30_000 });
     expect(result.exitCode).toBe(0);
     expect(result.stdout.length).toBeLessThan(MAX_OUTPUT + 100);
