@@ -43,6 +43,7 @@ export function compareGitVersions(a: GitVersion, b: GitVersion): number {
   return a.major - b.major || a.minor - b.minor || a.patch - b.patch;
 }
 
-export function formatGitVersion(v: GitVersion, withPatch = false): string {
-  return withPatch ? `${v.major}.${v.minor}.${v.patch}` : `${v.major}.${v.minor}`;
+/** "2.31": what the words say (patch releases do not add the commands the engine needs). */
+export function formatGitVersion(v: GitVersion): string {
+  return `${v.major}.${v.minor}`;
 }

@@ -11,7 +11,7 @@ export type GitCheck =
   /** git started but did not even print its version in time (a wrapper that hangs). */
   | { kind: 'no-answer'; reason: string }
   | { kind: 'too-old'; version: GitVersion; output: string }
-  /** git answered something that is not a version (a wrapper, a timeout): the checks go on and tell. */
+  /** git answered something that is not a version (a wrapper): the checks go on and tell. */
   | { kind: 'unknown'; output: string };
 
 /** "git version 2.39.5", "git version 2.45.2.windows.1", "git version 2.39.3 (Apple Git-146)". Pure. */

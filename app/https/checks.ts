@@ -58,7 +58,6 @@ export async function runHttpsChecks(ctx: EngineContext, target: RemoteTarget, r
   const [helpers, fill, found, plaintext, probes] = await Promise.all([helpersP, fillP, credentialP, plaintextP, probesP]);
   const credential = answeredBy(found, fill, helpers);
   return buildHttpsFindings({
-    lookupFailed: lookupFailure(ctx, fill, helpers),
     remote,
     host: displayHost(target),
     cloud: target.bitbucket.kind === 'cloud',
@@ -66,6 +65,7 @@ export async function runHttpsChecks(ctx: EngineContext, target: RemoteTarget, r
     helpers,
     credential: credential?.facts ?? null,
     credentialEvidence: credentialEvidence(ctx, target, fill, credential),
+    lookupFailed: lookupFailure(ctx, fill, helpers),
     plaintext,
     gcmValidates: gcmValidatesStoredCredentials(ctx.env, helpers),
     read: probes?.read ?? null,

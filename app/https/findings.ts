@@ -57,9 +57,10 @@ export function helperEvidence(helper: ConfiguredHelper, redact: (text: string) 
   return redact(`${helper.origin.key} = ${helper.value} (${originLabel(helper.origin)})`);
 }
 
-/** How a helper is named to the user: its kind ("store", "manager"), or its program for others. */
-export function helperName(helper: ConfiguredHelper): string {
-  return helper.kind === 'other' ? (helper.program ?? helper.value) : helper.kind;
+/** How a helper is named to the user: its kind ("store", "manager"), or its program (a shell snippet's start) for others. */
+function helperName(helper: ConfiguredHelper): string {
+  const name = helper.kind === 'other' ? (helper.program ?? helper.value) : helper.kind;
+  return name.length > 40 ? `${name.slice(0, 40)}…` : name;
 }
 
 export function originLabel(origin: ConfigOrigin): string {
