@@ -26,14 +26,17 @@ if (process.platform === 'darwin') process.env.TMPDIR = realpathSync(os.tmpdir()
  */
 export default defineConfig({
   test: {
+    // The figures reporter writes test-output/figures/*.json for `npm run figures` (fault cases, fuzz runs).
+    reporters: ['default', './test/support/figures-reporter.ts'],
     projects: [
       {
         test: {
           name: 'engine',
-          include: ['test/engine/**/*.test.ts', 'test/fix/**/*.test.ts', 'test/cli/**/*.test.ts'],
+          include: ['test/engine/**/*.test.ts', 'test/fix/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/faults/**/*.test.ts', 'test/fuzz/**/*.test.ts'],
           // The headless machine's own proof runs only in the headless project.
           exclude: [...excluded, 'test/fix/headless-machine.test.ts'],
           globalSetup: ['test/support/build-cli.ts'],
+          setupFiles: ['test/support/fuzz-runs.ts'],
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,

@@ -22,6 +22,8 @@ export interface EngineContext {
   bitbucketHosts: string[];
   /** The app's own state folder (journal, backups); never beside the user's files. */
   stateDir: string;
+  /** Cancels every command run for this context (a diagnosis the user cancelled): each is killed at once. */
+  signal?: AbortSignal;
   /**
    * Test seam, never set by the CLI or the app: where ssh.trust-host-keys fetches Bitbucket's
    * published host key list instead of PUBLISHED_HOST_KEYS_URL, and extra CA certificates (PEM)

@@ -4,6 +4,7 @@ import { app, clipboard, dialog, session, shell, type BrowserWindow } from 'elec
 import { createContext } from '../app/context.js';
 import { describeOutcome } from '../app/env/login-shell.js';
 import { userEnvironment } from '../app/env/user-environment.js';
+import { stopAllCommands } from '../app/exec/run.js';
 import type { EngineServices } from '../app/service/engine.js';
 import { engineServices } from '../app/service/engine-wiring.js';
 import { externalAllowList } from '../app/service/external.js';
@@ -191,6 +192,8 @@ export async function startShell(options: ShellOptions = {}): Promise<Shell | nu
   app.on('will-quit', () => {
     retester.dispose();
     tray?.dispose();
+    // git and ssh run in their own sessions: a probe still waiting on a silent server would outlive the app.
+    stopAllCommands();
   });
 
   const fromCommandLine = folderFromArgv(options.argv ?? process.argv, options.cwd ?? process.cwd(), argvSkip());

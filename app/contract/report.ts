@@ -7,6 +7,10 @@ export const SCHEMA_VERSION = 1 as const;
 
 /** Stable finding codes. Adding one is fine; renaming or removing one breaks scripts and tests. */
 export const FINDING_CODES = [
+  // git itself
+  'git.missing',
+  'git.no-answer',
+  'git.too-old',
   // remote URL and repository
   'remote.none',
   'remote.invalid-url',
@@ -25,6 +29,7 @@ export const FINDING_CODES = [
   'https.cached-username-is-email',
   'https.access-token-username',
   'https.gcm-revalidation',
+  'https.helper-failed',
   'https.gcm-store-limit',
   // HTTPS: how git connects (certificates, proxy)
   'https.ssl-verify-off',
@@ -44,6 +49,7 @@ export const FINDING_CODES = [
   // SSH: local setup
   'ssh.command-not-found',
   'ssh.config-invalid',
+  'ssh.command-hangs',
   'ssh.no-key',
   'ssh.key-permissions',
   'ssh.key-needs-passphrase',

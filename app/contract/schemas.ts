@@ -170,7 +170,8 @@ export type ValidationResult<T> = { ok: true; value: T } | { ok: false; message:
 
 /** Validates a payload for a channel; the message names the first problem (never echoes the payload). */
 export function validateRequest<C extends RequestChannel>(channel: C, payload: unknown): ValidationResult<RequestOf<C>> {
-  const schema = REQUEST_SCHEMAS[channel] as z.ZodType<RequestOf<C>> | undefined;
+  // Own channels only: "toString" or "__proto__" would find Object.prototype's members.
+  const schema = Object.hasOwn(REQUEST_SCHEMAS, channel) ? (REQUEST_SCHEMAS[channel] as z.ZodType<RequestOf<C>>) : undefined;
   if (!schema) return { ok: false, message: `Unknown request ${JSON.stringify(String(channel)).slice(0, 80)}.` };
   const parsed = schema.safeParse(payload);
   if (parsed.success) return { ok: true, value: parsed.data };

@@ -39,9 +39,9 @@ export async function gcmVersion(ctx: EngineContext, gcm: Gcm): Promise<string |
   const timeoutMs = Math.min(ctx.timeoutMs, 5000);
   let result;
   if (!helper.value.startsWith('!') && helper.program && (helper.program.includes('/') || helper.program.includes('\\'))) {
-    result = await run(helper.program, ['--version'], { env: nonInteractiveEnv(ctx.env), cwd: ctx.homeDir, timeoutMs });
+    result = await run(helper.program, ['--version'], { env: nonInteractiveEnv(ctx.env), cwd: ctx.homeDir, timeoutMs, signal: ctx.signal });
   } else if (helper.program?.startsWith('git-credential-')) {
-    result = await git(ctx, [helper.program.slice('git-'.length), '--version'], { cwd: ctx.homeDir, timeoutMs });
+    result = await git(ctx, [helper.program.slice('git-'.length), '--version'], { cwd: ctx.homeDir, timeoutMs, signal: ctx.signal });
   } else {
     return null;
   }

@@ -14,6 +14,7 @@ import {
   SCOPE_REPO_WRITE,
   SCOPES_FOR_SSH_KEYS,
   SCOPE_USER_READ,
+  SSH_USER,
 } from '../facts/bitbucket.js';
 import { fixRef } from '../fix/catalogue.js';
 
@@ -27,6 +28,11 @@ export interface FindingParams {
   masked?: string;
   timeoutSeconds?: number;
   reason?: string;
+  /** The SSH client git runs, when it is not OpenSSH: PuTTY keeps its own host key cache. */
+  client?: 'putty';
+  /** A git version, "2.25", and the oldest supported one. */
+  version?: string;
+  minimum?: string;
   keyPath?: string;
   mode?: string;
   command?: string;
@@ -58,6 +64,27 @@ const afterDate = (p: FindingParams, iso: string) => (p.now ?? new Date()).toISO
  * Titles are one plain sentence; details name the actual cause and the way out.
  */
 export const FINDING_CATALOGUE: Record<FindingCode, CatalogueEntry> = {
+  'git.missing': {
+    severity: 'error',
+    title: () => 'git cannot be run: it is not installed, or not on the PATH Push Doctor runs with.',
+    detail: (p) =>
+      `Every check runs your own git, as your push does${p.reason ? ` (starting it failed: ${p.reason})` : ''}. Install git (https://git-scm.com/downloads), or add the folder that holds it to the PATH, then run the checks again.`,
+    fixes: [],
+  },
+  'git.no-answer': {
+    severity: 'error',
+    title: (p) => `git did not answer "git --version": ${p.reason ?? 'no answer'}.`,
+    detail: () =>
+      'Every check runs your own git, and a git that hangs before printing its version hangs every push too: a wrapper script waiting for input, a security scanner holding it, or a network folder on the PATH. Run "git --version" in a terminal to see what it waits for.',
+    fixes: [],
+  },
+  'git.too-old': {
+    severity: 'error',
+    title: (p) => `git ${p.version ?? ''} is older than the oldest supported (${p.minimum ?? ''}): update git.`,
+    detail: (p) =>
+      `Push Doctor runs your own git to see what your push does, and uses commands that git ${p.minimum ?? ''} added; with an older git the checks would give a wrong answer instead of failing. Install a current git (your package manager, or https://git-scm.com/downloads), then run the checks again.`,
+    fixes: [],
+  },
   'remote.none': {
     severity: 'error',
     title: () => 'This repository has no remote to push to.',
@@ -114,6 +141,13 @@ export const FINDING_CATALOGUE: Record<FindingCode, CatalogueEntry> = {
     severity: 'error',
     title: (p) => `The credential helper "${p.helper ?? ''}" is configured but cannot be run.`,
     detail: (p) => `git tries to run it on every push and silently gets nothing back${p.file ? ` (configured in ${p.file})` : ''}. Install it, or switch to a helper that exists on this computer.`,
+    fixes: ['credential.use-secure-helper'],
+  },
+  'https.helper-failed': {
+    severity: 'error',
+    title: (p) => `git got no credential from the helper${p.helper ? ` "${p.helper}"` : ''}: ${p.reason ?? 'it failed'}.`,
+    detail: () =>
+      'git asks every helper before it pushes, so a helper that hangs (a keychain waiting for a dialog nobody sees) or prints something else than a credential (a broken script) makes the push hang or go without the saved credential. Make sure the helper runs on its own, or let the system keychain keep the credential instead.',
     fixes: ['credential.use-secure-helper'],
   },
   'https.plaintext-store': {
@@ -272,6 +306,13 @@ export const FINDING_CATALOGUE: Record<FindingCode, CatalogueEntry> = {
       `${p.reason ? `ssh says: ${p.reason}. ` : ''}Every git command over SSH stops there. Correct or remove that line (ssh names the file and the line), then run the checks again.`,
     fixes: [],
   },
+  'ssh.command-hangs': {
+    severity: 'error',
+    title: (p) => `git's ssh command "${p.command ?? 'ssh'}" did not finish reading its configuration: ${p.reason ?? 'no answer'}.`,
+    detail: () =>
+      '"ssh -G" only reads the configuration and never connects, yet it did not finish; every push over SSH waits at the same point. Check the command in GIT_SSH_COMMAND, core.sshCommand or GIT_SSH, and any "Match exec" line in your ssh config.',
+    fixes: [],
+  },
   'ssh.no-key': {
     severity: 'error',
     title: () => 'You have no SSH key that ssh would offer to Bitbucket.',
@@ -298,15 +339,24 @@ export const FINDING_CATALOGUE: Record<FindingCode, CatalogueEntry> = {
   },
   'ssh.host-unknown': {
     severity: 'error',
-    title: (p) => `ssh does not know ${host(p)}'s host key yet, so a non-interactive push stops at "Host key verification failed".`,
-    detail: () => "Add Bitbucket's published host keys to known_hosts (they are checked against the fingerprints Bitbucket publishes).",
+    title: (p) =>
+      p.client === 'putty'
+        ? `PuTTY does not know ${host(p)}'s host key yet, so a non-interactive push stops at "Cannot confirm a host key in batch mode".`
+        : `ssh does not know ${host(p)}'s host key yet, so a non-interactive push stops at "Host key verification failed".`,
+    detail: (p) =>
+      p.client === 'putty'
+        ? `git runs PuTTY's plink, which keeps host keys in its own cache, not in known_hosts. Run "plink ${SSH_USER}@${host(p)}" once in a terminal, check that the fingerprint it shows is one Bitbucket publishes, and answer "y".`
+        : "Add Bitbucket's published host keys to known_hosts (they are checked against the fingerprints Bitbucket publishes).",
     fixes: ['ssh.trust-host-keys'],
   },
   'ssh.host-key-changed': {
     severity: 'error',
-    title: (p) => `known_hosts holds an outdated host key for ${host(p)}, so ssh refuses to connect.`,
-    detail: () =>
-      `Bitbucket replaced its RSA host key on ${formatDay(HOST_KEY_ROTATION_DATE)}. The old key in known_hosts makes ssh report "REMOTE HOST IDENTIFICATION HAS CHANGED". Replace it with the current published keys.`,
+    title: (p) =>
+      p.client === 'putty' ? `PuTTY's cached host key for ${host(p)} does not match the server, so plink refuses to connect.` : `known_hosts holds an outdated host key for ${host(p)}, so ssh refuses to connect.`,
+    detail: (p) =>
+      p.client === 'putty'
+        ? `Bitbucket replaced its RSA host key on ${formatDay(HOST_KEY_ROTATION_DATE)}. Run "plink ${SSH_USER}@${host(p)}" once in a terminal, check that the new fingerprint is one Bitbucket publishes, and accept it.`
+        : `Bitbucket replaced its RSA host key on ${formatDay(HOST_KEY_ROTATION_DATE)}. The old key in known_hosts makes ssh report "REMOTE HOST IDENTIFICATION HAS CHANGED". Replace it with the current published keys.`,
     fixes: ['ssh.trust-host-keys'],
   },
   'ssh.permission-denied': {

@@ -31,10 +31,22 @@ export interface RunResult {
   durationMs: number;
 }
 
-/** Output beyond this is dropped: a runaway command cannot exhaust memory. */
-const MAX_OUTPUT = 2 * 1024 * 1024;
+/** Output kept per stream: a runaway command cannot exhaust memory. */
+export const MAX_OUTPUT = 2 * 1024 * 1024;
 /** After SIGTERM, how long a process group gets before SIGKILL. */
 const KILL_GRACE_MS = 500;
+/** Process groups of the commands still running, so that a program being interrupted can end them. */
+const running = new Set<number>();
+
+/**
+ * Kills every command still running (each whole process group). A program that is interrupted
+ * (Ctrl-C on the CLI) calls it before exiting: the children run in their own sessions, so the
+ * terminal's signal never reaches them, and a git waiting on a silent server would wait forever.
+ */
+export function stopAllCommands(): void {
+  for (const pid of running) killGroup(pid, 'SIGKILL');
+  running.clear();
+}
 
 /**
  * Runs a command without a shell and without a terminal: the child gets its own session
@@ -45,6 +57,11 @@ const KILL_GRACE_MS = 500;
 export function run(command: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
   const started = performance.now();
   return new Promise((resolve) => {
+    // Cancelled before it started (a later step of a cancelled diagnosis): nothing to run.
+    if (options.signal?.aborted) {
+      resolve({ exitCode: null, signal: 'SIGKILL', stdout: '', stderr: '', timedOut: false, spawnError: null, durationMs: 0 });
+      return;
+    }
     const stdio: Array<'pipe' | 'ignore'> = ['pipe', 'pipe', 'pipe'];
     if (options.fd3 !== undefined) stdio.push('pipe');
     let child;
@@ -61,18 +78,13 @@ export function run(command: string, args: readonly string[], options: RunOption
       return;
     }
 
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    let outBytes = 0;
-    let errBytes = 0;
-    child.stdout?.on('data', (chunk: Buffer) => {
-      if (outBytes < MAX_OUTPUT) out.push(chunk);
-      outBytes += chunk.length;
-    });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      if (errBytes < MAX_OUTPUT) err.push(chunk);
-      errBytes += chunk.length;
-    });
+    const pid = child.pid;
+    if (pid !== undefined) running.add(pid);
+
+    const out = new BoundedOutput(MAX_OUTPUT);
+    const err = new BoundedOutput(MAX_OUTPUT);
+    child.stdout?.on('data', (chunk: Buffer) => out.add(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => err.add(chunk));
 
     // A child that exits without reading its input must not crash us with EPIPE.
     child.stdin?.on('error', () => {});
@@ -108,6 +120,7 @@ export function run(command: string, args: readonly string[], options: RunOption
       spawnError = error.message;
     });
     child.on('close', (code, signal) => {
+      if (pid !== undefined) running.delete(pid);
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
       // The direct child is gone; make sure nothing it started lingers either (POSIX: its group
@@ -117,8 +130,8 @@ export function run(command: string, args: readonly string[], options: RunOption
       resolve({
         exitCode: spawnError === null ? code : null,
         signal,
-        stdout: Buffer.concat(out).toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
+        stdout: out.text(),
+        stderr: err.text(),
         timedOut,
         spawnError,
         durationMs: Math.round(performance.now() - started),
@@ -145,6 +158,47 @@ function killTree(pid: number | undefined, env: NodeJS.ProcessEnv): Promise<void
       resolve();
     }
   });
+}
+
+/**
+ * A stream's output within a byte budget: its first half and its last half. The start says what the
+ * program is, the end is where programs print why they failed; the middle of a flood is dropped.
+ */
+export class BoundedOutput {
+  private readonly head: Buffer[] = [];
+  private headBytes = 0;
+  private tail: Buffer[] = [];
+  private tailBytes = 0;
+  private dropped = 0;
+
+  constructor(private readonly limit: number) {}
+
+  add(chunk: Buffer): void {
+    const half = Math.floor(this.limit / 2);
+    if (this.headBytes < half) {
+      const taken = chunk.subarray(0, half - this.headBytes);
+      this.head.push(taken);
+      this.headBytes += taken.length;
+      chunk = chunk.subarray(taken.length);
+    }
+    if (chunk.length === 0) return;
+    this.tail.push(chunk);
+    this.tailBytes += chunk.length;
+    while (this.tailBytes > this.limit - half) {
+      const excess = this.tailBytes - (this.limit - half);
+      const first = this.tail[0]!;
+      const cut = Math.min(excess, first.length);
+      if (cut === first.length) this.tail.shift();
+      else this.tail[0] = first.subarray(cut);
+      this.tailBytes -= cut;
+      this.dropped += cut;
+    }
+  }
+
+  text(): string {
+    const gap = this.dropped > 0 ? `\n[… ${this.dropped} bytes of output left out …]\n` : '';
+    return `${Buffer.concat(this.head).toString('utf8')}${gap}${Buffer.concat(this.tail).toString('utf8')}`;
+  }
 }
 
 function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {

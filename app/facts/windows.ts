@@ -150,5 +150,5 @@ export const KEY_ACL_ALLOWED_SIDS: readonly string[] = [SID_LOCAL_SYSTEM, SID_BU
  * then "Permissions for 'C:/...' are too open." (marcpope/borgbackupserver issue #23, 2026-03-01;
  * PowerShell/Win32-OpenSSH issue #898).
  */
-export const WINDOWS_BAD_PERMISSIONS = /Bad permissions\. Try removing permissions for user: (.+?) \((S-[\d-]+)\) on file (.+?)\.\s*$/m;
-export const WINDOWS_TOO_OPEN = /Permissions for '(.+?)' are too open\./;
+export const WINDOWS_BAD_PERMISSIONS = /Bad permissions\. Try removing permissions for user: ([^\n]{1,256}?) \((S-[\d-]{1,200})\) on file ([^\n]{1,1024}?)\.[ \t\r]*$/m;
+export const WINDOWS_TOO_OPEN = /Permissions for '([^'\n]{1,1024})' are too open\./;

@@ -2,6 +2,7 @@ import type { EngineContext } from '../context.js';
 import type { FixInput, FixPlan, FixResult, JournalEntry, UndoResult } from '../contract/fixes.js';
 import type { FixId } from '../contract/report.js';
 import { needsTrust, repoGuard } from '../repo/repo-commands.js';
+import { checkGit, gitProblem } from '../git/version.js';
 import { clearCredential } from './fixes/credential-clear.js';
 import { gcmSkipValidation, gcmUseDpapi } from './fixes/credential-gcm.js';
 import { saveTokenFix } from './fixes/credential-save-token.js';
@@ -77,10 +78,20 @@ async function untrustedReason(ctx: EngineContext, id: FixId, scope: FixScope): 
   return helpers.length > 0 ? `This fix works through git's credential helpers, and ${needsTrust(helpers)}.` : null;
 }
 
+/**
+ * Fixes of a repository run the user's git to read and change it: a git that cannot run, or is too
+ * old for the commands they use, makes them refuse before anything is read or changed.
+ */
+async function unusableGit(ctx: EngineContext, scope: FixScope): Promise<string | null> {
+  return scope.repoRoot === null ? null : gitProblem(await checkGit(ctx));
+}
+
 /** The dry run of a fix. */
 export async function describeFix(ctx: EngineContext, id: FixId, scope: FixScope, options: FixRunOptions = {}): Promise<FixPlan> {
   const fix = lookup(id, options);
   if (!fix) return fixPlan(id, { applicable: false, reason: 'This fix cannot be applied automatically yet.' });
+  const git = await unusableGit(ctx, scope);
+  if (git) return fixPlan(id, { applicable: false, reason: git });
   const untrusted = await untrustedReason(ctx, id, scope);
   if (untrusted) return fixPlan(id, { applicable: false, reason: untrusted });
   return fix.describe(ctx, scope);
@@ -98,6 +109,8 @@ export async function applyFix(ctx: EngineContext, id: FixId, scope: FixScope, i
   const result = (applied: boolean, text: string, extra: Partial<FixResult> = {}): FixResult => ({ id, applied, changed: [], message: ctx.secrets.redact(text), ...extra });
   const fix = lookup(id, options);
   if (!fix) return result(false, 'This fix cannot be applied automatically yet.');
+  const git = await unusableGit(ctx, scope);
+  if (git) return result(false, `Not applied: ${git} Nothing was changed.`);
   for (const value of [input.token, input.passphrase]) if (value) ctx.secrets.wrap(value);
 
   let change: ChangeRecorder | null = null;

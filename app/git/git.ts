@@ -31,7 +31,7 @@ export async function git(ctx: EngineContext, args: readonly string[], options: 
     timeoutMs: options.timeoutMs ?? ctx.timeoutMs,
     input: options.input,
     fd3: options.fd3,
-    signal: options.signal,
+    signal: options.signal ?? ctx.signal,
   });
 }
 

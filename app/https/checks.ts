@@ -6,6 +6,7 @@ import { findGcm, type Gcm } from '../credentials/gcm.js';
 import { resolveHelpers, type ConfiguredHelper, type HelperResolution } from '../credentials/helpers.js';
 import { defaultStoreFiles, entryMatches, readStoreFiles, type StoreEntry } from '../credentials/store-file.js';
 import { credentialUrlParts } from '../credentials/urlmatch.js';
+import { timedOutReason } from '../diagnose/catalogue.js';
 import type { CheckOutcome, CheckReporter } from '../diagnose/reporter.js';
 import type { CheckOptions, RemoteTarget } from '../diagnose/target.js';
 import { blockedHelpersFor, notRunSummary, repoGuard } from '../repo/repo-commands.js';
@@ -89,6 +90,7 @@ export async function runHttpsChecks(ctx: EngineContext, target: RemoteTarget, r
     helpers,
     credential: credential?.facts ?? null,
     credentialEvidence: [...(heldBack ? (firstFill?.evidence ?? []) : []), ...credentialEvidence(ctx, target, fill, credential)],
+    lookupFailed: lookupFailure(ctx, fill, helpers),
     plaintext,
     gcm,
     read: probes?.read ?? null,
@@ -98,6 +100,17 @@ export async function runHttpsChecks(ctx: EngineContext, target: RemoteTarget, r
     tokenCheck: tokenCheck && { ...tokenCheck, evidence: ctx.secrets.redact(tokenCheck.evidence) },
   });
   return [...findings, ...transport];
+}
+
+/**
+ * Why a helper gave git nothing it could use: it did not finish in time (git was waiting for the
+ * last helper its trace shows started), or it printed a line that is not a credential.
+ */
+function lookupFailure(ctx: EngineContext, fill: FillResult | null, helpers: HelperResolution): { helper: ConfiguredHelper | null; reason: string } | null {
+  if (!fill || fill.credential) return null;
+  if (fill.status === 'timed-out') return { helper: helpers.helpers[Math.max(0, fill.helpersRun - 1)] ?? null, reason: timedOutReason(ctx.timeoutMs) };
+  if (fill.garbled) return { helper: helpers.helpers[fill.garbled.helper] ?? null, reason: `it printed "${fill.garbled.line}", which is not a credential line` };
+  return null;
 }
 
 /** Passwords written in any of the remote's URLs are secrets of this run. */

@@ -51,12 +51,18 @@ const UNREACHABLE: Array<[RegExp, (m: RegExpExecArray) => string]> = [
   [/Could not resolve proxy:? ?([^\s;]*)/i, (m) => `could not resolve the proxy ${m[1] ?? ''}`.trim()],
   [/Could not resolve host:? ?([^\s;]*)/i, (m) => `could not resolve host ${m[1] ?? ''}`.trim()],
   [/Received HTTP code (\d+) from proxy/i, (m) => `the proxy refused the connection (HTTP ${m[1]})`],
-  [/Failed to connect to .*?: (Connection refused|Couldn't connect to server)/i, () => 'connection refused'],
+  // Bounded like every pattern that scans ahead: unbounded, a line repeating its start takes quadratic time.
+  [/Failed to connect to [^\n]{0,300}?: (Connection refused|Couldn't connect to server)/i, () => 'connection refused'],
   [/Connection refused/i, () => 'connection refused'],
   [/(Connection|Operation) timed out/i, () => 'the connection timed out'],
   [/(Network is unreachable|No route to host)/i, (m) => m[1]!.toLowerCase()],
   [/SSL certificate problem: ([^\n]+)/i, (m) => `certificate problem: ${m[1]!.trim()}`],
   [/server certificate verification failed[^\n]*/i, () => 'the server certificate could not be verified'],
+  // The connection ended inside the TLS handshake, in each TLS library's words: GnuTLS (Debian's
+  // git), OpenSSL/LibreSSL ("SSL_connect: ... in connection to host:port"), Windows' Schannel.
+  [/gnutls_handshake\(\) failed: (?:Error in the pull function|The TLS connection was non-properly terminated)|SSL_connect: (?:SSL_ERROR_SYSCALL|Connection reset by peer|Connection was reset|Connection closed)|schannel: failed to receive handshake/i, () => 'the server closed the connection during the TLS handshake'],
+  // Before any HTTP answer: during the handshake or the request, curl cannot tell which.
+  [/Recv failure: (?:Connection reset by peer|Connection was reset)/i, () => 'the server reset the connection before answering'],
   [/(SSL|TLS|gnutls|schannel)[^\n]*?(handshake|connect error|routines)[^\n]*/i, () => 'the TLS connection failed'],
   [/Empty reply from server/i, () => 'the server closed the connection without answering'],
   [/Recv failure: ([^\n]+)/i, (m) => `the connection broke: ${m[1]!.trim()}`],

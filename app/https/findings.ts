@@ -43,6 +43,8 @@ export interface HttpsFacts {
   credential: CredentialFacts | null;
   /** Redacted lines of the credential lookup. */
   credentialEvidence: string[];
+  /** A helper gave git nothing usable (it hung, or printed something that is not a credential): which, and why. */
+  lookupFailed: { helper: ConfiguredHelper | null; reason: string } | null;
   plaintext: PlaintextEntry[];
   /** Git Credential Manager, when git asks it for this URL. */
   gcm: GcmFacts | null;
@@ -75,6 +77,12 @@ export interface TokenCheck {
 
 export function helperEvidence(helper: ConfiguredHelper, redact: (text: string) => string): string {
   return redact(`${helper.origin.key} = ${helper.value} (${originLabel(helper.origin)})`);
+}
+
+/** How a helper is named to the user: its kind ("store", "manager"), or its program (a shell snippet's start) for others. */
+function helperName(helper: ConfiguredHelper): string {
+  const name = helper.kind === 'other' ? (helper.program ?? helper.value) : helper.kind;
+  return name.length > 40 ? `${name.slice(0, 40)}…` : name;
 }
 
 export function originLabel(origin: ConfigOrigin): string {
@@ -152,7 +160,17 @@ export function buildHttpsFindings(facts: HttpsFacts): Finding[] {
   }
 
   // ── No credential ──
-  if (!credential) {
+  if (!credential && facts.lookupFailed) {
+    // Not "nothing saved": a helper broke, so what it holds is unknown.
+    const broken = facts.lookupFailed.helper;
+    findings.push(
+      finding('https.helper-failed', {
+        remote,
+        evidence: [...(broken ? [helperEvidence(broken, facts.redact)] : []), ...credentialLines],
+        params: { ...params, helper: broken ? helperName(broken) : undefined, reason: facts.lookupFailed.reason },
+      }),
+    );
+  } else if (!credential) {
     const noCredential = probed('no-credential');
     const f = finding('https.no-cached-credential', { remote, evidence: [...credentialLines, ...(noCredential ? probeEvidence(noCredential) : [])], params });
     // Without a prompt (apps, scripts) a push with nothing saved fails: an error once the server asked.

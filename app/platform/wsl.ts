@@ -147,7 +147,7 @@ async function askProfile(ctx: EngineContext, wsl: Wsl): Promise<string | null> 
   }
   if (!cmd) return null;
   const cwd = (await exists(`${wsl.mountRoot}c`)) ? `${wsl.mountRoot}c` : ctx.homeDir;
-  const result = await run(cmd, ['/d', '/c', 'echo %USERPROFILE%'], { env: nonInteractiveEnv(ctx.env), cwd, timeoutMs: Math.min(ctx.timeoutMs, 5000) });
+  const result = await run(cmd, ['/d', '/c', 'echo %USERPROFILE%'], { env: nonInteractiveEnv(ctx.env), cwd, timeoutMs: Math.min(ctx.timeoutMs, 5000), signal: ctx.signal });
   if (result.exitCode !== 0) return null;
   const line = result.stdout
     .split(/\r?\n/)

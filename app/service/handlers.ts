@@ -82,10 +82,12 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
     return name;
   }
 
-  async function diagnose(request: RequestOf<'diagnose.run'>, ctx: EngineContext): Promise<DiagnoseReport> {
+  async function diagnose(request: RequestOf<'diagnose.run'>, requestCtx: EngineContext): Promise<DiagnoseReport> {
     if (runs.has(request.runId)) throw new ServiceError('invalid-request', `A diagnosis with runId ${request.runId} is already running.`);
     const controller = new AbortController();
     runs.set(request.runId, controller);
+    // Cancelling also stops the git that looks for the repository root.
+    const ctx: EngineContext = { ...requestCtx, signal: controller.signal };
     try {
       const root = await repositoryRoot(ctx, request.path);
       const report = await deps.engine.diagnose(ctx, root, {

@@ -70,7 +70,7 @@ export async function inspectAgent(ctx: EngineContext, identityAgent: string | n
   if (windows && socket === WINDOWS_OPENSSH_AGENT_PIPE && !windows.openssh.running) return { ...base, status: 'not-set', summary: windows.openssh.summary };
   if (known?.keys) return stateOf(base, known.keys);
   const env = { ...nonInteractiveEnv(ctx.env), SSH_AUTH_SOCK: socket };
-  const result = await run(await sshAdd(ctx, target), ['-l', '-E', 'sha256'], { env, timeoutMs: ctx.timeoutMs });
+  const result = await run(await sshAdd(ctx, target), ['-l', '-E', 'sha256'], { env, timeoutMs: ctx.timeoutMs, signal: ctx.signal });
   if (result.spawnError) return { ...base, status: 'unavailable', summary: `ssh-add could not be started: ${result.spawnError}` };
   if (result.timedOut) return { ...base, status: 'unreachable', summary: `the agent at ${socket} did not answer: ${timedOutReason(ctx.timeoutMs)}` };
   if (result.exitCode === 0 || result.exitCode === 1) return stateOf(base, result.exitCode === 0 ? parseAgentList(result.stdout) : []);

@@ -40,9 +40,11 @@ export async function runSshChecks(ctx: EngineContext, target: RemoteTarget, end
     return [];
   }
 
-  if (endpoint.commandError) {
-    await reporter.check('ssh.command', remote, 'SSH command git runs', async () => ({ status: 'error', summary: `git cannot start its ssh command: ${endpoint.commandError}` }));
-    for (const [id, title] of PROBE_CHECKS) reporter.skip(id, remote, title(host), 'skipped: the ssh command cannot be started');
+  if (endpoint.commandError || endpoint.commandHangs) {
+    const problem = endpoint.commandError ? `git cannot start its ssh command: ${endpoint.commandError}` : `the ssh command did not finish reading its configuration: ${endpoint.commandHangs}`;
+    await reporter.check('ssh.command', remote, 'SSH command git runs', async () => redacted(ctx, { status: 'error', summary: problem }));
+    const why = endpoint.commandError ? 'the ssh command cannot be started' : 'the ssh command hangs';
+    for (const [id, title] of PROBE_CHECKS) reporter.skip(id, remote, title(host), `skipped: ${why}`);
     return sshFindings({ remote, endpoint, keys: null, agent: null, knownHosts: null, auth: null, verbose: null, write: null, now: ctx.now(), legacySshHost: target.bitbucket.legacySshHost, redact: (l) => ctx.secrets.redact(l) });
   }
 

@@ -33,6 +33,8 @@ export interface SshEndpoint {
   configError: string | null;
   /** The repository's own core.sshCommand, which git would run but the repository is not trusted to: nothing was run. */
   blockedBy: RepoCommand | null;
+  /** `<command> -G` (which only reads configuration) did not finish in time: why ("timed out after 15 s"), or null. */
+  commandHangs: string | null;
   /** Host, port and user ssh really connects to (HostName/Port/User applied). */
   hostname: string;
   port: number;
@@ -51,7 +53,7 @@ export async function inspectSshEndpoint(ctx: EngineContext, repoRoot: string, u
   const host = url.host ?? '';
   const evidence: string[] = [];
   const variant = command.variant === 'auto' ? 'ssh' : command.variant;
-  const endpoint: SshEndpoint = { url, command, variant, commandError: null, program: null, flavour: 'openssh', runtime, config: null, configNote: null, configError: null, blockedBy: null, hostname: host, port: url.port ?? 22, user: url.username, evidence };
+  const endpoint: SshEndpoint = { url, command, variant, commandError: null, program: null, flavour: 'openssh', runtime, config: null, configNote: null, configError: null, blockedBy: null, commandHangs: null, hostname: host, port: url.port ?? 22, user: url.username, evidence };
   // Not even `ssh -G`: it would start the repository's command.
   const blocked = blockedSshCommand(guard);
   if (blocked) {
@@ -85,7 +87,8 @@ export async function inspectSshEndpoint(ctx: EngineContext, repoRoot: string, u
     if (command.variant === 'auto') endpoint.variant = 'simple';
     endpoint.configNote = g.error;
     if (CONFIG_ERROR.test(g.error)) endpoint.configError = g.error;
-    if (!missing) evidence.push(`ssh -G failed: ${g.error}`);
+    if (g.timedOut && !missing) endpoint.commandHangs = g.error;
+    if (!missing) evidence.push(`ssh -G failed: ${g.error}`, ...(g.timedOut && g.said ? [`it printed: ${g.said}`] : []));
   }
   endpoint.flavour = sshFlavour({ variant: endpoint.variant, program: endpoint.program, runtime, env: ctx.env, versionLine: version });
   const build = ctx.platform === 'win32' && endpoint.program ? [`git starts ${endpoint.program} (${FLAVOUR_NAMES[endpoint.flavour]}${version ? `, ${version}` : ''})`] : [];
@@ -96,17 +99,26 @@ export async function inspectSshEndpoint(ctx: EngineContext, repoRoot: string, u
 /** How OpenSSH reports a broken config file (readconf.c): it then refuses to run at all. */
 const CONFIG_ERROR = /: line \d+: |Bad configuration option|bad configuration options|Can't open user config file|Unsupported option|keyword \S+ extra arguments/i;
 
-async function runSshG(ctx: EngineContext, runtime: GitRuntime, command: SshCommand, url: RemoteUrl): Promise<{ config: SshClientConfig | null; error: string }> {
+interface SshGResult {
+  config: SshClientConfig | null;
+  error: string;
+  timedOut: boolean;
+  /** The first line the command printed (for a command that hangs). */
+  said: string;
+}
+
+async function runSshG(ctx: EngineContext, runtime: GitRuntime, command: SshCommand, url: RemoteUrl): Promise<SshGResult> {
   const host = url.host ?? '';
   const planned = await planSsh(runtime, command, [], ['-G', ...portArgs('ssh', url.port), sshDestination(url.username, host)]);
-  const result = await runPlanned(runtime, planned, { env: nonInteractiveEnv(ctx.env), timeoutMs: ctx.timeoutMs });
-  if (result.timedOut) return { config: null, error: timedOutReason(ctx.timeoutMs) };
+  const result = await runPlanned(runtime, planned, { env: nonInteractiveEnv(ctx.env), timeoutMs: ctx.timeoutMs, signal: ctx.signal });
+  const said = `${result.stderr}\n${result.stdout}`.split('\n').map((l) => l.trim()).find((l) => l && !/^Pseudo-terminal/.test(l)) ?? '';
+  if (result.timedOut) return { config: null, error: timedOutReason(ctx.timeoutMs), timedOut: true, said: said.slice(0, 200) };
   if (result.exitCode !== 0 || !/^hostname /m.test(result.stdout)) {
     const line = result.stderr.split('\n').map((l) => l.trim()).find((l) => l && !/^Pseudo-terminal/.test(l));
-    return { config: null, error: line ?? result.spawnError ?? `exit code ${result.exitCode}` };
+    return { config: null, error: line ?? result.spawnError ?? `exit code ${result.exitCode}`, timedOut: false, said };
   }
   const localUser = ctx.env.USER || ctx.env.LOGNAME || ctx.env.USERNAME || safeUsername();
-  return { config: parseSshG(result.stdout, { homeDir: ctx.homeDir, localUser, originalHost: host }), error: '' };
+  return { config: parseSshG(result.stdout, { homeDir: ctx.homeDir, localUser, originalHost: host }), error: '', timedOut: false, said };
 }
 
 function safeUsername(): string {
@@ -119,7 +131,7 @@ function safeUsername(): string {
 
 /** `ssh -V` of the program git starts: its first line ("OpenSSH_for_Windows_9.5p1, LibreSSL 3.8.2"), or null. */
 async function sshVersion(ctx: EngineContext, runtime: GitRuntime, command: SshCommand): Promise<string | null> {
-  const result = await runPlanned(runtime, await planSsh(runtime, command, [], ['-V']), { env: nonInteractiveEnv(ctx.env), timeoutMs: ctx.timeoutMs });
+  const result = await runPlanned(runtime, await planSsh(runtime, command, [], ['-V']), { env: nonInteractiveEnv(ctx.env), timeoutMs: ctx.timeoutMs, signal: ctx.signal });
   return `${result.stderr}${result.stdout}`.split(/\r?\n/).map((l) => l.trim()).find((l) => /^OpenSSH/i.test(l)) ?? null;
 }
 

@@ -1,4 +1,4 @@
-import type { Finding, FindingCode } from '../contract/report.js';
+import type { Finding, FindingCode, FixId } from '../contract/report.js';
 import { finding, type FindingParams } from '../diagnose/catalogue.js';
 import { CLOUD_SSH_HOST_MOVE_DATE } from '../facts/bitbucket.js';
 import { WINDOWS_OPENSSH_SSH_EXAMPLE } from '../facts/windows.js';
@@ -38,12 +38,15 @@ export interface SshObservations {
  */
 export function sshFindings(o: SshObservations): Finding[] {
   const host = o.endpoint.hostname;
-  const make = (code: FindingCode, evidence: string[], params: FindingParams = {}) =>
-    finding(code, { remote: o.remote, evidence: [...new Set(evidence.filter(Boolean).map(o.redact))], params: { host, now: o.now, ...params } });
+  const make = (code: FindingCode, evidence: string[], params: FindingParams = {}, fixes?: FixId[]) =>
+    finding(code, { remote: o.remote, evidence: [...new Set(evidence.filter(Boolean).map(o.redact))], params: { host, now: o.now, ...params }, fixes });
 
   if (o.endpoint.commandError || o.auth?.outcome.kind === 'command-not-found') {
     const reason = o.endpoint.commandError ?? o.auth?.outcome.reason ?? '';
     return [make('ssh.command-not-found', [...o.endpoint.evidence, reason, o.auth?.outcome.line ?? ''], { command: maskCommandSecrets(o.endpoint.command.value), reason })];
+  }
+  if (o.endpoint.commandHangs) {
+    return [make('ssh.command-hangs', o.endpoint.evidence, { command: maskCommandSecrets(o.endpoint.command.value), reason: o.endpoint.commandHangs })];
   }
   // ssh stops at a broken config file before it connects: nothing else can be learnt until it is fixed.
   if (o.endpoint.configError) return [make('ssh.config-invalid', o.endpoint.evidence, { reason: o.endpoint.configError })];
@@ -59,19 +62,23 @@ export function sshFindings(o: SshObservations): Finding[] {
   return failureFindings(o, { ...o.write, verbose: null }, make, auth);
 }
 
-type Make = (code: FindingCode, evidence: string[], params?: FindingParams) => Finding;
+type Make = (code: FindingCode, evidence: string[], params?: FindingParams, fixes?: FixId[]) => Finding;
 
 function failureFindings(o: SshObservations, probe: AuthProbeRun, make: Make, authOk?: SshOutcome): Finding[] {
   const outcome = probe.outcome;
   const ran = [`ran: ${probe.display}`, `exit code ${probe.result.exitCode ?? 'none'}`, outcome.line];
   const hostsEvidence = knownHostsEvidence(o.knownHosts);
+  // PuTTY keeps its own host key cache: known_hosts and the fix that edits it do not apply.
+  const putty = o.endpoint.variant === 'plink' || o.endpoint.variant === 'putty' || o.endpoint.variant === 'tortoiseplink';
   switch (outcome.kind) {
     // ssh stopped before authenticating, so it said nothing about keys: what it has to offer is
     // known only locally (no key at all comes first: it is the bigger job, and the SSH guide
     // trusts the host keys on the way).
     case 'host-unknown':
+      if (putty) return [make('ssh.host-unknown', ran, { client: 'putty' }, [])];
       return [...localKeyFindings(o, make), make('ssh.host-unknown', [...ran, ...hostsEvidence], { host: knownHostsName(o) })];
     case 'host-key-changed': {
+      if (putty) return [make('ssh.host-key-changed', ran, { client: 'putty' }, [])];
       const offending = outcome.offending ? `offending key: ${outcome.offending.file}:${outcome.offending.line} (${outcome.offending.keyType})` : '';
       return [...localKeyFindings(o, make), make('ssh.host-key-changed', [...ran, offending, ...hostsEvidence], { host: knownHostsName(o) })];
     }

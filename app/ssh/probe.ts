@@ -94,7 +94,7 @@ export async function probeAuth(ctx: EngineContext, endpoint: SshEndpoint, sessi
   const destination = sshDestination(endpoint.url.username, endpoint.url.host ?? '');
   const args = [...portArgs(endpoint.variant, endpoint.url.port), destination, ...(options.whoami ? ['whoami'] : [])];
   const planned = await planSsh(endpoint.runtime, endpoint.command, switches, args);
-  const result = await runPlanned(endpoint.runtime, planned, { env: nonInteractiveEnv(ctx.env), timeoutMs: ctx.timeoutMs, signal: options.signal });
+  const result = await runPlanned(endpoint.runtime, planned, { env: nonInteractiveEnv(ctx.env), timeoutMs: ctx.timeoutMs, signal: options.signal ?? ctx.signal });
   const outcome = classifySshOutput(result, { timeoutMs: ctx.timeoutMs, connectTimeoutSeconds: connectTimeoutSeconds(ctx.timeoutMs), expect: options.whoami ? 'whoami' : 'shell' });
   return {
     display: ctx.secrets.redact(maskCommandSecrets(`${commandLine} ${args.join(' ')}`)),

@@ -24,6 +24,7 @@ export async function verifySsh(ctx: EngineContext, repoRoot: string, remoteName
   const endpoint = await inspectSshEndpoint(ctx, repoRoot, parsed.url);
   if (endpoint.blockedBy) return { ok: false, host: endpoint.hostname, message: `Not tested: ${needsTrust([endpoint.blockedBy])}.`, evidence: endpoint.evidence };
   if (endpoint.commandError) return { ok: false, host: endpoint.hostname, message: `git cannot start its ssh command: ${endpoint.commandError}`, evidence: endpoint.evidence };
+  if (endpoint.commandHangs) return { ok: false, host: endpoint.hostname, message: `the ssh command did not finish reading its configuration: ${endpoint.commandHangs}`, evidence: endpoint.evidence };
   const whoami = recognizeBitbucket(parsed.url, ctx.bitbucketHosts, endpoint.hostname, endpoint.port).kind === 'datacenter';
   const session = await openProbeSession(ctx, endpoint);
   try {

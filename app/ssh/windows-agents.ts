@@ -114,13 +114,13 @@ async function agentService(ctx: EngineContext): Promise<ServiceState | null> {
 }
 
 async function pageantRunning(ctx: EngineContext): Promise<boolean> {
-  const result = await run(systemTool(ctx.env, 'tasklist'), ['/FI', 'IMAGENAME eq pageant.exe', '/FO', 'CSV', '/NH'], { env: nonInteractiveEnv(ctx.env), timeoutMs: ctx.timeoutMs });
+  const result = await run(systemTool(ctx.env, 'tasklist'), ['/FI', 'IMAGENAME eq pageant.exe', '/FO', 'CSV', '/NH'], { env: nonInteractiveEnv(ctx.env), timeoutMs: ctx.timeoutMs, signal: ctx.signal });
   return result.exitCode === 0 && tasklistHasPageant(result.stdout);
 }
 
 /** Windows' ssh-add -l against one agent pipe: its keys, [] when empty, null when it cannot be asked. */
 async function listKeys(ctx: EngineContext, pipe: string): Promise<AgentKey[] | null> {
-  const result = await run(windowsOpenSsh(ctx.env, 'ssh-add'), ['-l', '-E', 'sha256'], { env: { ...nonInteractiveEnv(ctx.env), SSH_AUTH_SOCK: pipe }, timeoutMs: ctx.timeoutMs });
+  const result = await run(windowsOpenSsh(ctx.env, 'ssh-add'), ['-l', '-E', 'sha256'], { env: { ...nonInteractiveEnv(ctx.env), SSH_AUTH_SOCK: pipe }, timeoutMs: ctx.timeoutMs, signal: ctx.signal });
   if (result.exitCode === 0) return parseAgentList(result.stdout);
   if (result.exitCode === 1) return [];
   return null;

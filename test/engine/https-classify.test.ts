@@ -49,6 +49,13 @@ describe('classifyGitHttpOutput', () => {
     ["fatal: unable to access 'http://127.0.0.1:9/x.git/': Failed to connect to 127.0.0.1 port 9 after 0 ms: Couldn't connect to server\n", { kind: 'unreachable', reason: 'connection refused' }],
     ["fatal: unable to access 'https://127.0.0.1:4443/a.git/': SSL certificate problem: self-signed certificate in certificate chain\n", { kind: 'unreachable', reason: 'certificate problem: self-signed certificate in certificate chain' }],
     ["fatal: unable to access 'https://bitbucket.org/a/b.git/': Received HTTP code 407 from proxy after CONNECT\n", { kind: 'unreachable', reason: 'the proxy refused the connection (HTTP 407)' }],
+    // The connection ended during the TLS handshake, as GnuTLS (Debian), OpenSSL (macOS, Git for Windows) and Schannel say it.
+    ["fatal: unable to access 'https://127.0.0.1:43783/a/b.git/': gnutls_handshake() failed: The TLS connection was non-properly terminated.\n", { kind: 'unreachable', reason: 'the server closed the connection during the TLS handshake' }],
+    ["fatal: unable to access 'https://bitbucket.org/a/b.git/': gnutls_handshake() failed: Error in the pull function.\n", { kind: 'unreachable', reason: 'the server closed the connection during the TLS handshake' }],
+    ["fatal: unable to access 'https://bitbucket.org/a/b.git/': OpenSSL SSL_connect: SSL_ERROR_SYSCALL in connection to bitbucket.org:443 \n", { kind: 'unreachable', reason: 'the server closed the connection during the TLS handshake' }],
+    ["fatal: unable to access 'https://bitbucket.org/a/b.git/': OpenSSL SSL_connect: Connection was reset in connection to bitbucket.org:443 \n", { kind: 'unreachable', reason: 'the server closed the connection during the TLS handshake' }],
+    ["fatal: unable to access 'https://bitbucket.org/a/b.git/': schannel: failed to receive handshake, SSL/TLS connection failed\n", { kind: 'unreachable', reason: 'the server closed the connection during the TLS handshake' }],
+    ["fatal: unable to access 'https://127.0.0.1:36873/a/b.git/': Recv failure: Connection reset by peer\n", { kind: 'unreachable', reason: 'the server reset the connection before answering' }],
     ["fatal: unable to access 'https://bitbucket.org/a/b.git/': Failed to connect to proxy.corp port 3128 after 2 ms: Couldn't connect to server\n", { kind: 'unreachable' }],
     ["fatal: unable to access 'https://bitbucket.org/a/b.git/': The requested URL returned error: 503\n", { kind: 'unreachable', status: 503 }],
     ['fatal: protocol error: bad pack header\n', { kind: 'unknown', reason: 'protocol error: bad pack header' }],

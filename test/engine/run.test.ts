@@ -1,5 +1,6 @@
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { run, treeKillCommand } from '../../app/exec/run.js';
+import { run, stopAllCommands, treeKillCommand } from '../../app/exec/run.js';
 import { posixProcesses, skipNote } from '../support/platform.js';
 
 const env = { PATH: process.env.PATH };
@@ -26,6 +27,20 @@ describe.skipIf(posixProcesses.skip)(`run${skipNote(posixProcesses)}`, () => {
   it('hands data to the child on fd 3 without argv or environment', async () => {
     const r = await run('sh', ['-c', 'cat <&3'], { env, timeoutMs: 5000, fd3: 'secret-value' });
     expect(r.stdout).toBe('secret-value');
+  });
+  it('never starts a command whose signal is already aborted (a later step of a cancelled diagnosis)', async () => {
+    const marker = `/tmp/push-doctor-run-test-${process.pid}-${Date.now()}`;
+    const r = await run('sh', ['-c', `touch ${marker}`], { env, timeoutMs: 5000, signal: AbortSignal.abort() });
+    expect(r).toMatchObject({ exitCode: null, stdout: '', timedOut: false, spawnError: null });
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('stopAllCommands ends every running command with its whole process group', async () => {
+    const running = [run('sh', ['-c', 'sleep 30 & sleep 30'], { env, timeoutMs: 60_000 }), run('sleep', ['30'], { env, timeoutMs: 60_000 })];
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    stopAllCommands();
+    const results = await Promise.all(running);
+    for (const r of results) expect(r).toMatchObject({ exitCode: null, signal: 'SIGKILL', timedOut: false });
   });
 });
 
