@@ -1,14 +1,21 @@
 import { realpathSync } from 'node:fs';
 import os from 'node:os';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+import { FIX_SUITES } from './test/support/fix-suites.js';
+import { excludedHere } from './test/support/windows-exclusions.js';
+
+/** Files that need POSIX-only parts are left out on Windows; windows-exclusions.test.ts lists them with the reason. */
+const excluded = [...configDefaults.exclude, ...excludedHere()];
 
 // macOS reaches its temporary folder through a symlink (/var → /private/var), while git and ssh
 // report physical paths: give every test (the workers inherit this) the physical one.
 if (process.platform === 'darwin') process.env.TMPDIR = realpathSync(os.tmpdir());
 
 /**
- * One test run, four kinds of tests:
+ * One test run, five kinds of tests:
  * - engine: the engine under plain Node against real git, ssh, keyring and local Bitbucket-like servers
+ * - headless: the fix suites again, as on a server or in WSL: no D-Bus session, no keyring, no display
+ *   (test/support/machine.ts, headless-setup.ts); test/fix/headless-machine.test.ts proves it
  * - shell:  the Electron shell with only the `electron` module replaced
  * - renderer: React components in jsdom
  * - e2e: the built UI in real Chromium against the real engine
@@ -19,12 +26,30 @@ if (process.platform === 'darwin') process.env.TMPDIR = realpathSync(os.tmpdir()
  */
 export default defineConfig({
   test: {
+    // The figures reporter writes test-output/figures/*.json for `npm run figures` (fault cases, fuzz runs).
+    reporters: ['default', './test/support/figures-reporter.ts'],
     projects: [
       {
         test: {
           name: 'engine',
-          include: ['test/engine/**/*.test.ts', 'test/fix/**/*.test.ts', 'test/cli/**/*.test.ts'],
+          include: ['test/engine/**/*.test.ts', 'test/fix/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/faults/**/*.test.ts', 'test/fuzz/**/*.test.ts'],
+          // The headless machine's own proof runs only in the headless project.
+          exclude: [...excluded, 'test/fix/headless-machine.test.ts'],
           globalSetup: ['test/support/build-cli.ts'],
+          setupFiles: ['test/support/fuzz-runs.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'headless',
+          // A machine without D-Bus and a Secret Service is a Linux one (servers, containers, WSL); elsewhere
+          // only headless-machine.test.ts runs, to say so as a skipped test.
+          include: process.platform === 'linux' ? [...FIX_SUITES, 'test/fix/headless-machine.test.ts'] : ['test/fix/headless-machine.test.ts'],
+          globalSetup: ['test/support/build-cli.ts'],
+          setupFiles: ['test/support/headless-setup.ts'],
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,
@@ -34,6 +59,7 @@ export default defineConfig({
         test: {
           name: 'shell',
           include: ['test/shell/**/*.test.ts'],
+          exclude: excluded,
           environment: 'node',
         },
       },

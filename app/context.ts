@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+import type { RepoCommandGate } from './repo/repo-commands.js';
 import { SecretRegistry } from './secrets/registry.js';
 
 /**
@@ -21,6 +22,8 @@ export interface EngineContext {
   bitbucketHosts: string[];
   /** The app's own state folder (journal, backups); never beside the user's files. */
   stateDir: string;
+  /** Cancels every command run for this context (a diagnosis the user cancelled): each is killed at once. */
+  signal?: AbortSignal;
   /**
    * Test seam, never set by the CLI or the app: where ssh.trust-host-keys fetches Bitbucket's
    * published host key list instead of PUBLISHED_HOST_KEYS_URL, and extra CA certificates (PEM)
@@ -32,6 +35,34 @@ export interface EngineContext {
    * ssh-add, xcode-select and its git stand-in), so tests drive the macOS branches with fake tools.
    */
   appleToolsDir?: string;
+  /**
+   * Test seam, never set by the CLI or the app: a folder listed instead of Windows' `\\.\pipe\`
+   * when looking for the OpenSSH agent's and Pageant's named pipes.
+   */
+  windowsPipeDir?: string;
+  /**
+   * Whether a repository may run the commands its own config names (core.sshCommand, credential
+   * helpers...). Absent: git's own behaviour (the CLI in the user's own repository). The app and
+   * `--no-repo-commands` set one.
+   */
+  repoCommands?: RepoCommandGate;
+  /**
+   * Test seam, never set by the CLI or the app: a folder that stands in for `/` where the engine
+   * reads the machine itself (/proc/version, /etc/wsl.conf, the Windows drives WSL mounts).
+   */
+  systemRoot?: string;
+  /**
+   * Test seam, never set by the CLI or the app: where Bitbucket Cloud's REST API is reached instead
+   * of CLOUD_API_BASE_URL, and extra CA certificates (PEM) for it and for Data Center servers,
+   * besides the system's roots. TLS is verified either way.
+   */
+  bitbucketApi?: BitbucketApiSeam;
+}
+
+export interface BitbucketApiSeam {
+  /** https URL standing in for https://api.bitbucket.org/2.0 (no trailing slash). */
+  cloudBaseUrl?: string;
+  caCertificates?: string[];
 }
 
 export interface PublishedHostKeysSource {
@@ -46,6 +77,7 @@ export interface ContextOptions {
   timeoutMs?: number;
   bitbucketHosts?: string[];
   now?: () => Date;
+  repoCommands?: RepoCommandGate;
 }
 
 export function createContext(options: ContextOptions = {}): EngineContext {
@@ -60,6 +92,7 @@ export function createContext(options: ContextOptions = {}): EngineContext {
     secrets: new SecretRegistry(),
     bitbucketHosts: options.bitbucketHosts ?? [],
     stateDir: stateDirFor(env, homeDir, process.platform),
+    ...(options.repoCommands ? { repoCommands: options.repoCommands } : {}),
   };
 }
 

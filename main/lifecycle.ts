@@ -4,8 +4,10 @@ import { app, clipboard, dialog, session, shell, type BrowserWindow } from 'elec
 import { createContext } from '../app/context.js';
 import { describeOutcome } from '../app/env/login-shell.js';
 import { userEnvironment } from '../app/env/user-environment.js';
+import { stopAllCommands } from '../app/exec/run.js';
 import type { EngineServices } from '../app/service/engine.js';
 import { engineServices } from '../app/service/engine-wiring.js';
+import { externalAllowList } from '../app/service/external.js';
 import { createService, type HandlerTable } from '../app/service/handlers.js';
 import { registerAppScheme, serveRenderer } from './app-protocol.js';
 import { WindowEvents } from './events.js';
@@ -102,7 +104,9 @@ export async function startShell(options: ShellOptions = {}): Promise<Shell | nu
     event.preventDefault();
     requestRepository(file);
   });
-  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
+  // Links may open Bitbucket's pages and the Data Center servers declared in Settings (kept current below).
+  let declaredHosts: readonly string[] = [];
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, () => externalAllowList(declaredHosts)));
   app.on('before-quit', () => {
     quitting = true;
   });
@@ -112,6 +116,8 @@ export async function startShell(options: ShellOptions = {}): Promise<Shell | nu
   await app.whenReady();
   const paths = options.paths ?? shellPaths();
   const store = createAppStateStore();
+  declaredHosts = (await store.settings()).bitbucketHosts;
+  store.subscribe((state) => (declaredHosts = state.settings.bitbucketHosts));
   const engine = options.engine ?? engineServices();
   const env = await engineEnv;
   const contextFor = ({ timeoutMs }: { timeoutMs: number }) => createContext({ env, timeoutMs });
@@ -186,6 +192,8 @@ export async function startShell(options: ShellOptions = {}): Promise<Shell | nu
   app.on('will-quit', () => {
     retester.dispose();
     tray?.dispose();
+    // git and ssh run in their own sessions: a probe still waiting on a silent server would outlive the app.
+    stopAllCommands();
   });
 
   const fromCommandLine = folderFromArgv(options.argv ?? process.argv, options.cwd ?? process.cwd(), argvSkip());

@@ -1,5 +1,5 @@
 import { BrowserWindow, shell, type Session, type WebContents } from 'electron';
-import { checkExternalUrl } from '../app/service/external.js';
+import { checkExternalUrl, externalAllowList } from '../app/service/external.js';
 import type { WindowSize } from '../app/service/state-store.js';
 import { CONTENT_SECURITY_POLICY } from './csp.js';
 
@@ -73,12 +73,12 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
 
 /**
  * Every web contents of the app (wired through app 'web-contents-created'): no navigation away from
- * the app, no redirects, no new windows (an allow-listed https link opens in the user's browser),
- * no <webview>.
+ * the app, no redirects, no new windows (an allow-listed https link opens in the user's browser:
+ * Bitbucket's and Atlassian's pages and the Data Center servers the user declared), no <webview>.
  */
-export function hardenWebContents(contents: WebContents): void {
+export function hardenWebContents(contents: WebContents, allowedHosts: () => readonly string[] = () => externalAllowList([])): void {
   const openOutside = (url: string) => {
-    const check = checkExternalUrl(url);
+    const check = checkExternalUrl(url, allowedHosts());
     if (check.ok) void shell.openExternal(check.url);
   };
   contents.setWindowOpenHandler(({ url }) => {

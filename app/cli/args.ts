@@ -1,4 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { normalizeBitbucketHost } from '../contract/hosts.js';
+import { noRepoCommands, type RepoCommandGate } from '../repo/repo-commands.js';
 
 /** Wrong usage: unknown command or flag, bad value. The CLI prints one line and exits 2. */
 export class UsageError extends Error {
@@ -27,8 +29,16 @@ export function timeoutMs(value: string | undefined, fallbackMs: number): number
 /** `--bitbucket-host HOST[:PORT]`, repeatable. */
 export function bitbucketHosts(values: string[] | undefined): string[] {
   return (values ?? []).map((value) => {
-    const host = value.trim().toLowerCase().replace(/^[a-z]+:\/\//, '').replace(/\/.*$/, '');
-    if (!/^[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:]+\](:\d{1,5})?$/.test(host)) throw new UsageError(`--bitbucket-host takes a host name or host:port, not "${value}"`);
+    const host = normalizeBitbucketHost(value);
+    if (host === null) throw new UsageError(`--bitbucket-host takes a host name or host:port, not "${value}"`);
     return host;
   });
+}
+
+/**
+ * `--no-repo-commands`: run none of the commands the repository's own config names (core.sshCommand,
+ * credential helpers...). Without it the CLI keeps git's behaviour: it runs in the user's own repository.
+ */
+export function repoCommandGate(noRepoCommandsFlag: boolean | undefined): RepoCommandGate | undefined {
+  return noRepoCommandsFlag ? noRepoCommands() : undefined;
 }

@@ -1,7 +1,7 @@
 import { UsageError } from './args.js';
 import type { CliIo } from './io.js';
 import { redact } from '../secrets/redact.js';
-import { DIAGNOSE_USAGE, FIX_USAGE, HISTORY_USAGE, KEYGEN_USAGE, TEST_USAGE, UNDO_USAGE } from './usage.js';
+import { ACCOUNT_USAGE, DIAGNOSE_USAGE, FIX_USAGE, HISTORY_USAGE, KEYGEN_USAGE, KEYS_USAGE, TEST_USAGE, UNDO_USAGE } from './usage.js';
 
 const USAGE = `Bitbucket Push Doctor: finds why git push to Bitbucket fails, and fixes it.
 
@@ -18,14 +18,19 @@ Usage:
       Put back what the most recent fix changed (repeat to walk back).
   ${HISTORY_USAGE}
       The fixes applied so far.
+  ${ACCOUNT_USAGE}
+      Link your Bitbucket account (API token kept in the system keychain), check it, or remove it.
+  ${KEYS_USAGE}
+      The SSH keys on your linked account (marking the ones ssh offers), or add the key ssh offers.
 
 Exit status: 0 success (pushing works, fix applied), 1 a problem was found or nothing was applied, 2 bad input.
 `;
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
 /**
- * Each command is loaded when it runs, not at start: `diagnose` never loads what only `fix`, `undo`
- * or `keygen` need (zod for the journal, the key generator), which keeps the start fast.
+ * Each command is loaded when it runs, not at start: `diagnose` never loads what only `fix`, `undo`,
+ * `keygen`, `account` or `keys` need (zod for the journal, the key generator, the REST client), which
+ * keeps the start fast.
  */
 const COMMANDS: Record<string, () => Promise<Command>> = {
   diagnose: async () => (await import('./commands/diagnose.js')).diagnoseCommand,
@@ -34,6 +39,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   keygen: async () => (await import('./commands/keygen.js')).keygenCommand,
   undo: async () => (await import('./commands/undo.js')).undoCommand,
   history: async () => (await import('./commands/undo.js')).historyCommand,
+  account: async () => (await import('./commands/account.js')).accountCommand,
+  keys: async () => (await import('./commands/keys.js')).keysCommand,
 };
 
 /** Runs the CLI and returns the exit code. Errors become one line on stderr, never a stack trace. */

@@ -5,8 +5,12 @@
  * imports): the renderer compiles this file. Runtime validators for every request live in
  * ./schemas.ts and are checked where payloads enter main.
  */
+import type { AccountKeysListing, AccountLinkInput, AccountStatus, KeyAddResult, UnlinkResult } from './account.js';
 import type { FixInput, FixPlan, FixResult, JournalEntry, RepoTestResult, SshVerifyResult, UndoResult } from './fixes.js';
 import type { DiagnoseProgress, DiagnoseReport, FixId } from './report.js';
+import type { RepoCommand, TrustedRepo } from './trust.js';
+
+export type { RepoCommand, TrustedRepo } from './trust.js';
 
 export interface RepoSummary {
   /** Repository root. */
@@ -15,6 +19,10 @@ export interface RepoSummary {
   name: string;
   /** "origin → git@ssh.bitbucket.org:acme/widgets.git" lines, passwords masked. */
   remotes: Array<{ name: string; url: string }>;
+  /** Commands the repository's own git config names (core.sshCommand, credential helpers...). */
+  repoCommands: RepoCommand[];
+  /** Whether the user trusted the repository to run them (true when it names none). */
+  trusted: boolean;
 }
 
 export interface RecentRepo {
@@ -32,6 +40,11 @@ export interface Settings {
   notifyOnChange: boolean;
   /** Timeout for each probe, in seconds. */
   probeTimeoutSeconds: number;
+  /**
+   * Bitbucket Data Center servers the user declared ("host" or "host:port", lower case): recognised
+   * as Bitbucket, and the only servers besides Bitbucket's own whose pages Push Doctor opens.
+   */
+  bitbucketHosts: string[];
 }
 
 /**
@@ -73,9 +86,30 @@ export interface RequestChannels {
   'external.open': { request: ExternalTarget; response: { opened: boolean; url: string } };
   'recent.list': { request: Record<string, never>; response: RecentRepo[] };
   'recent.remove': { request: { path: string }; response: RecentRepo[] };
+  'recent.clear': { request: Record<string, never>; response: RecentRepo[] };
+  /** The repositories trusted to run their own commands (Settings). */
+  'trust.list': { request: Record<string, never>; response: TrustedRepo[] };
+  /**
+   * Trusts the repository to run the commands the user was shown (by id). Main reads them again and
+   * refuses (not-applicable) when they are not exactly those any more.
+   */
+  'trust.grant': { request: { path: string; commandIds: string[] }; response: RepoSummary };
+  'trust.revoke': { request: { path: string }; response: TrustedRepo[] };
   'settings.get': { request: Record<string, never>; response: Settings };
   'settings.set': { request: Partial<Settings>; response: Settings };
   'retest.run': { request: Record<string, never>; response: RepoTestResult[] };
+  /**
+   * The Bitbucket account link (Cloud by default; `site` names a Data Center server "host[:port]").
+   * A token goes in through account.link and never comes back: no response type has a field for it.
+   */
+  'account.status': { request: { site?: string }; response: AccountStatus };
+  /** Verified with Bitbucket (GET /user) before it is stored in the system keychain. */
+  'account.link': { request: AccountLinkInput; response: AccountStatus };
+  'account.unlink': { request: { site?: string }; response: UnlinkResult };
+  /** The SSH keys on the linked account, marking those ssh offers (for the repository's remote when `path` is given). */
+  'keys.list': { request: { path?: string; remote?: string; site?: string }; response: AccountKeysListing };
+  /** Adds a public key (default: the one ssh offers for Bitbucket) to the linked account; journaled, so fix.undo deletes it again. */
+  'keys.add': { request: { path?: string; remote?: string; site?: string; publicKeyPath?: string; label?: string }; response: KeyAddResult };
 }
 export type RequestChannel = keyof RequestChannels;
 export type RequestOf<C extends RequestChannel> = RequestChannels[C]['request'];
@@ -124,9 +158,18 @@ export const REQUEST_CHANNELS = [
   'external.open',
   'recent.list',
   'recent.remove',
+  'recent.clear',
+  'trust.list',
+  'trust.grant',
+  'trust.revoke',
   'settings.get',
   'settings.set',
   'retest.run',
+  'account.status',
+  'account.link',
+  'account.unlink',
+  'keys.list',
+  'keys.add',
 ] as const satisfies readonly RequestChannel[];
 
 export const EVENT_CHANNELS = ['diagnose.progress', 'retest.finished', 'repo.requested'] as const satisfies readonly EventChannel[];

@@ -7,6 +7,10 @@ export const SCHEMA_VERSION = 1 as const;
 
 /** Stable finding codes. Adding one is fine; renaming or removing one breaks scripts and tests. */
 export const FINDING_CODES = [
+  // git itself
+  'git.missing',
+  'git.no-answer',
+  'git.too-old',
   // remote URL and repository
   'remote.none',
   'remote.invalid-url',
@@ -14,6 +18,7 @@ export const FINDING_CODES = [
   'remote.username-is-email',
   'remote.secret-in-url',
   'remote.legacy-ssh-host',
+  'repo.commands-not-run',
   // HTTPS: helpers and what they cache
   'https.no-helper',
   'https.helper-missing',
@@ -24,20 +29,31 @@ export const FINDING_CODES = [
   'https.cached-username-is-email',
   'https.access-token-username',
   'https.gcm-revalidation',
+  'https.helper-failed',
+  'https.gcm-store-limit',
+  // HTTPS: how git connects (certificates, proxy)
+  'https.ssl-verify-off',
+  'https.custom-ca',
+  'https.proxy',
   // HTTPS: what the server said
   'https.auth-rejected',
+  'https.token-refused',
+  'https.token-username-mismatch',
   'https.missing-scope',
   'https.read-only',
   'https.forbidden',
+  'https.basic-auth-disabled',
   'https.repo-not-found',
   'https.unreachable',
   'https.ok',
   // SSH: local setup
   'ssh.command-not-found',
   'ssh.config-invalid',
+  'ssh.command-hangs',
   'ssh.no-key',
   'ssh.key-permissions',
   'ssh.key-needs-passphrase',
+  'ssh.agent-mismatch',
   'ssh.host-unknown',
   'ssh.host-key-changed',
   // SSH: what the server said
@@ -47,6 +63,13 @@ export const FINDING_CODES = [
   'ssh.repo-not-found',
   'ssh.unreachable',
   'ssh.ok',
+  // SSH against the linked Bitbucket account
+  'ssh.key-not-on-account',
+  'ssh.account-key-not-offered',
+  // the linked Bitbucket account itself
+  'account.token-invalid',
+  'account.token-scopes',
+  'account.unreachable',
 ] as const;
 export type FindingCode = (typeof FINDING_CODES)[number];
 
@@ -112,6 +135,8 @@ export const FIX_IDS = [
   'credential.clear',
   'credential.save-token',
   'credential.use-secure-helper',
+  'credential.gcm-skip-validation',
+  'credential.gcm-use-dpapi',
   'remote.use-token-username',
   'remote.set-username',
   'remote.remove-secret',
@@ -123,6 +148,8 @@ export const FIX_IDS = [
   'ssh.add-key-to-agent',
   'ssh.configure-host',
   'ssh.trust-host-keys',
+  'ssh.use-windows-openssh',
+  'ssh.add-key-to-account',
   'open.api-token-page',
   'open.ssh-keys-page',
   'open.repository-page',

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { RequestChannel, RequestOf, Settings } from './channels.js';
+import { normalizeBitbucketHost } from './hosts.js';
 import { FIX_IDS } from './report.js';
 
 export const MAX_PATH_LENGTH = 4096;
@@ -40,6 +41,32 @@ const runId = z
 
 const fixId = z.enum(FIX_IDS);
 
+/** A Data Center server as --bitbucket-host names it: "host" or "host:port". */
+const site = z
+  .string()
+  .max(260)
+  .regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, { error: 'The server must be a host name or host:port.' });
+
+const token = z
+  .string()
+  .min(1)
+  .max(4096)
+  .regex(/^\S+$/, { error: 'The token must be one word without spaces.' });
+
+const oneLine = (what: string, max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .refine((value) => !CONTROL_CHARACTERS.test(value), { error: `The ${what} contains control characters.` });
+
+const accountLinkInput = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('cloud'), email: oneLine('email', 320), token }),
+  z.strictObject({ kind: z.literal('datacenter'), server: oneLine('server', MAX_URL_LENGTH), username: oneLine('username', 256), token }),
+]);
+
+const publicKeyPath = absolutePath.refine((value) => value.endsWith('.pub'), { error: 'Only a public key file (.pub) can be added.' });
+
 const empty = z.strictObject({});
 
 const fixInput = z.strictObject({
@@ -73,6 +100,13 @@ const externalTarget = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('url'), url: z.string().min(1).max(MAX_URL_LENGTH) }),
 ]);
 
+const bitbucketHost = z
+  .string()
+  .max(260)
+  .refine((value) => normalizeBitbucketHost(value) === value, { error: 'Not a host name or host:port.' });
+
+export const MAX_BITBUCKET_HOSTS = 20;
+
 export const SETTINGS_LIMITS = {
   retestIntervalMinutes: { min: 5, max: 24 * 60 },
   probeTimeoutSeconds: { min: 5, max: 120 },
@@ -89,14 +123,17 @@ const settingsShape = {
     }),
   notifyOnChange: z.boolean(),
   probeTimeoutSeconds: z.int().min(SETTINGS_LIMITS.probeTimeoutSeconds.min).max(SETTINGS_LIMITS.probeTimeoutSeconds.max),
+  bitbucketHosts: z.array(bitbucketHost).max(MAX_BITBUCKET_HOSTS),
 };
 
-export const settingsSchema: z.ZodType<Settings> = z.strictObject(settingsShape);
+/** Settings as stored: a file written before a setting existed gets its default. */
+export const settingsSchema: z.ZodType<Settings> = z.strictObject({ ...settingsShape, bitbucketHosts: settingsShape.bitbucketHosts.default([]) });
 
 export const DEFAULT_SETTINGS: Settings = {
   retestIntervalMinutes: 0,
   notifyOnChange: true,
   probeTimeoutSeconds: 15,
+  bitbucketHosts: [],
 };
 
 /** One validator per request channel; the mapped type makes a missing or mistyped channel a compile error. */
@@ -115,16 +152,26 @@ export const REQUEST_SCHEMAS: { [C in RequestChannel]: z.ZodType<RequestOf<C>> }
   'external.open': externalTarget,
   'recent.list': empty,
   'recent.remove': z.strictObject({ path: absolutePath }),
+  'recent.clear': empty,
+  'trust.list': empty,
+  'trust.grant': z.strictObject({ path: absolutePath, commandIds: z.array(z.string().regex(/^[0-9a-f]{16}$/, { error: 'Not a command id.' })).min(1).max(200) }),
+  'trust.revoke': z.strictObject({ path: absolutePath }),
   'settings.get': empty,
   'settings.set': z.strictObject(settingsShape).partial(),
   'retest.run': empty,
+  'account.status': z.strictObject({ site: site.optional() }),
+  'account.link': accountLinkInput,
+  'account.unlink': z.strictObject({ site: site.optional() }),
+  'keys.list': z.strictObject({ path: absolutePath.optional(), remote: remoteName.optional(), site: site.optional() }),
+  'keys.add': z.strictObject({ path: absolutePath.optional(), remote: remoteName.optional(), site: site.optional(), publicKeyPath: publicKeyPath.optional(), label: oneLine('label', 200).optional() }),
 };
 
 export type ValidationResult<T> = { ok: true; value: T } | { ok: false; message: string };
 
 /** Validates a payload for a channel; the message names the first problem (never echoes the payload). */
 export function validateRequest<C extends RequestChannel>(channel: C, payload: unknown): ValidationResult<RequestOf<C>> {
-  const schema = REQUEST_SCHEMAS[channel] as z.ZodType<RequestOf<C>> | undefined;
+  // Own channels only: "toString" or "__proto__" would find Object.prototype's members.
+  const schema = Object.hasOwn(REQUEST_SCHEMAS, channel) ? (REQUEST_SCHEMAS[channel] as z.ZodType<RequestOf<C>>) : undefined;
   if (!schema) return { ok: false, message: `Unknown request ${JSON.stringify(String(channel)).slice(0, 80)}.` };
   const parsed = schema.safeParse(payload);
   if (parsed.success) return { ok: true, value: parsed.data };

@@ -30,6 +30,8 @@ export interface FillResult {
   helpersRun: number;
   /** Redacted lines: what the helpers and git said. */
   evidence: string[];
+  /** A helper printed a line that is not `key=value` (git warns and stops reading it): which helper (0-based) and the line, redacted. */
+  garbled: { helper: number; line: string } | null;
   durationMs: number;
 }
 
@@ -37,20 +39,20 @@ export interface FillResult {
 const HELPER_RUN = /trace: run_command: '.* get'$/;
 const TRACE_LINE = /^\d\d:\d\d:\d\d\.\d+ \S+\s+trace: /;
 
-export async function fillCredential(ctx: EngineContext, repoRoot: string, pushUrl: string, signal?: AbortSignal): Promise<FillResult> {
+export async function fillCredential(ctx: EngineContext, repoRoot: string, pushUrl: string, signal?: AbortSignal, extraEnv: NodeJS.ProcessEnv = {}): Promise<FillResult> {
   // A password written in the URL would make git skip the helpers: ask them about the URL without it.
   const url = withoutPassword(pushUrl);
   const result = await git(ctx, ['credential', 'fill'], {
     cwd: repoRoot,
     input: `url=${url}\n\n`,
     // Only the trace of which helpers ran is read from stderr; nothing of it is shown.
-    env: { GIT_TRACE: '2' },
+    env: { ...extraEnv, GIT_TRACE: '2' },
     signal,
   });
   const stderrLines = result.stderr.split('\n');
   const helpersRun = stderrLines.filter((line) => TRACE_LINE.test(line) && HELPER_RUN.test(line)).length;
   const said = stderrLines.filter((line) => line.trim() && !TRACE_LINE.test(line)).map((line) => ctx.secrets.redact(line));
-  const base = { helpersRun, durationMs: result.durationMs };
+  const base = { helpersRun, durationMs: result.durationMs, garbled: garbledLine(ctx, stderrLines) };
 
   if (result.timedOut) {
     return { ...base, status: 'timed-out', credential: null, username: null, evidence: [`git credential fill ${timedOutReason(ctx.timeoutMs)}`, ...said] };
@@ -71,6 +73,16 @@ export async function fillCredential(ctx: EngineContext, repoRoot: string, pushU
   const credential: CachedCredential = { username, secret, secretKind: classifySecret(secret), usernameKind: classifyUsername(username) };
   return { ...base, status: 'found', credential, username, evidence: said };
 }
+
+/** git's "warning: invalid credential line: X" (credential.c), with the helper that was running: the helper runs before it. */
+function garbledLine(ctx: EngineContext, stderrLines: string[]): FillResult['garbled'] {
+  const at = stderrLines.findIndex((line) => line.startsWith(INVALID_LINE));
+  if (at === -1) return null;
+  const helper = stderrLines.slice(0, at).filter((line) => TRACE_LINE.test(line) && HELPER_RUN.test(line)).length - 1;
+  return { helper: Math.max(0, helper), line: ctx.secrets.redact(stderrLines[at]!.slice(INVALID_LINE.length)).slice(0, 80) };
+}
+
+const INVALID_LINE = 'warning: invalid credential line: ';
 
 /** Parses "key=value" lines of the credential protocol. */
 export function parseCredentialOutput(output: string): Record<string, string | undefined> {

@@ -1,7 +1,7 @@
 import { access, constants } from 'node:fs/promises';
 import path from 'node:path';
 import type { EngineContext } from '../context.js';
-import { oncePerRun } from '../exec/once-per-run.js';
+import { gitRuntime } from '../exec/git-runtime.js';
 import { shellWords } from '../exec/shell-words.js';
 import { git } from '../git/git.js';
 import { credentialUrlParts, urlMatches, type CredentialUrl } from './urlmatch.js';
@@ -199,32 +199,28 @@ export { shellWords };
  */
 export async function resolveHelpers(ctx: EngineContext, repoRoot: string, pushUrl: string, signal?: AbortSignal): Promise<HelperResolution> {
   const url = credentialUrlParts(pushUrl);
-  const [entries, execPath] = await Promise.all([readCredentialConfig(ctx, repoRoot, signal), gitExecPath(ctx, signal)]);
+  const [entries, searchPath] = await Promise.all([readCredentialConfig(ctx, repoRoot, signal), gitSearchPath(ctx)]);
   const selected = selectHelpers(entries, url, ctx.homeDir, repoRoot);
   const helpers = await Promise.all(
-    selected.helpers.map(async (helper): Promise<ConfiguredHelper> => ({ ...helper, runnable: await canRun(ctx, helper, execPath) })),
+    selected.helpers.map(async (helper): Promise<ConfiguredHelper> => ({ ...helper, runnable: await canRun(ctx, helper, searchPath) })),
   );
   return { ...selected, helpers };
 }
 
 /** Whether git can start the helper a `credential.helper` value names ("libsecret" → git-credential-libsecret). */
 export async function helperRunnable(ctx: EngineContext, value: string): Promise<'yes' | 'no' | 'unknown'> {
-  return canRun(ctx, describeHelper(value, ctx.homeDir, ctx.homeDir), await gitExecPath(ctx));
+  return canRun(ctx, describeHelper(value, ctx.homeDir, ctx.homeDir), await gitSearchPath(ctx));
 }
 
-/** Where git keeps its helpers: the same for every repository, so a re-test of many asks once. */
-function gitExecPath(ctx: EngineContext, signal?: AbortSignal): Promise<string | null> {
-  return oncePerRun(ctx, ['git --exec-path'], async () => {
-    const result = await git(ctx, ['--exec-path'], { signal });
-    return result.exitCode === 0 ? result.stdout.trim() || null : null;
-  });
+/** Where git's helpers are found: its exec-path, then (Git for Windows) its own bin folders, then PATH. */
+async function gitSearchPath(ctx: EngineContext): Promise<string[]> {
+  return (await gitRuntime(ctx)).path;
 }
 
-async function canRun(ctx: EngineContext, helper: Pick<ConfiguredHelper, 'program' | 'value'>, execPath: string | null): Promise<'yes' | 'no' | 'unknown'> {
+async function canRun(ctx: EngineContext, helper: Pick<ConfiguredHelper, 'program' | 'value'>, dirs: string[]): Promise<'yes' | 'no' | 'unknown'> {
   const program = helper.program;
   if (!program) return 'unknown';
   if (program.includes('/') || program.includes('\\')) return (await isExecutable(program, ctx.platform)) ? 'yes' : 'no';
-  const dirs = [...(helper.value.startsWith('!') ? [] : [execPath]), ...(ctx.env.PATH ?? '').split(path.delimiter)].filter((d): d is string => !!d);
   for (const dir of dirs) if (await isExecutable(path.join(dir, program), ctx.platform)) return 'yes';
   return 'no';
 }

@@ -1,6 +1,7 @@
 import { formatDay } from '../contract/dates.js';
 import type { Finding, FindingCode, FixId, Severity } from '../contract/report.js';
 import {
+  GCM_FACTS,
   ACCOUNT_PASSWORDS_STOPPED_DATE,
   API_TOKEN_STATIC_USERNAME,
   ACCESS_TOKEN_USERNAME,
@@ -8,8 +9,12 @@ import {
   CLOUD_SSH_HOST,
   CLOUD_SSH_HOST_MOVE_DATE,
   HOST_KEY_ROTATION_DATE,
+  LINKS,
   SCOPE_REPO_READ,
   SCOPE_REPO_WRITE,
+  SCOPES_FOR_SSH_KEYS,
+  SCOPE_USER_READ,
+  SSH_USER,
 } from '../facts/bitbucket.js';
 import { fixRef } from '../fix/catalogue.js';
 
@@ -23,10 +28,24 @@ export interface FindingParams {
   masked?: string;
   timeoutSeconds?: number;
   reason?: string;
+  /** The SSH client git runs, when it is not OpenSSH: PuTTY keeps its own host key cache. */
+  client?: 'putty';
+  /** A git version, "2.25", and the oldest supported one. */
+  version?: string;
+  minimum?: string;
   keyPath?: string;
   mode?: string;
   command?: string;
+  /** An SSH agent by name ("the OpenSSH Authentication Agent", "Pageant"), and the ssh build git runs. */
+  agent?: string;
+  ssh?: string;
   now?: Date;
+  /** "SHA256:..." of an SSH key. */
+  fingerprint?: string;
+  /** The Bitbucket username of the linked account (or of a token's owner). */
+  account?: string;
+  /** Scopes named in the words ("read:ssh-key:bitbucket, write:ssh-key:bitbucket"). */
+  scopes?: string;
 }
 
 interface CatalogueEntry {
@@ -45,6 +64,27 @@ const afterDate = (p: FindingParams, iso: string) => (p.now ?? new Date()).toISO
  * Titles are one plain sentence; details name the actual cause and the way out.
  */
 export const FINDING_CATALOGUE: Record<FindingCode, CatalogueEntry> = {
+  'git.missing': {
+    severity: 'error',
+    title: () => 'git cannot be run: it is not installed, or not on the PATH Push Doctor runs with.',
+    detail: (p) =>
+      `Every check runs your own git, as your push does${p.reason ? ` (starting it failed: ${p.reason})` : ''}. Install git (https://git-scm.com/downloads), or add the folder that holds it to the PATH, then run the checks again.`,
+    fixes: [],
+  },
+  'git.no-answer': {
+    severity: 'error',
+    title: (p) => `git did not answer "git --version": ${p.reason ?? 'no answer'}.`,
+    detail: () =>
+      'Every check runs your own git, and a git that hangs before printing its version hangs every push too: a wrapper script waiting for input, a security scanner holding it, or a network folder on the PATH. Run "git --version" in a terminal to see what it waits for.',
+    fixes: [],
+  },
+  'git.too-old': {
+    severity: 'error',
+    title: (p) => `git ${p.version ?? ''} is older than the oldest supported (${p.minimum ?? ''}): update git.`,
+    detail: (p) =>
+      `Push Doctor runs your own git to see what your push does, and uses commands that git ${p.minimum ?? ''} added; with an older git the checks would give a wrong answer instead of failing. Install a current git (your package manager, or https://git-scm.com/downloads), then run the checks again.`,
+    fixes: [],
+  },
   'remote.none': {
     severity: 'error',
     title: () => 'This repository has no remote to push to.',
@@ -84,6 +124,13 @@ export const FINDING_CATALOGUE: Record<FindingCode, CatalogueEntry> = {
     detail: () => `Bitbucket moved git over SSH to ${CLOUD_SSH_HOST}. Change git@bitbucket.org:WORKSPACE/REPO.git to git@${CLOUD_SSH_HOST}:WORKSPACE/REPO.git; your key and HTTPS are not affected.`,
     fixes: ['remote.use-ssh-host'],
   },
+  'repo.commands-not-run': {
+    severity: 'warning',
+    title: () => "Push Doctor did not run the commands this repository's own settings name.",
+    detail: () =>
+      "They are written in this repository's git config, not in yours, and git would run them with your permissions: a folder from an archive or a colleague can name any program there. The checks that need them were skipped. Let them run only if you know where the repository comes from: trust it in Push Doctor, or run push-doctor without --no-repo-commands.",
+    fixes: [],
+  },
   'https.no-helper': {
     severity: 'warning',
     title: () => 'No credential helper is configured, so git cannot remember your token.',
@@ -94,6 +141,13 @@ export const FINDING_CATALOGUE: Record<FindingCode, CatalogueEntry> = {
     severity: 'error',
     title: (p) => `The credential helper "${p.helper ?? ''}" is configured but cannot be run.`,
     detail: (p) => `git tries to run it on every push and silently gets nothing back${p.file ? ` (configured in ${p.file})` : ''}. Install it, or switch to a helper that exists on this computer.`,
+    fixes: ['credential.use-secure-helper'],
+  },
+  'https.helper-failed': {
+    severity: 'error',
+    title: (p) => `git got no credential from the helper${p.helper ? ` "${p.helper}"` : ''}: ${p.reason ?? 'it failed'}.`,
+    detail: () =>
+      'git asks every helper before it pushes, so a helper that hangs (a keychain waiting for a dialog nobody sees) or prints something else than a credential (a broken script) makes the push hang or go without the saved credential. Make sure the helper runs on its own, or let the system keychain keep the credential instead.',
     fixes: ['credential.use-secure-helper'],
   },
   'https.plaintext-store': {
@@ -138,11 +192,39 @@ export const FINDING_CATALOGUE: Record<FindingCode, CatalogueEntry> = {
     fixes: ['credential.save-token', 'credential.clear'],
   },
   'https.gcm-revalidation': {
-    severity: 'warning',
-    title: () => 'Git Credential Manager re-checks Bitbucket API tokens in a way that fails, so it may ask for them again on every push.',
+    severity: 'error',
+    title: () => 'Git Credential Manager throws your saved Bitbucket API token away before each push, so git asks for it again every time.',
     detail: () =>
-      'GCM validates saved Bitbucket credentials against the REST API with the git username, which API tokens do not accept. Setting credential.bitbucketValidateStoredCredentials to false stops it.',
-    fixes: ['credential.save-token'],
+      `GCM checks saved Bitbucket credentials against Bitbucket's REST API with your git username, but the REST API accepts an API token only with your Atlassian email, so the check fails and GCM discards a token that works for git (GCM issue 1991). Setting credential.${GCM_FACTS.validateStoredCredentials} to false for this site stops the check; the token stays where it is.`,
+    fixes: ['credential.gcm-skip-validation', 'credential.save-token'],
+  },
+  'https.gcm-store-limit': {
+    severity: 'error',
+    title: () => "Git Credential Manager cannot save Bitbucket's sign-in: the token is longer than the Windows Credential Manager can hold.",
+    detail: () =>
+      `Bitbucket's new OAuth tokens are longer than the ${GCM_FACTS.windowsCredentialLimitBytes.toLocaleString('en-US')} bytes the Windows Credential Manager allows, so GCM fails with "${GCM_FACTS.storeWriteFailed} [${GCM_FACTS.storeWriteFailedCode}]" (GCM issue 2428). With ${GCM_FACTS.credentialStoreKey} set to ${GCM_FACTS.dpapiStore}, GCM keeps credentials in files encrypted for your Windows account instead (you sign in once more); an API token is short enough for either store.`,
+    fixes: ['credential.gcm-use-dpapi', 'credential.save-token'],
+  },
+  'https.ssl-verify-off': {
+    severity: 'warning',
+    title: (p) => `git does not check the certificate of ${host(p)}${p.reason ? ` (${p.reason})` : ''}.`,
+    detail: () =>
+      'Anyone between you and Bitbucket (a public network, a compromised proxy) could pose as Bitbucket and read your token. Turn certificate checks back on; behind a company proxy that inspects HTTPS, point http.sslCAInfo at its certificate instead.',
+    fixes: [],
+  },
+  'https.custom-ca': {
+    severity: 'info',
+    title: (p) => `git trusts its own certificate authority for ${host(p)}: ${p.file ?? ''}.`,
+    detail: (p) =>
+      `Set by ${p.reason ?? 'your git config'}. That is normal behind a company proxy that inspects HTTPS, or for a Data Center server with its own certificate; if git reports certificate errors for ${host(p)}, that file may be missing or outdated.`,
+    fixes: [],
+  },
+  'https.proxy': {
+    severity: 'info',
+    title: (p) => `git reaches ${host(p)} through the proxy ${p.url ?? ''}.`,
+    detail: (p) =>
+      `Set by ${p.reason ?? 'your settings'}. If ${host(p)} cannot be reached, check that the proxy runs and lets ${host(p)} through; a proxy that wants its own login answers with HTTP 407.`,
+    fixes: [],
   },
   'https.auth-rejected': {
     severity: 'error',
@@ -151,12 +233,33 @@ export const FINDING_CATALOGUE: Record<FindingCode, CatalogueEntry> = {
       `The username or token is wrong, or the token expired (API tokens last at most a year). Remove it and save a new API token with the scopes ${SCOPE_REPO_READ} and ${SCOPE_REPO_WRITE}.`,
     fixes: ['credential.clear', 'credential.save-token', 'open.api-token-page'],
   },
+  'https.token-refused': {
+    severity: 'error',
+    title: (p) => `${host(p)} refused the API token${p.masked ? ` (${p.masked})` : ''}${p.username ? ` for "${p.username}"` : ''}.`,
+    detail: (p) =>
+      `${p.reason ? `${p.reason} ` : ''}Git answers such a token with "Authentication failed", even when Bitbucket adds "You may not have access to this repository": the repository is not the problem. Create a new API token with the scopes ${SCOPE_REPO_READ} and ${SCOPE_REPO_WRITE} and save it.`,
+    fixes: ['credential.save-token', 'open.api-token-page', 'credential.clear'],
+  },
+  'https.token-username-mismatch': {
+    severity: 'error',
+    title: (p) => `The API token belongs to Bitbucket user "${p.account ?? ''}", but git sends it with the username "${p.username ?? ''}".`,
+    detail: (p) =>
+      `Bitbucket's API accepts the token, so the token is fine; git over HTTPS refuses it because the username does not match. Save it again with the username ${p.account ?? 'of its account'} or ${API_TOKEN_STATIC_USERNAME}.`,
+    fixes: ['credential.save-token', 'remote.use-token-username'],
+  },
   'https.missing-scope': {
     severity: 'error',
     title: () => 'The token works but is not allowed to push: it lacks a required scope.',
     detail: () =>
       `Bitbucket answered "Your credentials lack one or more required privilege scopes". Pushing needs both ${SCOPE_REPO_READ} and ${SCOPE_REPO_WRITE} (write does not include read). Scopes cannot be added to an existing token: create a new one.`,
     fixes: ['credential.save-token', 'open.api-token-page'],
+  },
+  'https.basic-auth-disabled': {
+    severity: 'error',
+    title: (p) => `${host(p)} does not let git log in with a username and token: basic authentication is switched off on the server.`,
+    detail: () =>
+      'Bitbucket Data Center answers such logins with HTTP 403 "Basic Authentication has been disabled on this instance." (the default from Bitbucket 10). An admin can turn on "Allow basic authentication on API calls"; until then, push over SSH.',
+    fixes: ['remote.use-ssh'],
   },
   'https.read-only': {
     severity: 'error',
@@ -166,7 +269,7 @@ export const FINDING_CATALOGUE: Record<FindingCode, CatalogueEntry> = {
   },
   'https.forbidden': {
     severity: 'error',
-    title: (p) => `${host(p)} accepted the credential but refuses access to this repository${p.reason ? `: ${p.reason}` : ''}.`,
+    title: (p) => `${host(p)} refuses this account access to the repository${p.reason ? `: ${p.reason}` : ''}.`,
     detail: () =>
       'A workspace rule blocks this account here: an IP allowlist, required two-step verification, or a repository permission. A workspace admin can see which rule applies and lift it for you.',
     fixes: ['open.repository-page'],
@@ -203,6 +306,13 @@ export const FINDING_CATALOGUE: Record<FindingCode, CatalogueEntry> = {
       `${p.reason ? `ssh says: ${p.reason}. ` : ''}Every git command over SSH stops there. Correct or remove that line (ssh names the file and the line), then run the checks again.`,
     fixes: [],
   },
+  'ssh.command-hangs': {
+    severity: 'error',
+    title: (p) => `git's ssh command "${p.command ?? 'ssh'}" did not finish reading its configuration: ${p.reason ?? 'no answer'}.`,
+    detail: () =>
+      '"ssh -G" only reads the configuration and never connects, yet it did not finish; every push over SSH waits at the same point. Check the command in GIT_SSH_COMMAND, core.sshCommand or GIT_SSH, and any "Match exec" line in your ssh config.',
+    fixes: [],
+  },
   'ssh.no-key': {
     severity: 'error',
     title: () => 'You have no SSH key that ssh would offer to Bitbucket.',
@@ -211,7 +321,7 @@ export const FINDING_CATALOGUE: Record<FindingCode, CatalogueEntry> = {
   },
   'ssh.key-permissions': {
     severity: 'error',
-    title: (p) => `ssh ignores your key ${p.keyPath ?? ''} because other users can read it${p.mode ? ` (mode ${p.mode})` : ''}.`,
+    title: (p) => `ssh ignores your key ${p.keyPath ?? ''} because other users can read it${p.mode ? ` (mode ${p.mode})` : p.reason ? ` (${p.reason})` : ''}.`,
     detail: () => 'OpenSSH refuses private keys that are readable by others ("UNPROTECTED PRIVATE KEY FILE"). Make it readable only by you.',
     fixes: ['ssh.fix-key-permissions'],
   },
@@ -221,17 +331,32 @@ export const FINDING_CATALOGUE: Record<FindingCode, CatalogueEntry> = {
     detail: () => 'Apps and scripts cannot type the passphrase. Unlock the key once in the SSH agent and git can use it.',
     fixes: ['ssh.add-key-to-agent'],
   },
+  'ssh.agent-mismatch': {
+    severity: 'error',
+    title: (p) => `Your SSH key is loaded in ${p.agent ?? 'another SSH agent'}, but the ssh git runs (${p.ssh ?? 'ssh'}) does not use that agent.`,
+    detail: (p) => `${p.ssh ?? 'This ssh'} cannot offer the keys held by ${p.agent ?? 'that agent'}, so Bitbucket sees no key. ${p.reason ?? ''}`.trim(),
+    fixes: ['ssh.use-windows-openssh'],
+  },
   'ssh.host-unknown': {
     severity: 'error',
-    title: (p) => `ssh does not know ${host(p)}'s host key yet, so a non-interactive push stops at "Host key verification failed".`,
-    detail: () => "Add Bitbucket's published host keys to known_hosts (they are checked against the fingerprints Bitbucket publishes).",
+    title: (p) =>
+      p.client === 'putty'
+        ? `PuTTY does not know ${host(p)}'s host key yet, so a non-interactive push stops at "Cannot confirm a host key in batch mode".`
+        : `ssh does not know ${host(p)}'s host key yet, so a non-interactive push stops at "Host key verification failed".`,
+    detail: (p) =>
+      p.client === 'putty'
+        ? `git runs PuTTY's plink, which keeps host keys in its own cache, not in known_hosts. Run "plink ${SSH_USER}@${host(p)}" once in a terminal, check that the fingerprint it shows is one Bitbucket publishes, and answer "y".`
+        : "Add Bitbucket's published host keys to known_hosts (they are checked against the fingerprints Bitbucket publishes).",
     fixes: ['ssh.trust-host-keys'],
   },
   'ssh.host-key-changed': {
     severity: 'error',
-    title: (p) => `known_hosts holds an outdated host key for ${host(p)}, so ssh refuses to connect.`,
-    detail: () =>
-      `Bitbucket replaced its RSA host key on ${formatDay(HOST_KEY_ROTATION_DATE)}. The old key in known_hosts makes ssh report "REMOTE HOST IDENTIFICATION HAS CHANGED". Replace it with the current published keys.`,
+    title: (p) =>
+      p.client === 'putty' ? `PuTTY's cached host key for ${host(p)} does not match the server, so plink refuses to connect.` : `known_hosts holds an outdated host key for ${host(p)}, so ssh refuses to connect.`,
+    detail: (p) =>
+      p.client === 'putty'
+        ? `Bitbucket replaced its RSA host key on ${formatDay(HOST_KEY_ROTATION_DATE)}. Run "plink ${SSH_USER}@${host(p)}" once in a terminal, check that the new fingerprint is one Bitbucket publishes, and accept it.`
+        : `Bitbucket replaced its RSA host key on ${formatDay(HOST_KEY_ROTATION_DATE)}. The old key in known_hosts makes ssh report "REMOTE HOST IDENTIFICATION HAS CHANGED". Replace it with the current published keys.`,
     fixes: ['ssh.trust-host-keys'],
   },
   'ssh.permission-denied': {
@@ -270,6 +395,39 @@ export const FINDING_CATALOGUE: Record<FindingCode, CatalogueEntry> = {
     severity: 'info',
     title: (p) => `SSH push access to ${host(p)} works.`,
     detail: () => 'Bitbucket accepted your key for reading and pushing.',
+    fixes: [],
+  },
+  'ssh.key-not-on-account': {
+    severity: 'error',
+    title: (p) => `The key ssh offers to ${host(p)}${p.fingerprint ? ` (${p.fingerprint})` : ''} is not on your Bitbucket account${p.account ? ` ${p.account}` : ''}.`,
+    detail: (p) =>
+      `Bitbucket lets a key in only when it is registered on the account that pushes. ${p.reason ? `${p.reason} ` : ''}Add the public key to your account (Push Doctor can do it with the linked account), then check with ssh -T.`,
+    fixes: ['ssh.add-key-to-account', 'open.ssh-keys-page'],
+  },
+  'ssh.account-key-not-offered': {
+    severity: 'error',
+    title: (p) => `Your Bitbucket account has the key ${p.keyPath ?? ''}${p.fingerprint ? ` (${p.fingerprint})` : ''}, but ssh does not offer it to ${host(p)}.`,
+    detail: () => 'ssh tries only the keys its configuration names (IdentityFile) and those in the agent. Tell ssh to use this key for Bitbucket.',
+    fixes: ['ssh.configure-host', 'ssh.add-key-to-agent'],
+  },
+  'account.token-invalid': {
+    severity: 'warning',
+    title: (p) => `The API token of your linked Bitbucket account${p.account ? ` (${p.account})` : ''} was refused: it is revoked, expired, or was created without scopes.`,
+    detail: (p) =>
+      `${p.reason ? `Bitbucket said: ${p.reason}. ` : ''}Push Doctor cannot check your account (is your SSH key on it?) until the link works. Create a new API token with scopes at ${LINKS.createApiToken} and link it again: push-doctor account link --input-stdin.`,
+    fixes: ['open.api-token-page'],
+  },
+  'account.token-scopes': {
+    severity: 'warning',
+    title: (p) => `The API token of your linked Bitbucket account lacks ${p.scopes ?? 'scopes it needs'}.`,
+    detail: (p) =>
+      `${p.reason ? `${p.reason} ` : ''}Checking and adding SSH keys needs ${SCOPES_FOR_SSH_KEYS.join(' and ')} (and reading the account ${SCOPE_USER_READ}). Scopes cannot be added to a token: create a new one and link it again.`,
+    fixes: ['open.api-token-page'],
+  },
+  'account.unreachable': {
+    severity: 'warning',
+    title: (p) => `Could not reach Bitbucket's API to check your linked account${p.reason ? `: ${p.reason}` : ''}.`,
+    detail: () => 'The account checks (which SSH keys are on your account, whether the token works) were skipped. Check your network or proxy; git itself may still work.',
     fixes: [],
   },
 };

@@ -1,10 +1,17 @@
+import path from 'node:path';
+import { accountLinkFindings, accountSshFindings } from '../account/diagnosis.js';
+import { AccountSession, siteOfTarget } from '../account/session.js';
 import type { EngineContext } from '../context.js';
 import { SCHEMA_VERSION, type CheckResult, type DiagnoseProgress, type DiagnoseReport, type Finding, type Verdict } from '../contract/report.js';
+import { compareGitVersions, formatGitVersion, GIT_FEATURES, MIN_GIT_VERSION } from '../facts/git.js';
+import { checkGit, gitProblem, type GitCheck } from '../git/version.js';
 import { runHttpsChecks } from '../https/checks.js';
 import { recognizeBitbucket } from '../repo/bitbucket-host.js';
+import { repoCommandEvidence, repoGuard } from '../repo/repo-commands.js';
 import { openRepository, readRemotes, type RemotesSnapshot } from '../repo/repository.js';
 import { inspectSshEndpoint, runSshChecks } from '../ssh/checks.js';
 import type { SshEndpoint } from '../ssh/endpoint.js';
+import { boundCheck, boundFinding } from './bounds.js';
 import { finding } from './catalogue.js';
 import { parseRemote, urlFindings, type ParsedRemote } from './remote-findings.js';
 import { CheckReporter } from './reporter.js';
@@ -37,12 +44,30 @@ export class DiagnoseInputError extends Error {
  * Diagnoses why pushing from the repository at `inputPath` to Bitbucket fails. Read-only: it
  * inspects and probes, it never changes config, credentials or files.
  */
-export async function diagnose(ctx: EngineContext, inputPath: string, options: DiagnoseOptions = {}): Promise<DiagnoseReport> {
-  const opened = await openRepository(ctx, inputPath);
+export async function diagnose(userCtx: EngineContext, inputPath: string, options: DiagnoseOptions = {}): Promise<DiagnoseReport> {
+  // Cancelling kills every command of the diagnosis, from the first `git --version` to the last probe.
+  const ctx: EngineContext = options.signal ? { ...userCtx, signal: options.signal } : userCtx;
+  const [gitCheck, opened] = await Promise.all([checkGit(ctx), openRepository(ctx, inputPath)]);
+  // Bad input is the user's to correct first; a git that cannot run or is too old is a finding.
+  if (!opened.ok && opened.error.kind !== 'git-failed') throw new DiagnoseInputError(opened.error.kind, opened.error.message);
+  const reporter = new CheckReporter(options.onProgress);
+  const unusable = await gitFindings(ctx, gitCheck, reporter);
+  if (unusable) return report(ctx, opened.ok ? opened.root : path.resolve(inputPath), unusable, reporter, null);
   if (!opened.ok) throw new DiagnoseInputError(opened.error.kind, opened.error.message);
   const root = opened.root;
-  const reporter = new CheckReporter(options.onProgress);
-  const checkOptions: CheckOptions = { offline: options.offline ?? false, signal: options.signal, sharedProbes: options.sharedProbes };
+  // The linked account (if any) is asked only online; without one the diagnosis is unchanged.
+  const account = options.offline ? undefined : new AccountSession(ctx, options.signal);
+  const checkOptions: CheckOptions = { offline: options.offline ?? false, signal: options.signal, account, sharedProbes: options.sharedProbes };
+  // Before anything else runs in the repository: which of its own commands may run.
+  const guard = await repoGuard(ctx, root);
+  if (guard.commands.length > 0) {
+    await reporter.check('repo.commands', null, "Commands in this repository's own settings", async () =>
+      guard.trusted
+        ? { status: 'ok', summary: `you trusted this repository to run ${guard.commands.map((c) => c.key).join(', ')}` }
+        : { status: 'warning', summary: `not run until you trust this repository: ${guard.commands.map((c) => c.key).join(', ')}` },
+    );
+  }
+  const untrusted = guard.blocked.length > 0 ? [finding('repo.commands-not-run', { remote: null, evidence: repoCommandEvidence(guard.blocked) })] : [];
 
   let snapshot: RemotesSnapshot | undefined;
   await reporter.check('repo.remotes', null, 'Remotes', async () => {
@@ -59,7 +84,7 @@ export async function diagnose(ctx: EngineContext, inputPath: string, options: D
     throw new DiagnoseInputError('unknown-remote', `This repository has no remote named "${options.remote}" (remotes: ${known}).`);
   }
 
-  const findings: Finding[] = [];
+  const findings: Finding[] = [...untrusted];
   if (snapshot.remotes.length === 0) {
     findings.push(finding('remote.none', { remote: null, evidence: ['git remote -v: (nothing)'] }));
     return report(ctx, root, findings, reporter, null);
@@ -73,7 +98,10 @@ export async function diagnose(ctx: EngineContext, inputPath: string, options: D
     if (!target || target.bitbucket.kind === 'other') return found;
     const protocol = target.pushUrl.protocol;
     if (protocol === 'https' || protocol === 'http') return [...found, ...(await runHttpsChecks(ctx, target, reporter, checkOptions))];
-    if (protocol === 'ssh' && endpoint) return [...found, ...(await runSshChecks(ctx, target, endpoint, reporter, checkOptions))];
+    if (protocol === 'ssh' && endpoint) {
+      const ssh = await runSshChecks(ctx, target, endpoint, reporter, checkOptions);
+      return [...found, ...(account ? await accountSshFindings(ctx, account, target, endpoint, ssh, reporter) : ssh)];
+    }
     return found;
   };
 
@@ -94,10 +122,30 @@ export async function diagnose(ctx: EngineContext, inputPath: string, options: D
   // findings only: none of them is Bitbucket, so nothing is probed).
   const toCheck = selected.length > 0 ? selected : pipelines.map(({ prepared }) => ({ prepared, checked: checkRemote(prepared) }));
 
-  const perRemote = await Promise.all(toCheck.map(({ checked }) => checked));
-  findings.push(...perRemote.flat());
+  const sites = [...new Set(toCheck.map(({ prepared: { target } }) => (target ? siteOfTarget(ctx, target) : null)).filter((s): s is string => s !== null))];
+  const [perRemote, perSite] = await Promise.all([
+    Promise.all(toCheck.map(({ checked }) => checked)),
+    account ? Promise.all(sites.map((site) => accountLinkFindings(account, site, reporter))) : Promise.resolve([]),
+  ]);
+  findings.push(...perRemote.flat(), ...perSite.flat());
   const primary = options.remote ?? defaultPush ?? toCheck[0]?.prepared.parsed.remote.name ?? null;
   return report(ctx, root, findings, reporter, primary);
+}
+
+/**
+ * The git check, reported only when git cannot be used: every other check runs git, so nothing
+ * after it would be true. Null when git is fine (or answered in a way only the other checks can judge).
+ */
+async function gitFindings(ctx: EngineContext, check: GitCheck, reporter: CheckReporter): Promise<Finding[] | null> {
+  if (check.kind === 'ok' || check.kind === 'unknown') return null;
+  await reporter.check('git.version', null, 'git', async () => ({ status: 'error', summary: gitProblem(check) ?? '' }));
+  if (check.kind === 'missing' || check.kind === 'no-answer') {
+    const code = check.kind === 'missing' ? 'git.missing' : 'git.no-answer';
+    return [finding(code, { remote: null, evidence: [`git --version: ${check.reason}`, `PATH=${ctx.env.PATH ?? ''}`], params: { reason: check.reason } })];
+  }
+  const minimum = formatGitVersion(MIN_GIT_VERSION);
+  const needs = GIT_FEATURES.filter((f) => compareGitVersions(check.version, f.since) < 0).map((f) => `needs git ${formatGitVersion(f.since)}: ${f.use}`);
+  return [finding('git.too-old', { remote: null, evidence: [`git --version: ${check.output}`, ...needs], params: { version: formatGitVersion(check.version), minimum } })];
 }
 
 export interface PreparedRemote {
@@ -139,7 +187,8 @@ function report(ctx: EngineContext, root: string, findings: Finding[], reporter:
     findings: sorted,
     checks: reporter.results,
   };
-  return redactReport(ctx, result);
+  const redacted = redactReport(ctx, result);
+  return { ...redacted, findings: redacted.findings.map(boundFinding), checks: redacted.checks.map(boundCheck) };
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { CheckResult, CheckStatus, DiagnoseProgress } from '../contract/report.js';
+import { boundCheck } from './bounds.js';
 
 export interface CheckOutcome {
   status: CheckStatus;
@@ -27,7 +28,7 @@ export class CheckReporter {
     }
     const result: CheckResult = { id, status: outcome.status, durationMs: Math.round(performance.now() - started), remote, title, summary: outcome.summary };
     this.results.push(result);
-    this.onProgress({ type: 'check-finished', check: result });
+    this.onProgress({ type: 'check-finished', check: boundCheck(result) });
     return outcome;
   }
 
@@ -35,6 +36,6 @@ export class CheckReporter {
   skip(id: string, remote: string | null, title: string, summary: string): void {
     const result: CheckResult = { id, status: 'skipped', durationMs: 0, remote, title, summary };
     this.results.push(result);
-    this.onProgress({ type: 'check-finished', check: result });
+    this.onProgress({ type: 'check-finished', check: boundCheck(result) });
   }
 }

@@ -3,6 +3,7 @@ import type { EngineContext } from '../context.js';
 import { createKeyedLimiter } from '../exec/limiter.js';
 import { git } from '../git/git.js';
 import type { ProbeCredential, ProbeKind } from '../https/probe.js';
+import { repoGuard } from '../repo/repo-commands.js';
 import { parseConfigZ } from '../repo/repository.js';
 import type { RemoteUrl } from '../repo/url.js';
 import { revealSecret, type Secret } from '../secrets/secret.js';
@@ -124,11 +125,7 @@ export function createSharedProbes(options: { probesPerServer?: number } = {}): 
     async transportConfig(ctx, repoRoot, remote) {
       let entries = configs.get(repoRoot);
       if (!entries) {
-        entries = git(ctx, ['config', '-z', '--get-regexp', TRANSPORT_KEYS], { cwd: repoRoot }).then((result) =>
-          // Exit 1: none of these keys is set. Anything else: unknown, so this repository shares nothing.
-          result.exitCode === 0 ? parseConfigZ(result.stdout) : result.exitCode === 1 ? [] : null,
-        );
-        configs.set(repoRoot, entries);
+        configs.set(repoRoot, (entries = readTransportConfig(ctx, repoRoot)));
       }
       const list = await entries;
       if (list === null) return `unknown:${randomBytes(16).toString('hex')}`;
@@ -138,6 +135,25 @@ export function createSharedProbes(options: { probesPerServer?: number } = {}): 
     },
     stats: () => ({ run: { ...run }, shared: { ...shared }, peakPerServer: limiter.peak }),
   };
+}
+
+/**
+ * The repository's transport settings as [key, value] pairs in git's order, or null when they
+ * cannot be read (then the repository shares nothing). With a repository-command gate, its guard
+ * has read the whole config already (and whether the repository's own commands may run, which
+ * changes what git does): no second git process.
+ */
+async function readTransportConfig(ctx: EngineContext, repoRoot: string): Promise<Array<[string, string]> | null> {
+  if (ctx.repoCommands) {
+    const guard = await repoGuard(ctx, repoRoot);
+    const wanted = new RegExp(TRANSPORT_KEYS, 'i');
+    const settings = guard.entries.filter((e) => wanted.test(e.origin.key)).map((e): [string, string] => [e.origin.key, e.value ?? '']);
+    const neutralised = Object.entries(guard.env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return [['repository commands', guard.trusted ? 'run' : `not run: ${JSON.stringify(neutralised)}`], ...settings];
+  }
+  const result = await git(ctx, ['config', '-z', '--get-regexp', TRANSPORT_KEYS], { cwd: repoRoot });
+  // Exit 1: none of these keys is set. Anything else: unknown.
+  return result.exitCode === 0 ? parseConfigZ(result.stdout) : result.exitCode === 1 ? [] : null;
 }
 
 /** Calls `read` the first time only. */

@@ -1,3 +1,4 @@
+import type { AccountSession } from '../account/session.js';
 import type { BitbucketTarget } from '../repo/bitbucket-host.js';
 import type { RemoteInfo } from '../repo/repository.js';
 import type { RemoteUrl } from '../repo/url.js';
@@ -22,4 +23,6 @@ export interface CheckOptions {
   signal?: AbortSignal;
   /** A fleet run's shared probes: one probe per distinct request, a limit per server (see shared-probes.ts). */
   sharedProbes?: SharedProbes;
+  /** The linked Bitbucket account, when there is one and the diagnosis is online. */
+  account?: AccountSession;
 }

@@ -97,6 +97,9 @@ function cancelled(ctx: EngineContext, path: string): RepoTestResult {
 export function reportResult(report: DiagnoseReport, testedAt: string): RepoTestResult {
   const errors = report.findings.filter((f) => f.severity === 'error');
   if (report.verdict === 'ok') return { path: report.path, status: 'ok', summary: 'Push works', codes: [], testedAt };
+  // Checks skipped until the user trusts the repository: not tested, rather than failing.
+  const untrusted = report.findings.find((f) => f.code === 'repo.commands-not-run');
+  if (untrusted && errors.length === 0) return { path: report.path, status: 'error', summary: 'Not tested: it names commands of its own that you have not trusted', codes: [untrusted.code], testedAt };
   const first = errors[0] ?? report.findings.find((f) => f.severity === 'warning') ?? report.findings[0];
   return { path: report.path, status: 'failing', summary: first?.title ?? 'Could not confirm that pushing works', codes: errors.map((f) => f.code), testedAt };
 }

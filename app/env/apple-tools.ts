@@ -68,7 +68,7 @@ export async function inspectOpenSsh(ctx: EngineContext, program: string): Promi
   if (!found) return { program: null, banner: null, version: null, apple: false, summary: `${program} was not found` };
   const name = path.basename(found);
   const ssh = name === 'ssh' ? found : path.join(path.dirname(found), 'ssh');
-  const result = await run(ssh, ['-V'], { env: nonInteractiveEnv(ctx.env), timeoutMs: ctx.timeoutMs });
+  const result = await run(ssh, ['-V'], { env: nonInteractiveEnv(ctx.env), timeoutMs: ctx.timeoutMs, signal: ctx.signal });
   // ssh -V writes to stderr; read both.
   const banner = `${result.stderr}\n${result.stdout}`.split('\n').map((l) => l.trim()).find((l) => l.length > 0) ?? null;
   const version = banner ? parseSshVersion(banner) : null;
@@ -107,7 +107,7 @@ async function checkStandIn(ctx: EngineContext): Promise<string | null> {
   const dir = appleToolsDir(ctx);
   const standIn = path.join(dir, APPLE_GIT_STANDIN);
   if ((await findProgram('git', ctx.env, ctx.homeDir)) !== (await real(standIn))) return null;
-  const selected = await run(path.join(dir, XCODE_SELECT), ['-p'], { env: nonInteractiveEnv(ctx.env), timeoutMs: ctx.timeoutMs });
+  const selected = await run(path.join(dir, XCODE_SELECT), ['-p'], { env: nonInteractiveEnv(ctx.env), timeoutMs: ctx.timeoutMs, signal: ctx.signal });
   const developerDir = selected.exitCode === 0 ? selected.stdout.trim() : '';
   if (developerDir && (await findProgram(path.join(developerDir, DEVELOPER_DIR_GIT), ctx.env, ctx.homeDir))) return null;
   const said = `${selected.stderr}\n${selected.stdout}`.split('\n').map((l) => l.trim()).find(Boolean) ?? selected.spawnError ?? `exit code ${selected.exitCode}`;

@@ -22,10 +22,40 @@ export function nonInteractiveEnv(userEnv: NodeJS.ProcessEnv): NodeJS.ProcessEnv
     // ssh: never run an askpass program for passphrases or host keys.
     SSH_ASKPASS: '',
     SSH_ASKPASS_REQUIRE: 'never',
-    // Git Credential Manager: fail rather than open a dialog.
+    // Git Credential Manager: fail rather than open a dialog (in WSL, the Windows-side GCM sees it
+    // only when WSLENV shares it).
     GCM_INTERACTIVE: 'never',
+    ...(env.WSL_DISTRO_NAME || env.WSL_INTEROP ? { WSLENV: sharedWithWindows(env.WSLENV, 'GCM_INTERACTIVE') } : {}),
     // Diagnosis is read-only: no opportunistic index refresh.
     GIT_OPTIONAL_LOCKS: '0',
     GIT_PAGER: 'cat',
   };
+}
+
+/** A variable of `env`; on Windows names are case-insensitive ("Path" is PATH). */
+export function envValue(env: NodeJS.ProcessEnv, name: string, platform: NodeJS.Platform): string | undefined {
+  if (platform !== 'win32') return env[name];
+  const key = Object.keys(env).find((k) => k.toUpperCase() === name.toUpperCase());
+  return key === undefined ? undefined : env[key];
+}
+
+/** `env` with `changes` applied; on Windows an existing "Path" is replaced, not duplicated as "PATH". */
+export function withEnv(env: NodeJS.ProcessEnv, changes: NodeJS.ProcessEnv, platform: NodeJS.Platform): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = { ...env };
+  for (const [name, value] of Object.entries(changes)) {
+    if (platform === 'win32') for (const key of Object.keys(out)) if (key !== name && key.toUpperCase() === name.toUpperCase()) delete out[key];
+    out[name] = value;
+  }
+  return out;
+}
+
+/** Whether WSLENV ("GIT_EXEC_PATH/wp:FOO") shares a variable with the Windows programs WSL starts. Pure. */
+export function wslenvShares(wslenv: string | undefined, name: string): boolean {
+  return (wslenv ?? '').split(':').some((entry) => entry.split('/')[0] === name);
+}
+
+/** WSLENV with one more variable shared with Windows programs, kept once. Pure. */
+export function sharedWithWindows(wslenv: string | undefined, name: string): string {
+  const entries = (wslenv ?? '').split(':').filter(Boolean);
+  return wslenvShares(wslenv, name) ? entries.join(':') : [...entries, name].join(':');
 }

@@ -8,17 +8,20 @@ import { createHash } from 'node:crypto';
  * writes ~/.ssh/config and then checks what ssh -G says) every call asks anew. Keys are hashed: a
  * command line may hold a secret (sshpass -p).
  */
-const runs = new WeakMap<object, Map<string, Promise<unknown>>>();
+const ANSWERS = Symbol('answers of a read-only run');
 
-/** A copy of `ctx` for a run that changes nothing (testRepos): it remembers environment-only answers. */
+type WithAnswers = { [ANSWERS]?: Map<string, Promise<unknown>> };
+
+/**
+ * A copy of `ctx` for a run that changes nothing (testRepos): it remembers environment-only
+ * answers. The memory travels with the copies made of it (a diagnosis adds its signal to a copy).
+ */
 export function readOnlyRun<T extends object>(ctx: T): T {
-  const run = { ...ctx };
-  runs.set(run, new Map());
-  return run;
+  return { ...ctx, [ANSWERS]: new Map<string, Promise<unknown>>() };
 }
 
 export function oncePerRun<T>(ctx: object, question: readonly unknown[], ask: () => Promise<T>): Promise<T> {
-  const known = runs.get(ctx);
+  const known = (ctx as WithAnswers)[ANSWERS];
   if (!known) return ask();
   const key = createHash('sha256').update(JSON.stringify(question)).digest('hex');
   let answer = known.get(key) as Promise<T> | undefined;

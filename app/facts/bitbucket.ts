@@ -98,12 +98,138 @@ export const DC_TOKEN_PATTERN = /^BBDC-[A-Za-z0-9+/@_-]{40,50}$/;
  */
 export const DC_LEGACY_TOKEN_PATTERN = /^[A-Za-z0-9+/]{43}[A-Za-z0-9+/=]$/;
 
+/** [OFFICIAL community, Atlassian staff] qaa-p/3129221: the words of a 403 for a token without the scope an action needs. */
+const MESSAGES_MISSING_SCOPES = 'Your credentials lack one or more required privilege scopes';
+
 // ─── Scopes ───────────────────────────────────────────────────────────────────────────────────────
 
 /** [OFFICIAL] https://support.atlassian.com/bitbucket-cloud/docs/api-token-permissions ("Write ... does not imply the read:repository:bitbucket scope") */
 export const SCOPE_REPO_READ = 'read:repository:bitbucket';
 export const SCOPE_REPO_WRITE = 'write:repository:bitbucket';
 export const SCOPES_FOR_PUSH: readonly string[] = [SCOPE_REPO_READ, SCOPE_REPO_WRITE];
+
+/**
+ * [3RD-PARTY, consistent] GET /2.0/user with an API token needs read:user:bitbucket (avivsinai/bitbucket-cli#62:
+ * "results in a 403 error if omitted"; fork-dev/Tracker#2617). The developer page still names the classic scope
+ * "account"; its new-style name there: unconfirmed.
+ */
+export const SCOPE_USER_READ = 'read:user:bitbucket';
+
+/**
+ * [OFFICIAL] https://developer.atlassian.com/cloud/bitbucket/rest/api-group-ssh/: list needs read:ssh-key:bitbucket;
+ * add needs "read:ssh-key:bitbucket, write:ssh-key:bitbucket". Delete: delete:ssh-key:bitbucket ([3RD-PARTY]
+ * generated-from-OpenAPI docs, e.g. the bitbucket_ssh_keys resource: "Delete | delete:ssh-key:bitbucket").
+ */
+export const SCOPE_SSH_KEY_READ = 'read:ssh-key:bitbucket';
+export const SCOPE_SSH_KEY_WRITE = 'write:ssh-key:bitbucket';
+export const SCOPE_SSH_KEY_DELETE = 'delete:ssh-key:bitbucket';
+export const SCOPES_FOR_SSH_KEYS: readonly string[] = [SCOPE_SSH_KEY_READ, SCOPE_SSH_KEY_WRITE];
+
+/**
+ * [OFFICIAL] Classic scopes (app passwords, OAuth) that cover the same: api-group-ssh lists "account" (read) and
+ * "account:write" (add); api-group-users "account"; repository-access-token-permissions "repository", "repository:write".
+ * A granted classic scope counts like its new-style equivalent.
+ */
+export const CLASSIC_SCOPE_EQUIVALENTS: Readonly<Record<string, readonly string[]>> = {
+  account: [SCOPE_USER_READ, SCOPE_SSH_KEY_READ],
+  'account:write': [SCOPE_SSH_KEY_WRITE, SCOPE_SSH_KEY_DELETE],
+  repository: [SCOPE_REPO_READ],
+  'repository:write': [SCOPE_REPO_WRITE],
+};
+
+// ─── REST API (account link) ─────────────────────────────────────────────────────────────────────
+
+/** [OFFICIAL] https://developer.atlassian.com/cloud/bitbucket/rest/api-group-users/ ("https://api.bitbucket.org/2.0") */
+export const CLOUD_API_BASE_URL = `https://${CLOUD_API_HOST}/2.0`;
+
+/**
+ * [OFFICIAL] Cloud REST paths (relative to CLOUD_API_BASE_URL): GET /user ("Returns the currently logged in user",
+ * api-group-users); GET and POST /users/{selected_user}/ssh-keys, DELETE /users/{selected_user}/ssh-keys/{key_id}
+ * (api-group-ssh). selected_user: "an Atlassian Account ID OR the UUID of the account, surrounded by curly-braces".
+ * Lists are paginated: "values", and "next" (the full URL of the next page) while there is one.
+ */
+export const CLOUD_API_PATHS = {
+  currentUser: '/user',
+  sshKeys: (selectedUser: string) => `/users/${encodeURIComponent(selectedUser)}/ssh-keys`,
+  sshKey: (selectedUser: string, keyId: string) => `/users/${encodeURIComponent(selectedUser)}/ssh-keys/${encodeURIComponent(keyId)}`,
+} as const;
+
+/**
+ * [OFFICIAL KB] https://support.atlassian.com/bitbucket-cloud/kb/how-to-fetch-the-scope-of-a-token-via-command-line/
+ * ("Under x-oauth-scopes, you will see the scope of the token"; the example also shows x-accepted-oauth-scopes and
+ * x-credential-type). Shown there for access tokens; whether API tokens get the same headers: unconfirmed, so a
+ * missing header means "not told", never "no scopes".
+ */
+export const API_HEADERS = {
+  grantedScopes: 'x-oauth-scopes',
+  acceptedScopes: 'x-accepted-oauth-scopes',
+  credentialType: 'x-credential-type',
+} as const;
+
+/** What Bitbucket's REST API answers (JSON `{"type": "error", "error": {"message": ..., "detail": ...}}`). */
+export const API_MESSAGES = {
+  /**
+   * [3RD-PARTY, several captures] 401 for an API token that is revoked, expired, sent as Bearer, or created without
+   * scopes: avivsinai/bitbucket-cli#30, community.developer.atlassian.com/t/94071; facts §12 (support "revoke user API tokens").
+   */
+  tokenInvalid: 'Token is invalid, expired, or not supported for this endpoint',
+  /**
+   * [3RD-PARTY] 403 with the scopes named: {"message": "Your credentials lack one or more required privilege scopes.",
+   * "detail": {"required": ["account"], "granted": ["team"]}} (backstage/backstage#22383; gildas/bitbucket-cli#56 shows
+   * "required": ["read:user:bitbucket"]).
+   */
+  missingScopes: MESSAGES_MISSING_SCOPES,
+  /** [3RD-PARTY] REST capture after the removal: 401 "App passwords are deprecated and must be replaced with API tokens." (facts §12) */
+  appPasswordDeprecated: 'App passwords are deprecated',
+  /**
+   * [OFFICIAL KB] https://support.atlassian.com/bitbucket-cloud/kb/why-am-i-not-able-to-add-an-ssh-key-in-bitbucket-cloud/:
+   * "Someone has already registered that SSH key." / "SSH keys must be unique and deleted keys may take up to 30 days
+   * to be removed." (the key is on another account, a workspace, or an access key). The API 1.0 answered HTTP 400 with
+   * the same words for a key already on the caller's own account ([3RD-PARTY] test suites of bitbucket-api clients).
+   * The API 2.0 body for it: unconfirmed, so it is matched loosely (see KEY_ALREADY_REGISTERED) and the caller's own
+   * list decides whether the key is theirs.
+   */
+  keyAlreadyRegistered: 'Someone has already registered that SSH key',
+  keysMustBeUnique: 'SSH keys must be unique',
+} as const;
+
+/** Loose match for "this key is registered already" in any wording (2.0 body unconfirmed; Data Center's below). */
+export const KEY_ALREADY_REGISTERED = /already (?:been )?(?:registered|used|in use|exists?|taken|added)|must be unique|is not unique/i;
+
+/**
+ * [OFFICIAL] Bitbucket Data Center REST (relative to the server's base URL, context path included):
+ * GET /rest/api/1.0/application-properties answers every caller and names the authenticated user in the
+ * X-AUSERNAME response header (eclipse-che/che-server#790: since 8.19.14 /plugins/servlet/applinks/whoami no longer
+ * names the user of an HTTP access token; renovatebot/renovate#39527); GET /rest/api/1.0/users/{slug} (display name);
+ * GET and POST /rest/ssh/1.0/keys ("To add an SSH key to the current user: POST {"text": ..., "label": ...} to
+ * <bitbucket-baseurl>/rest/ssh/latest/keys", Atlassian staff, community qaq-p/691282), DELETE /rest/ssh/1.0/keys/{keyId}
+ * (docs.atlassian.com bitbucket-ssh-rest). Paged: "values", "isLastPage", "nextPageStart", request ?start=.
+ * The whoami servlet is asked only when X-AUSERNAME is missing (older servers): [OFFICIAL KB]
+ * access-tokens-no-longer-work-as-expected-after-upgrading-bitbucket-data-center: from 8.9.22 / 8.19.12 / 9.3.2 a
+ * token on a path outside /rest and /scm is refused, and repeated refusals can lock the account behind a CAPTCHA.
+ */
+export const DC_API_PATHS = {
+  applicationProperties: '/rest/api/1.0/application-properties',
+  whoami: '/plugins/servlet/applinks/whoami',
+  user: (slug: string) => `/rest/api/1.0/users/${encodeURIComponent(slug)}`,
+  sshKeys: '/rest/ssh/1.0/keys',
+  sshKey: (keyId: string) => `/rest/ssh/1.0/keys/${encodeURIComponent(keyId)}`,
+} as const;
+
+/** [3RD-PARTY, consistent] Data Center names the authenticated user in this response header (see DC_API_PATHS). */
+export const DC_USERNAME_HEADER = 'x-ausername';
+
+export const DC_MESSAGES = {
+  /**
+   * [OFFICIAL, Atlassian's own repository] atlassian/data-center-helm-charts#1101: Bitbucket 10.x disables basic
+   * authentication by default; calls get 403 "Basic Authentication has been disabled on this instance.".
+   * [OFFICIAL KB] support.atlassian.com/bitbucket-data-center/kb/git-push-returns-error-code-403-in-bitbucket-server-data-center:
+   * a 403 on push can mean "Allow basic authentication on API calls" is disabled, or no push permission.
+   */
+  basicAuthDisabled: 'Basic Authentication has been disabled',
+  /** [OFFICIAL KB] confluence.atlassian.com/bitbucketserverkb/how-to-find-conflicting-ssh-access-keys-792499987.html */
+  keyUsedForAccess: 'This SSH key is already used to access a repository or project',
+} as const;
 
 // ─── Server messages (what git and ssh print) ─────────────────────────────────────────────────────
 
@@ -119,7 +245,7 @@ export const MESSAGES = {
   /** [3RD-PARTY, community qaq-p/3213684] API token with the wrong username or no access */
   mayNotHaveAccess: 'You may not have access to this repository or it no longer exists',
   /** [OFFICIAL community, Atlassian staff] qaa-p/3129221: HTTP 403 */
-  missingScopes: 'Your credentials lack one or more required privilege scopes',
+  missingScopes: MESSAGES_MISSING_SCOPES,
   /** [3RD-PARTY, two reports] HTTP 410 for app passwords: "App passwords are deprecated and must be replaced with API tokens." */
   appPasswordDeprecated: 'App passwords are deprecated',
   appPasswordChange: 'CHANGE-3222',
@@ -185,6 +311,47 @@ export const HTTP_ANSWERS = {
   repoMissingOrNoAccess: [
     "The requested repository either does not exist or you do not have access. If you believe this repository exists and you have access, make sure you're authenticated.",
   ],
+} as const;
+
+// ─── Git Credential Manager with Bitbucket ─────────────────────────────────────────────────────────
+
+/**
+ * What Git Credential Manager (GCM, the default helper of Git for Windows) says and reads when it
+ * fails Bitbucket users. Snapshot of git-ecosystem/git-credential-manager: 2fe99b86 (2026-07-14).
+ */
+export const GCM_FACTS = {
+  /**
+   * [OFFICIAL, GCM issue 2428, 2026-08-29, by an Atlassian engineer] Bitbucket's new OAuth tokens exceed the Windows Credential
+   * Manager's limit ("the character limits imposed by the wincredman which is 2,560 bytes"); GCM prints
+   * "fatal: Failed to write item to store. [0x6f7]" and "fatal: The stub received bad data". Workaround there:
+   * `git config --global credential.credentialStore dpapi`. PR 2440 (chunked credentials) merged 2026-09-10; release unconfirmed.
+   * Message source: src/shared/Core/Interop/Windows/WindowsCredentialManager.cs ("Failed to write item to store."),
+   * printed by src/shared/Core/Application.cs as "fatal: {message} [0x{code:x}]" with the Win32 message of the inner error after it.
+   */
+  storeWriteFailed: 'Failed to write item to store.',
+  /** 0x6f7 = 1783, RPC_X_BAD_STUB_DATA, whose Windows message is "The stub received bad data." */
+  storeWriteFailedCode: '0x6f7',
+  stubReceivedBadData: 'The stub received bad data',
+  windowsCredentialLimitBytes: 2560,
+  /** [OFFICIAL] GCM docs/credstores.md: "DPAPI protected files ... git config --global credential.credentialStore dpapi" (Windows only; files in %USERPROFILE%\.gcm\dpapi_store) */
+  credentialStoreKey: 'credential.credentialStore',
+  credentialStoreEnv: 'GCM_CREDENTIAL_STORE',
+  dpapiStore: 'dpapi',
+  /**
+   * [OFFICIAL source] src/shared/Atlassian.Bitbucket/BitbucketHostProvider.cs ValidateCredentialsWork: a stored credential is
+   * checked against GET https://api.bitbucket.org/2.0/user (Bearer, then Basic with the git username); on failure GCM
+   * asks again. REST accepts an API token only with the Atlassian email (section "Usernames" above), so the check fails
+   * for every API token saved for git, whichever git username it has. [3RD-PARTY, open] GCM issue 1991 (GCM 2.6.1): "if I
+   * immediately run another git command, it asks for my credentials again". Workaround: this setting set to false.
+   */
+  validateStoredCredentials: 'bitbucketValidateStoredCredentials',
+  validateStoredCredentialsEnv: 'GCM_BITBUCKET_VALIDATE_STORED_CREDENTIALS',
+  /** [OFFICIAL source] src/shared/Core/Authentication/AuthenticationBase.cs: what GCM prints when it would prompt and GCM_INTERACTIVE=never */
+  interactionDisabled: 'Cannot prompt because user interactivity has been disabled.',
+  /** [OFFICIAL] GCM .github/ISSUE_TEMPLATE/auth-issue.yml: "Run `git credential-manager --version`"; it prints e.g. "2.6.1+786ab03440ddc82e807a97c0e540f5247e44cec6" (issue 1991) */
+  versionPattern: /^(\d+\.\d+\.\d+)(?:[-+][\w.+-]*)?$/,
+  issueStoreLimit: 'https://github.com/git-ecosystem/git-credential-manager/issues/2428',
+  issueApiTokensNotPersisted: 'https://github.com/git-ecosystem/git-credential-manager/issues/1991',
 } as const;
 
 // ─── Host keys ────────────────────────────────────────────────────────────────────────────────────

@@ -15,7 +15,7 @@ import type { ChangeRecorder } from './journal.js';
  * with it: erase it from every helper that has it, and save a new one in the helpers git asks.
  * Plain-text store files are edited line by line (git's own store would reorder the file, so undo
  * could not give back the same bytes); every other helper is driven through the helper protocol
- * with the change journal, which keeps the old secret in the system keyring for undo.
+ * with the change journal, which keeps the old secret for undo as protected as the helper kept it.
  */
 
 /** What git asks the helpers for when it pushes to a remote. */

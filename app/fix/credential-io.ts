@@ -1,6 +1,7 @@
 import type { EngineContext } from '../context.js';
-import { nonInteractiveEnv } from '../exec/env.js';
-import { run } from '../exec/run.js';
+import { nonInteractiveEnv, sharedWithWindows } from '../exec/env.js';
+import { gitRuntime, planCommandLine, runPlanned } from '../exec/git-runtime.js';
+import { GCM_FACTS } from '../facts/bitbucket.js';
 import type { Secret} from '../secrets/secret.js';
 import { revealSecret } from '../secrets/secret.js';
 
@@ -17,8 +18,8 @@ export type CredentialQuery = Omit<CredentialKey, 'username'> & { username?: str
 
 /**
  * Talks to ONE credential helper, as git itself does (`git credential-<name> get|store|erase`, or
- * the `!command` form through the shell), so that undo puts back exactly what one helper held and
- * no other configured helper sees the secret. The secret travels on stdin only.
+ * the `!command` form through git's shell, see exec/git-runtime), so that undo puts back exactly
+ * what one helper held and no other configured helper sees the secret. The secret travels on stdin only.
  */
 export async function helperCall(
   ctx: EngineContext,
@@ -32,8 +33,11 @@ export async function helperCall(
   if (key.path) lines.push(`path=${key.path}`);
   if (key.username !== undefined) lines.push(`username=${key.username}`);
   if (password) lines.push(`password=${revealSecret(password)}`);
-  const result = await run('sh', ['-c', `${helperCommand(helper)} ${action}`], {
-    env: nonInteractiveEnv(ctx.env),
+  const runtime = await gitRuntime(ctx);
+  // git appends the action to the command line and runs it with use_shell (credential.c).
+  const planned = await planCommandLine(runtime, `${helperCommand(helper)} ${action}`);
+  const result = await runPlanned(runtime, planned, {
+    env: oneHelperEnv(ctx.env),
     cwd: cwd ?? ctx.homeDir,
     timeoutMs: ctx.timeoutMs,
     input: `${lines.join('\n')}\n\n`,
@@ -42,6 +46,17 @@ export async function helperCall(
   const found = action === 'get' && got !== undefined ? ctx.secrets.wrap(got) : null;
   const username = action === 'get' ? (/^username=(.*)$/m.exec(result.stdout)?.[1] ?? null) : null;
   return { ok: result.exitCode === 0, password: found, username, error: ctx.secrets.redact(result.stderr.trim() || result.spawnError || '') };
+}
+
+/**
+ * Asked directly, Git Credential Manager answers with what it holds, without first checking it
+ * against Bitbucket's REST API: that check throws a working API token away (GCM issue 1991) and
+ * makes a network call on every lookup. (From WSL, WSLENV must share the variable.)
+ */
+function oneHelperEnv(userEnv: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const env = nonInteractiveEnv(userEnv);
+  const name = GCM_FACTS.validateStoredCredentialsEnv;
+  return { ...env, [name]: 'false', ...(env.WSLENV !== undefined ? { WSLENV: sharedWithWindows(env.WSLENV, name) } : {}) };
 }
 
 /** The shell command git runs for a credential.helper value (gitcredentials(7) "Custom helpers"). */

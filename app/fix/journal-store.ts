@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { accountKeyStepSchema } from '../account/journal-step.js';
 import { FIX_IDS } from '../contract/report.js';
 import { isCode, writeFileAtomic } from './atomic-write.js';
 import { FILE_MODE, type StatePaths } from './state-dir.js';
@@ -12,8 +13,16 @@ const fileState = z.union([
   z.object({ exists: z.literal(true), mode: z.number().int(), sha256: z.string() }),
 ]);
 
-/** Where the old bytes of a file are kept: a 0600 file in the state folder, or the secret store for secret-bearing files. */
-const backupRef = z.union([z.object({ in: z.literal('file'), name: z.string() }), z.object({ in: z.literal('secret-store'), ref: z.string() })]);
+/**
+ * Where the old bytes of a file are kept: a 0600 file under backups/, or for secret-bearing files a
+ * 0600 file under undo-secrets/ ('undo-secrets'); 'secret-store' is the system keychain, where
+ * earlier versions kept them.
+ */
+const backupRef = z.union([
+  z.object({ in: z.literal('file'), name: z.string() }),
+  z.object({ in: z.literal('undo-secrets'), ref: z.string() }),
+  z.object({ in: z.literal('secret-store'), ref: z.string() }),
+]);
 
 const fileStep = z.object({
   kind: z.literal('file'),
@@ -39,9 +48,11 @@ const credentialStep = z.object({
   path: z.string().optional(),
   username: z.string(),
   cwd: z.string().nullable(),
-  /** Secret-store references of the saved password before and after the fix (null: none saved). */
+  /** References of the saved password before and after the fix (null: none saved). */
   beforeRef: z.string().nullable(),
   afterRef: z.string().nullable(),
+  /** Where those are kept (undo-secrets.ts); absent: the system keychain (earlier versions). */
+  keptIn: z.enum(['state-folder', 'helper', 'keychain']).optional(),
 });
 /** A key added to an ssh-agent (the public half only: undo removes it with ssh-add -d). */
 const agentKeyStep = z.object({
@@ -52,7 +63,16 @@ const agentKeyStep = z.object({
   /** macOS: the passphrase was also stored in the keychain (removed with it on undo). */
   keychain: z.boolean(),
 });
-const step = z.discriminatedUnion('kind', [fileStep, modeStep, dirStep, credentialStep, agentKeyStep]);
+/** Windows: a file's access list replaced; `icacls /save` of the old one is the backup file `backup`. */
+const aclStep = z.object({
+  kind: z.literal('acl'),
+  path: z.string(),
+  backup: z.string(),
+  /** The DACL as SDDL before and after (null until the change is made). */
+  before: z.string(),
+  after: z.string().nullable(),
+});
+const step = z.discriminatedUnion('kind', [fileStep, modeStep, dirStep, credentialStep, agentKeyStep, aclStep, accountKeyStepSchema]);
 
 const entry = z.object({
   id: z.string(),
@@ -71,6 +91,8 @@ export type FileStep = z.infer<typeof fileStep>;
 export type ModeStep = z.infer<typeof modeStep>;
 export type CredentialStep = z.infer<typeof credentialStep>;
 export type AgentKeyStep = z.infer<typeof agentKeyStep>;
+export type AclStep = z.infer<typeof aclStep>;
+export type { AccountKeyStep } from '../account/journal-step.js';
 export type Step = z.infer<typeof step>;
 export type StoredEntry = z.infer<typeof entry>;
 export type JournalFile = z.infer<typeof journalFile>;

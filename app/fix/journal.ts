@@ -12,10 +12,13 @@ import { revealSecret } from '../secrets/secret.js';
 import { createFileExclusive, isCode, writeFileAtomic } from './atomic-write.js';
 import { FIX_CATALOGUE } from './catalogue.js';
 import { helperCall, type CredentialKey } from './credential-io.js';
+import { currentSddl, restoreAcl, restrictAcl, saveAcl } from './acl-io.js';
 import { addKeyToAgent, agentFingerprints, removeKeyFromAgent } from './agent-io.js';
-import { readJournal, writeJournal, type AgentKeyStep, type CredentialStep, type FileStep, type JournalFile, type Step, type StoredEntry } from './journal-store.js';
+import { accountKeyState, describeAccountKeyStep, removeAccountKey, removeByHand } from '../account/journal-step.js';
+import type { AccountKey } from '../account/api.js';
+import { readJournal, writeJournal, type AccountKeyStep, type AclStep, type AgentKeyStep, type CredentialStep, type FileStep, type JournalFile, type Step, type StoredEntry } from './journal-store.js';
 import { acquireLock, ensurePrivateDir, FILE_MODE, readFileState, sameState, sha256, statePaths, type FileState, type StatePaths } from './state-dir.js';
-import { KeyringUndoSecretStore, newSecretRef, type UndoSecretStore } from './undo-secrets.js';
+import { newSecretRef, removeOrphanedUndoSecrets, UndoSecretStores, type UndoSecretPlace, type UndoSecretStore } from './undo-secrets.js';
 
 export { JournalError } from './journal-store.js';
 
@@ -23,14 +26,14 @@ export interface BeginOptions {
   fixId: FixId;
   /** Repository the fix is applied for, if any (shown in the history). */
   repo: string | null;
-  /** Where secrets needed for undo are kept; the system keychain by default. */
-  secretStore?: UndoSecretStore;
+  /** The system keychain, for secrets of helpers undo cannot judge (undo-secrets.ts); tests give their own. */
+  keychain?: UndoSecretStore;
 }
 
 export interface FileChangeOptions {
   /** Mode of a file that does not exist yet (an existing file keeps its mode). */
   mode?: number;
-  /** The old bytes hold secrets (a plain-text credentials file): keep them in the secret store, not on disk. */
+  /** The old bytes hold secrets (a plain-text credentials file): keep them as an undo secret (0600, state folder), not with the backups. */
   sensitive?: boolean;
 }
 
@@ -42,6 +45,14 @@ export interface CredentialChange {
   password: Secret | null;
   /** Folder the helper runs in (the repository), default the home. */
   cwd?: string;
+}
+
+/** A key about to be added to the user's Bitbucket account (an external change). */
+export interface AccountKeyChange {
+  site: string;
+  baseUrl: string | null;
+  fingerprint: string;
+  label: string;
 }
 
 export interface AgentKeyChange {
@@ -80,23 +91,28 @@ export interface ChangeRecorder {
   snapshotFile(file: string, options?: Pick<FileChangeOptions, 'sensitive'>): Promise<void>;
   /** Runs `git <args>` after snapshotting the config file it writes; throws when git fails. */
   runGitConfig(args: readonly string[], options: { file: string; cwd?: string }): Promise<RunResult>;
-  /** Saves or erases a credential in one helper, keeping the old one in the secret store for undo. */
+  /** Saves or erases a credential in one helper, keeping the old one for undo as protected as the helper kept it. */
   setCredential(change: CredentialChange): Promise<void>;
   /** Adds a key to an ssh-agent (a no-op when it holds the key already); undo removes it again. */
   addAgentKey(change: AgentKeyChange): Promise<void>;
+  /** Windows: leaves a key file usable by the current user alone (icacls); undo restores the saved access list. */
+  restrictKeyAcl(file: string): Promise<void>;
+  /** Adds a key to the Bitbucket account through `add`; undo deletes it again (or says where to). */
+  addAccountKey(change: AccountKeyChange, add: () => Promise<AccountKey>): Promise<AccountKey>;
   commit(): Promise<JournalEntry | null>;
   rollback(): Promise<{ restored: string[]; leftAlone: string[] }>;
 }
 
 /** Takes the journal lock, reads the journal and rolls back any change whose process died; releases the lock on failure. */
-async function openJournal(ctx: EngineContext, given: UndoSecretStore | undefined) {
+async function openJournal(ctx: EngineContext, keychain: UndoSecretStore | undefined) {
   const paths = statePaths(ctx);
   const lock = await acquireLock(paths);
   try {
     const journal = await readJournal(paths);
-    const secretStore = lazyStore(given);
-    await recoverPending(ctx, paths, journal, secretStore);
-    return { paths, journal, secretStore, release: lock.release };
+    const secrets = new UndoSecretStores(ctx, keychain);
+    await recoverPending(ctx, paths, journal, secrets);
+    await removeOrphanedUndoSecrets(ctx.stateDir, stateFolderRefs(journal));
+    return { paths, journal, secrets, release: lock.release };
   } catch (error) {
     await lock.release();
     throw error;
@@ -104,8 +120,8 @@ async function openJournal(ctx: EngineContext, given: UndoSecretStore | undefine
 }
 
 export async function beginChange(ctx: EngineContext, options: BeginOptions): Promise<ChangeRecorder> {
-  const { paths, journal, secretStore, release } = await openJournal(ctx, options.secretStore);
-  return new Change(ctx, paths, journal, release, secretStore, options);
+  const { paths, journal, secrets, release } = await openJournal(ctx, options.keychain);
+  return new Change(ctx, paths, journal, release, secrets, options);
 }
 
 /** Committed entries, newest first. */
@@ -118,14 +134,14 @@ export async function listJournal(ctx: EngineContext): Promise<JournalEntry[]> {
 }
 
 /** Restores the state before the most recent committed fix, exactly; refuses when the user changed something since. */
-export async function undoLast(ctx: EngineContext, options: { secretStore?: UndoSecretStore } = {}): Promise<UndoResult> {
-  const { paths, journal, secretStore, release } = await openJournal(ctx, options.secretStore);
+export async function undoLast(ctx: EngineContext, options: { keychain?: UndoSecretStore } = {}): Promise<UndoResult> {
+  const { paths, journal, secrets, release } = await openJournal(ctx, options.keychain);
   try {
     const entry = [...journal.entries].reverse().find((e) => e.state === 'committed');
     if (!entry) return { undone: false, fixId: null, restored: [], message: 'Nothing to undo.' };
     const title = FIX_CATALOGUE[entry.fixId].title;
 
-    const undoer = new StepUndoer(ctx, paths, entry, secretStore);
+    const undoer = new StepUndoer(ctx, paths, entry, secrets);
     const refuse = (why: string): UndoResult => ({ undone: false, fixId: entry.fixId, restored: [], message: ctx.secrets.redact(`Not undone: ${why}. Nothing was changed.`) });
     for (const step of entry.steps) {
       let where: Awaited<ReturnType<StepUndoer['classify']>>;
@@ -146,11 +162,23 @@ export async function undoLast(ctx: EngineContext, options: { secretStore?: Undo
     journal.entries = journal.entries.filter((e) => e !== entry);
     await writeJournal(paths, journal);
     await undoer.discardUndoData();
-    const kept = outcome.leftAlone.length ? ` Left in place (not empty): ${outcome.leftAlone.join(', ')}.` : '';
+    const kept = leftAloneMessage(entry, outcome.leftAlone);
     return { undone: true, fixId: entry.fixId, restored: outcome.restored, message: ctx.secrets.redact(`Undid "${title}" (applied ${readableTime(entry.appliedAt)}).${kept}`) };
   } finally {
     await release();
   }
+}
+
+/** What undo could not put back: folders still holding files, keys on the Bitbucket account it may not delete. */
+function leftAloneMessage(entry: StoredEntry, leftAlone: string[]): string {
+  if (!leftAlone.length) return '';
+  const accountKeys = entry.steps.filter((s): s is AccountKeyStep => s.kind === 'account-key' && leftAlone.includes(describeAccountKeyStep(s)));
+  const others = leftAlone.filter((line) => !accountKeys.some((s) => describeAccountKeyStep(s) === line));
+  const parts = [
+    ...(others.length ? [` Left in place (not empty): ${others.join(', ')}.`] : []),
+    ...accountKeys.map((s) => ` The ${describeAccountKeyStep(s)} could not be deleted (the linked token needs the delete scope, or Bitbucket could not be reached): ${removeByHand(s)}.`),
+  ];
+  return parts.join('');
 }
 
 function errorText(error: unknown): string {
@@ -164,20 +192,27 @@ function toJournalEntry(entry: StoredEntry): JournalEntry {
 function describeStep(step: Step): string {
   if (step.kind === 'credential') return `saved credential ${step.username}@${step.host} (helper ${step.helper})`;
   if (step.kind === 'agent-key') return `ssh-agent ${step.socket}: key ${step.fingerprint}`;
+  if (step.kind === 'acl') return `${step.path} (who may use it)`;
+  if (step.kind === 'account-key') return describeAccountKeyStep(step);
   return step.path;
 }
 
-function lazyStore(given: UndoSecretStore | undefined): () => UndoSecretStore {
-  let store = given;
-  return () => (store ??= new KeyringUndoSecretStore());
+/** The undo-secret files the journal refers to. */
+function stateFolderRefs(journal: JournalFile): Set<string> {
+  const refs = new Set<string>();
+  for (const step of journal.entries.flatMap((e) => e.steps)) {
+    if (step.kind === 'file' && step.backup?.in === 'undo-secrets') refs.add(step.backup.ref);
+    if (step.kind === 'credential' && step.keptIn === 'state-folder') for (const ref of [step.beforeRef, step.afterRef]) if (ref) refs.add(ref);
+  }
+  return refs;
 }
 
 /** A change whose process died before commit or rollback: put back what it did. */
-async function recoverPending(ctx: EngineContext, paths: StatePaths, journal: JournalFile, secretStore: () => UndoSecretStore): Promise<void> {
+async function recoverPending(ctx: EngineContext, paths: StatePaths, journal: JournalFile, secrets: UndoSecretStores): Promise<void> {
   const pending = journal.entries.filter((e) => e.state === 'pending');
   if (!pending.length) return;
   for (const entry of pending.reverse()) {
-    const undoer = new StepUndoer(ctx, paths, entry, secretStore);
+    const undoer = new StepUndoer(ctx, paths, entry, secrets);
     await undoer.restoreAll({ onlyIfOurs: true });
     journal.entries = journal.entries.filter((e) => e !== entry);
     await writeJournal(paths, journal);
@@ -213,7 +248,7 @@ class Change implements ChangeRecorder {
     private readonly paths: StatePaths,
     private readonly journal: JournalFile,
     private readonly releaseLock: () => Promise<void>,
-    private readonly secretStore: () => UndoSecretStore,
+    private readonly secrets: UndoSecretStores,
     options: BeginOptions,
   ) {
     this.id = newEntryId(ctx.now());
@@ -271,9 +306,10 @@ class Change implements ChangeRecorder {
     let backup: FileStep['backup'] = null;
     if (bytes) {
       if (sensitive) {
+        // A plain-text file's secrets: as protected as the file was (0600), apart from the other backups.
         const ref = newSecretRef();
-        await this.secretStore().put(ref, this.ctx.secrets.wrap(bytes.toString('base64')));
-        backup = { in: 'secret-store', ref };
+        await this.secrets.stateFolder().put(ref, this.ctx.secrets.wrap(bytes.toString('base64')));
+        backup = { in: 'undo-secrets', ref };
       } else {
         await ensurePrivateDir(this.paths.backups);
         await ensurePrivateDir(this.backupDir());
@@ -295,7 +331,7 @@ class Change implements ChangeRecorder {
     } catch (error) {
       if (isNew && sameState(await readFileState(step.path), step.before)) {
         await this.forget(step);
-        await discardBackup(this.paths, this.entry, step, this.secretStore);
+        await discardBackup(this.paths, this.entry, step, this.secrets);
       }
       throw error;
     }
@@ -380,16 +416,27 @@ class Change implements ChangeRecorder {
 
   async setCredential(change: CredentialChange): Promise<void> {
     this.open();
-    const store = this.secretStore();
     const cwd = change.cwd ?? null;
+    const keptIn = this.secrets.placeFor(change.helper);
+    const store = this.secrets.forHelper(keptIn, change.helper, cwd);
     const current = await helperCall(this.ctx, change.helper, 'get', change.key, null, cwd ?? undefined);
     // Already as wanted: nothing to change, nothing to record.
     if (sameSecret(current.password, change.password)) return;
     const beforeRef = current.password ? newSecretRef() : null;
     const afterRef = change.password ? newSecretRef() : null;
-    if (beforeRef && current.password) await store.put(beforeRef, current.password);
-    if (afterRef && change.password) await store.put(afterRef, change.password);
-    const step: CredentialStep = { kind: 'credential', helper: change.helper, ...change.key, cwd, beforeRef, afterRef };
+    // Both copies are kept before anything changes; if either cannot be, nothing changes.
+    const kept: string[] = [];
+    try {
+      for (const [ref, value] of [[beforeRef, current.password], [afterRef, change.password]] as const) {
+        if (!ref || !value) continue;
+        await store.put(ref, value);
+        kept.push(ref);
+      }
+    } catch (error) {
+      for (const ref of kept) await store.delete(ref).catch(() => {});
+      throw new Error(this.ctx.secrets.redact(cannotKeep(keptIn, change.helper, error)));
+    }
+    const step: CredentialStep = { kind: 'credential', helper: change.helper, ...change.key, cwd, beforeRef, afterRef, keptIn };
     await this.record(step);
     await applyCredential(this.ctx, step, change.password, current.password);
   }
@@ -405,6 +452,33 @@ class Change implements ChangeRecorder {
       await addKeyToAgent(this.ctx, { socket: change.socket, keyPath: change.keyPath, passphrase: change.passphrase, keychain: change.keychain });
     } catch (error) {
       if (!(await agentFingerprints(this.ctx, change.socket))?.includes(change.fingerprint)) await this.forget(step);
+      throw error;
+    }
+  }
+
+  async restrictKeyAcl(file: string): Promise<void> {
+    this.open();
+    await ensurePrivateDir(this.backupDir());
+    const name = String(++this.backupCount);
+    const before = await saveAcl(this.ctx, file, path.join(this.backupDir(), name));
+    const step: AclStep = { kind: 'acl', path: file, backup: name, before, after: null };
+    await this.record(step);
+    step.after = await restrictAcl(this.ctx, file);
+    await this.persist();
+  }
+
+  async addAccountKey(change: AccountKeyChange, add: () => Promise<AccountKey>): Promise<AccountKey> {
+    this.open();
+    const step: AccountKeyStep = { kind: 'account-key', ...change, keyId: null };
+    await this.record(step);
+    try {
+      const key = await add();
+      step.keyId = key.id;
+      await this.persist();
+      return key;
+    } catch (error) {
+      // Refused, or no answer: keep the step only if the key got there after all (rollback removes it).
+      if ((await accountKeyState(this.ctx, step)) !== 'present') await this.forget(step);
       throw error;
     }
   }
@@ -433,7 +507,7 @@ class Change implements ChangeRecorder {
     this.open();
     this.closed = true;
     try {
-      const undoer = new StepUndoer(this.ctx, this.paths, this.entry, this.secretStore);
+      const undoer = new StepUndoer(this.ctx, this.paths, this.entry, this.secrets);
       const result = await undoer.restoreAll({ onlyIfOurs: true });
       if (this.persisted) {
         this.journal.entries = this.journal.entries.filter((e) => e !== this.entry);
@@ -460,9 +534,28 @@ async function applyCredential(ctx: EngineContext, step: CredentialStep, passwor
   }
 }
 
-async function discardBackup(paths: StatePaths, entry: StoredEntry, step: FileStep, secretStore: () => UndoSecretStore): Promise<void> {
+async function discardBackup(paths: StatePaths, entry: StoredEntry, step: FileStep, secrets: UndoSecretStores): Promise<void> {
   if (step.backup?.in === 'file') await rm(path.join(paths.backups, entry.id, step.backup.name), { force: true });
-  if (step.backup?.in === 'secret-store') await secretStore().delete(step.backup.ref).catch(() => {});
+  else if (step.backup) await backupStore(secrets, step.backup).delete(step.backup.ref).catch(() => {});
+}
+
+/** Where a secret-bearing file's old bytes are: the state folder, or the keychain (earlier versions). */
+function backupStore(secrets: UndoSecretStores, backup: { in: 'undo-secrets' | 'secret-store' }): UndoSecretStore {
+  return backup.in === 'undo-secrets' ? secrets.stateFolder() : secrets.keychain();
+}
+
+/** Where a credential step's copies are; steps written by earlier versions kept them in the keychain. */
+function credentialStore(secrets: UndoSecretStores, step: CredentialStep): UndoSecretStore {
+  return secrets.forHelper(step.keptIn ?? 'keychain', step.helper, step.cwd);
+}
+
+/** One sentence: why the old credential could not be kept for undo, and what to do instead. */
+function cannotKeep(place: UndoSecretPlace, helper: string, error: unknown): string {
+  const why = errorText(error);
+  if (place === 'keychain') {
+    return `the credential helper "${helper}" is not one whose protection Push Doctor can judge, so the old credential would be kept for undo in the system keychain, which is not usable here (${why}); change this credential with that helper's own tool`;
+  }
+  return `could not keep the old credential for undo: ${why}`;
 }
 
 type Where = 'before' | 'after' | 'changed';
@@ -473,7 +566,7 @@ class StepUndoer {
     private readonly ctx: EngineContext,
     private readonly paths: StatePaths,
     private readonly entry: StoredEntry,
-    private readonly secretStore: () => UndoSecretStore,
+    private readonly secrets: UndoSecretStores,
   ) {}
 
   /** Is the thing as we left it, already as it was before, or changed by someone else since? */
@@ -497,17 +590,28 @@ class StepUndoer {
       case 'credential': {
         const key = { protocol: step.protocol, host: step.host, path: step.path, username: step.username };
         const now = await helperCall(this.ctx, step.helper, 'get', key, null, step.cwd ?? undefined);
-        const after = step.afterRef ? await this.secretStore().get(step.afterRef) : null;
-        const before = step.beforeRef ? await this.secretStore().get(step.beforeRef) : null;
+        const store = credentialStore(this.secrets, step);
+        const after = step.afterRef ? await store.get(step.afterRef) : null;
+        const before = step.beforeRef ? await store.get(step.beforeRef) : null;
         if (sameSecret(now.password, after)) return 'after';
         if (sameSecret(now.password, before)) return 'before';
         return 'changed';
+      }
+      case 'acl': {
+        const now = await currentSddl(this.ctx, step.path);
+        if (step.after !== null && now === step.after) return 'after';
+        if (now === step.before) return 'before';
+        // The change died half-way: ours to put back.
+        return step.after === null ? 'after' : 'changed';
       }
       case 'agent-key': {
         // An agent that is gone (logout) holds nothing any more: as before.
         const held = await agentFingerprints(this.ctx, step.socket);
         return held?.includes(step.fingerprint) ? 'after' : 'before';
       }
+      case 'account-key':
+        // A key that cannot be looked up is treated as still there: restore then says where to remove it.
+        return (await accountKeyState(this.ctx, step)) === 'absent' ? 'before' : 'after';
     }
   }
 
@@ -554,32 +658,40 @@ class StepUndoer {
         return true;
       }
       case 'credential': {
-        const before = step.beforeRef ? await this.secretStore().get(step.beforeRef) : null;
-        const after = step.afterRef ? await this.secretStore().get(step.afterRef) : null;
+        const store = credentialStore(this.secrets, step);
+        const before = step.beforeRef ? await store.get(step.beforeRef) : null;
+        const after = step.afterRef ? await store.get(step.afterRef) : null;
         await applyCredential(this.ctx, step, before, after);
         return true;
       }
+      case 'acl':
+        await restoreAcl(this.ctx, step.path, path.join(this.paths.backups, this.entry.id, step.backup));
+        return true;
       case 'agent-key':
         await removeKeyFromAgent(this.ctx, { socket: step.socket, publicKey: step.publicKey, keychain: step.keychain });
         return true;
+      case 'account-key':
+        return removeAccountKey(this.ctx, step);
     }
   }
 
   private async backupBytes(step: FileStep): Promise<Buffer> {
     if (step.backup?.in === 'file') return readFile(path.join(this.paths.backups, this.entry.id, step.backup.name));
-    if (step.backup?.in === 'secret-store') {
-      const secret = this.ctx.secrets.add(await this.secretStore().get(step.backup.ref));
+    if (step.backup) {
+      const secret = this.ctx.secrets.add(await backupStore(this.secrets, step.backup).get(step.backup.ref));
       return Buffer.from(revealSecret(secret), 'base64');
     }
     throw new Error(`No backup of ${step.path} was kept.`);
   }
 
-  /** Removes the entry's backups (files and secret-store items) once they are no longer needed. */
+  /** Removes the entry's backups (files and undo secrets) once they are no longer needed. */
   async discardUndoData(): Promise<void> {
     await rm(path.join(this.paths.backups, this.entry.id), { recursive: true, force: true });
     for (const step of this.entry.steps) {
-      const refs = step.kind === 'credential' ? [step.beforeRef, step.afterRef] : step.kind === 'file' && step.backup?.in === 'secret-store' ? [step.backup.ref] : [];
-      for (const ref of refs) if (ref) await this.secretStore().delete(ref).catch(() => {});
+      if (step.kind === 'file') await discardBackup(this.paths, this.entry, step, this.secrets);
+      if (step.kind !== 'credential') continue;
+      const store = credentialStore(this.secrets, step);
+      for (const ref of [step.beforeRef, step.afterRef]) if (ref) await store.delete(ref).catch(() => {});
     }
   }
 }

@@ -1,7 +1,10 @@
 import type { EngineContext } from '../context.js';
 import type { FixInput, FixPlan, FixResult, JournalEntry, UndoResult } from '../contract/fixes.js';
 import type { FixId } from '../contract/report.js';
+import { needsTrust, repoGuard } from '../repo/repo-commands.js';
+import { checkGit, gitProblem } from '../git/version.js';
 import { clearCredential } from './fixes/credential-clear.js';
+import { gcmSkipValidation, gcmUseDpapi } from './fixes/credential-gcm.js';
 import { saveTokenFix } from './fixes/credential-save-token.js';
 import { useSecureHelper } from './fixes/credential-use-secure-helper.js';
 import { openApiTokenPage } from './fixes/open-api-token-page.js';
@@ -13,11 +16,13 @@ import { useHttpsFix } from './fixes/remote-use-https.js';
 import { useSshHostFix } from './fixes/remote-use-ssh-host.js';
 import { useSshFix } from './fixes/remote-use-ssh.js';
 import { useTokenUsername } from './fixes/remote-use-token-username.js';
+import { addKeyToAccountFix } from './fixes/ssh-add-key-to-account.js';
 import { addKeyToAgent } from './fixes/ssh-add-key-to-agent.js';
 import { configureHost } from './fixes/ssh-configure-host.js';
 import { generateKey } from './fixes/ssh-generate-key.js';
 import { fixKeyPermissions } from './fixes/ssh-key-permissions.js';
 import { trustHostKeys } from './fixes/ssh-trust-host-keys.js';
+import { useWindowsOpenSsh } from './fixes/ssh-use-windows-openssh.js';
 import { beginChange, listJournal, undoLast, type ChangeRecorder } from './journal.js';
 import { fixPlan, type Fix, type FixScope } from './types.js';
 import type { UndoSecretStore } from './undo-secrets.js';
@@ -28,6 +33,8 @@ export const FIXES: ReadonlyMap<FixId, Fix> = new Map<FixId, Fix>(
     clearCredential,
     saveTokenFix,
     useSecureHelper,
+    gcmSkipValidation,
+    gcmUseDpapi,
     useTokenUsername,
     setUsernameFix,
     removeSecretFix,
@@ -42,12 +49,14 @@ export const FIXES: ReadonlyMap<FixId, Fix> = new Map<FixId, Fix>(
     addKeyToAgent,
     configureHost,
     trustHostKeys,
+    useWindowsOpenSsh,
+    addKeyToAccountFix,
   ].map((fix) => [fix.id, fix]),
 );
 
 export interface FixRunOptions {
-  /** Where undo keeps secrets (system keychain by default). */
-  secretStore?: UndoSecretStore;
+  /** The system keychain undo uses for helpers it cannot judge (undo-secrets.ts); tests give their own. */
+  keychain?: UndoSecretStore;
   /** The fixes to look ids up in (tests). */
   fixes?: ReadonlyMap<FixId, Fix>;
 }
@@ -56,10 +65,35 @@ function lookup(id: FixId, options: FixRunOptions): Fix | undefined {
   return (options.fixes ?? FIXES).get(id);
 }
 
+/** Fixes that read, save or erase credentials through the helpers git is configured with (they run them directly). */
+const HELPER_FIXES: ReadonlySet<FixId> = new Set<FixId>(['credential.clear', 'credential.save-token', 'credential.use-secure-helper', 'remote.remove-secret']);
+
+/**
+ * Why a fix must not run in this repository yet: it would run a credential helper the repository's
+ * own config names, and the repository is not trusted. (SSH fixes refuse in resolveSshFixTarget.)
+ */
+async function untrustedReason(ctx: EngineContext, id: FixId, scope: FixScope): Promise<string | null> {
+  if (!scope.repoRoot || !HELPER_FIXES.has(id)) return null;
+  const helpers = (await repoGuard(ctx, scope.repoRoot)).blocked.filter((c) => c.kind === 'credential-helper');
+  return helpers.length > 0 ? `This fix works through git's credential helpers, and ${needsTrust(helpers)}.` : null;
+}
+
+/**
+ * Fixes of a repository run the user's git to read and change it: a git that cannot run, or is too
+ * old for the commands they use, makes them refuse before anything is read or changed.
+ */
+async function unusableGit(ctx: EngineContext, scope: FixScope): Promise<string | null> {
+  return scope.repoRoot === null ? null : gitProblem(await checkGit(ctx));
+}
+
 /** The dry run of a fix. */
 export async function describeFix(ctx: EngineContext, id: FixId, scope: FixScope, options: FixRunOptions = {}): Promise<FixPlan> {
   const fix = lookup(id, options);
   if (!fix) return fixPlan(id, { applicable: false, reason: 'This fix cannot be applied automatically yet.' });
+  const git = await unusableGit(ctx, scope);
+  if (git) return fixPlan(id, { applicable: false, reason: git });
+  const untrusted = await untrustedReason(ctx, id, scope);
+  if (untrusted) return fixPlan(id, { applicable: false, reason: untrusted });
   return fix.describe(ctx, scope);
 }
 
@@ -75,10 +109,14 @@ export async function applyFix(ctx: EngineContext, id: FixId, scope: FixScope, i
   const result = (applied: boolean, text: string, extra: Partial<FixResult> = {}): FixResult => ({ id, applied, changed: [], message: ctx.secrets.redact(text), ...extra });
   const fix = lookup(id, options);
   if (!fix) return result(false, 'This fix cannot be applied automatically yet.');
+  const git = await unusableGit(ctx, scope);
+  if (git) return result(false, `Not applied: ${git} Nothing was changed.`);
   for (const value of [input.token, input.passphrase]) if (value) ctx.secrets.wrap(value);
 
   let change: ChangeRecorder | null = null;
   try {
+    const untrusted = await untrustedReason(ctx, id, scope);
+    if (untrusted) return result(false, untrusted);
     const current = await fix.inEffect(ctx, scope);
     if (current.inEffect) return result(true, current.outcome?.message ?? 'Already in effect; nothing to change.', { key: current.outcome?.key, url: current.outcome?.url });
     const plan = await fix.describe(ctx, scope);
@@ -86,7 +124,7 @@ export async function applyFix(ctx: EngineContext, id: FixId, scope: FixScope, i
     const missing = plan.inputs.filter((kind) => !input[kind]);
     if (missing.length) return result(false, `This fix needs: ${missing.join(', ')}.`);
 
-    change = await beginChange(ctx, { fixId: id, repo: scope.repoRoot, secretStore: options.secretStore });
+    change = await beginChange(ctx, { fixId: id, repo: scope.repoRoot, keychain: options.keychain });
     const outcome = await fix.apply(ctx, scope, change, input);
     if (change.empty) {
       const empty = change;
@@ -113,7 +151,7 @@ export async function applyFix(ctx: EngineContext, id: FixId, scope: FixScope, i
 }
 
 /** Restores the state before the most recent applied fix (one per call). */
-export function undoLastFix(ctx: EngineContext, options: Pick<FixRunOptions, 'secretStore'> = {}): Promise<UndoResult> {
+export function undoLastFix(ctx: EngineContext, options: Pick<FixRunOptions, 'keychain'> = {}): Promise<UndoResult> {
   return undoLast(ctx, options);
 }
 

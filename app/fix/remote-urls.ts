@@ -173,7 +173,7 @@ export function describeUrlEdits(edits: readonly UrlEdit[]): PlannedChange[] {
   });
 }
 
-/** Whether a config file holds a secret of this run: then its backup goes to the secret store, not to disk. */
+/** Whether a config file holds a secret of this run: then its backup is kept as an undo secret (a 0600 file of its own), apart from the other backups. */
 async function holdsSecret(ctx: EngineContext, file: string): Promise<boolean> {
   const text = await readFile(file, 'utf8').catch(() => '');
   return ctx.secrets.redact(text) !== text;

@@ -1,5 +1,6 @@
 import type { EngineContext } from '../context.js';
 import { DiagnoseInputError } from '../diagnose/diagnose.js';
+import { repoGuard } from '../repo/repo-commands.js';
 import { openRepository, readRemotes } from '../repo/repository.js';
 import { parseRemoteUrl } from '../repo/url.js';
 import { inspectSshEndpoint } from '../ssh/checks.js';
@@ -14,6 +15,8 @@ export async function resolveFixScope(ctx: EngineContext, inputPath: string | nu
   if (inputPath === null) return { repoRoot: null, remoteName: null };
   const opened = await openRepository(ctx, inputPath);
   if (!opened.ok) throw new DiagnoseInputError(opened.error.kind, opened.error.message);
+  // Every git call of the fix in this repository is neutralised from here on when it is not trusted.
+  await repoGuard(ctx, opened.root);
   const snapshot = await readRemotes(ctx, opened.root);
   if (remoteName && !snapshot.remotes.some((r) => r.name === remoteName)) {
     throw new DiagnoseInputError('unknown-remote', `This repository has no remote named "${remoteName}".`);

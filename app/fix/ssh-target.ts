@@ -3,6 +3,7 @@ import type { EngineContext } from '../context.js';
 import { CLOUD_SSH_HOST, SSH_USER } from '../facts/bitbucket.js';
 import { recognizeBitbucket, type BitbucketKind } from '../repo/bitbucket-host.js';
 import { readRemotes } from '../repo/repository.js';
+import { needsTrust } from '../repo/repo-commands.js';
 import { formatSshUrl, parseRemoteUrl, type RemoteUrl } from '../repo/url.js';
 import { splitCommandLine, type SshCommand } from '../ssh/command.js';
 import { inspectSshEndpoint, type SshEndpoint } from '../ssh/endpoint.js';
@@ -51,6 +52,7 @@ export async function resolveSshFixTarget(ctx: EngineContext, scope: FixScope): 
     derived = true;
   }
   const endpoint = await inspectSshEndpoint(ctx, cwd, url);
+  if (endpoint.blockedBy) return { ok: false, reason: `This fix needs git's ssh command, and ${needsTrust([endpoint.blockedBy])}.` };
   if (endpoint.commandError) return { ok: false, reason: `git cannot start its ssh command: ${endpoint.commandError}.` };
   const kind = recognizeBitbucket(url, ctx.bitbucketHosts, endpoint.hostname, endpoint.port).kind;
   return { ok: true, target: { host: url.host!, url, endpoint, kind, derived, cwd } };

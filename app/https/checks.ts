@@ -2,15 +2,20 @@ import type { EngineContext } from '../context.js';
 import type { CheckStatus, Finding } from '../contract/report.js';
 import { classifySecret, classifyUsername, SECRET_KIND_LABELS } from '../credentials/classify.js';
 import { fillCredential, type FillResult } from '../credentials/fill.js';
-import { resolveHelpers, type HelperResolution } from '../credentials/helpers.js';
+import { findGcm, type Gcm } from '../credentials/gcm.js';
+import { resolveHelpers, type ConfiguredHelper, type HelperResolution } from '../credentials/helpers.js';
 import { defaultStoreFiles, entryMatches, readStoreFiles, type StoreEntry } from '../credentials/store-file.js';
 import { credentialUrlParts } from '../credentials/urlmatch.js';
+import { timedOutReason } from '../diagnose/catalogue.js';
 import type { CheckOutcome, CheckReporter } from '../diagnose/reporter.js';
 import { httpsProbeKey, sharedOrOwn } from '../diagnose/shared-probes.js';
 import type { CheckOptions, RemoteTarget } from '../diagnose/target.js';
+import { blockedHelpersFor, notRunSummary, repoGuard } from '../repo/repo-commands.js';
 import { parseRemoteUrl } from '../repo/url.js';
 import { buildHttpsFindings, describeOutcome, type CredentialFacts, type PlaintextEntry } from './findings.js';
+import { gcmFacts, lookPastGcmCheck } from './gcm.js';
 import { probeRemote, type ProbeCredential, type ProbeKind, type ProbeResult } from './probe.js';
+import { readTransportSettings, transportFindings } from './transport-settings.js';
 
 /** The credential the push sends: what the findings may say about it, and what the probes hand git. */
 interface EffectiveCredential {
@@ -32,9 +37,26 @@ export async function runHttpsChecks(ctx: EngineContext, target: RemoteTarget, r
   registerUrlSecrets(ctx, target);
 
   const helpersP = resolveHelpers(ctx, target.repoRoot, pushUrl, signal);
+  const transportP = readTransportSettings(ctx, target.repoRoot, pushUrl, remote, signal).then((settings) => transportFindings(settings, remote, displayHost(target), (t) => ctx.secrets.redact(t)));
   // A password in the URL is what git sends; the helpers are then not asked.
   const urlSecret = target.pushUrl.password;
-  const fillP: Promise<FillResult | null> = urlSecret ? Promise.resolve(null) : fillCredential(ctx, target.repoRoot, pushUrl, signal);
+  const blocked = urlSecret ? [] : blockedHelpersFor(await repoGuard(ctx, target.repoRoot), pushUrl, ctx.homeDir);
+  if (blocked.length > 0) {
+    // git would ask the repository's own helper for the credential: nothing that needs it runs.
+    const why = notRunSummary(blocked);
+    await reporter.check('https.helpers', remote, 'Credential helpers', async () => helpersOutcome(ctx, await helpersP, null));
+    reporter.skip('https.credential', remote, 'Saved credential', why);
+    reporter.skip('https.read', remote, 'Read access over HTTPS', why);
+    reporter.skip('https.write', remote, 'Push access over HTTPS', why);
+    return transportP;
+  }
+  const gcmP = helpersP.then((helpers) => findGcm(ctx, helpers));
+  const firstFillP: Promise<FillResult | null> = urlSecret ? Promise.resolve(null) : fillCredential(ctx, target.repoRoot, pushUrl, signal);
+  // GCM may hold a credential it throws away before every push (its own REST check fails): look once more past that check.
+  const heldBackP = Promise.all([firstFillP, gcmP]).then(([fill, gcm]) => (fill && gcm ? lookPastGcmCheck(ctx, target.repoRoot, pushUrl, fill, gcm, signal) : null));
+  const fillP = Promise.all([firstFillP, heldBackP]).then(([fill, held]) => held ?? fill);
+  // GCM's version and settings, alongside the probes.
+  const gcmFactsP = Promise.all([gcmP, helpersP, firstFillP, heldBackP]).then(([gcm, helpers, first, held]) => (gcm ? gcmFacts(ctx, gcm, helpers, pushUrl, first, held) : null));
   // The probes wait for nothing but the credential.
   const credentialP = fillP.then((fill) => effectiveCredential(target, fill));
   const probesP = options.offline
@@ -57,29 +79,47 @@ export async function runHttpsChecks(ctx: EngineContext, target: RemoteTarget, r
   };
 
   await Promise.all([
-    reporter.check('https.helpers', remote, 'Credential helpers', async () => helpersOutcome(ctx, await helpersP)),
-    reporter.check('https.credential', remote, 'Saved credential', async () => credentialOutcome(ctx, target, await fillP, answeredBy(await credentialP, await fillP, await helpersP))),
+    reporter.check('https.helpers', remote, 'Credential helpers', async () => helpersOutcome(ctx, await helpersP, await gcmP)),
+    reporter.check('https.credential', remote, 'Saved credential', async () => credentialOutcome(ctx, target, await fillP, answeredBy(await credentialP, await fillP, await helpersP), (await heldBackP) !== null)),
     probeCheck('https.read', 'Read access over HTTPS', (p) => p.read),
     probeCheck('https.write', 'Push access over HTTPS', (p) => p.write),
   ]);
 
-  const [helpers, fill, found, plaintext, probes] = await Promise.all([helpersP, fillP, credentialP, plaintextP, probesP]);
+  const [helpers, fill, found, plaintext, probes, gcm, firstFill, heldBack, transport] = await Promise.all([helpersP, fillP, credentialP, plaintextP, probesP, gcmFactsP, firstFillP, heldBackP, transportP]);
   const credential = answeredBy(found, fill, helpers);
-  return buildHttpsFindings({
+  // A refused API token, with a linked account: the REST API tells a dead token from a wrong username.
+  const refused = probes && [probes.read, probes.write].some((p) => p.outcome.kind === 'auth-rejected');
+  const tokenCheck =
+    refused && options.account && target.bitbucket.kind === 'cloud' && credential?.facts.secretKind.kind === 'api-token' ? await options.account.checkToken(credential.probe.secret) : null;
+  const findings = buildHttpsFindings({
     remote,
     host: displayHost(target),
     cloud: target.bitbucket.kind === 'cloud',
     usernameInUrl: !!target.pushUrl.username,
     helpers,
     credential: credential?.facts ?? null,
-    credentialEvidence: credentialEvidence(ctx, target, fill, credential),
+    credentialEvidence: [...(heldBack ? (firstFill?.evidence ?? []) : []), ...credentialEvidence(ctx, target, fill, credential)],
+    lookupFailed: lookupFailure(ctx, fill, helpers),
     plaintext,
-    gcmValidates: gcmValidatesStoredCredentials(ctx.env, helpers),
+    gcm,
     read: probes?.read ?? null,
     write: probes?.write ?? null,
     now: ctx.now(),
     redact: (text) => ctx.secrets.redact(text),
+    tokenCheck: tokenCheck && { ...tokenCheck, evidence: ctx.secrets.redact(tokenCheck.evidence) },
   });
+  return [...findings, ...transport];
+}
+
+/**
+ * Why a helper gave git nothing it could use: it did not finish in time (git was waiting for the
+ * last helper its trace shows started), or it printed a line that is not a credential.
+ */
+function lookupFailure(ctx: EngineContext, fill: FillResult | null, helpers: HelperResolution): { helper: ConfiguredHelper | null; reason: string } | null {
+  if (!fill || fill.credential) return null;
+  if (fill.status === 'timed-out') return { helper: helpers.helpers[Math.max(0, fill.helpersRun - 1)] ?? null, reason: timedOutReason(ctx.timeoutMs) };
+  if (fill.garbled) return { helper: helpers.helpers[fill.garbled.helper] ?? null, reason: `it printed "${fill.garbled.line}", which is not a credential line` };
+  return null;
 }
 
 /** Passwords written in any of the remote's URLs are secrets of this run. */
@@ -155,29 +195,24 @@ async function plaintextEntries(ctx: EngineContext, helpers: HelperResolution, p
   });
 }
 
-/** GCM re-validates stored Bitbucket credentials unless its setting (environment first) says false. */
-export function gcmValidatesStoredCredentials(env: NodeJS.ProcessEnv, helpers: HelperResolution): boolean {
-  const value = env.GCM_BITBUCKET_VALIDATE_STORED_CREDENTIALS ?? helpers.settings['bitbucketvalidatestoredcredentials'];
-  if (value === undefined) return true;
-  return !['false', '0', 'no', 'off'].includes(value.trim().toLowerCase());
-}
-
 function displayHost(target: RemoteTarget): string {
   const configured = parseRemoteUrl(target.remote.url);
   return (configured.ok && configured.url.host) || target.pushUrl.host || 'Bitbucket';
 }
 
-function helpersOutcome(ctx: EngineContext, helpers: HelperResolution): CheckOutcome {
+function helpersOutcome(ctx: EngineContext, helpers: HelperResolution, gcm: Gcm | null): CheckOutcome {
   if (helpers.helpers.length === 0) return { status: 'warning', summary: 'no credential helper is configured for this URL' };
   const missing = helpers.helpers.filter((h) => h.runnable === 'no');
-  const list = helpers.helpers.map((h) => `${h.kind === 'other' ? (h.program ?? 'custom') : h.kind} (${h.origin.scope})`).join(', ');
+  // A Windows-side GCM started from WSL is named as such: it keeps credentials in Windows, shared with Git for Windows.
+  const name = (h: ConfiguredHelper) => (h === gcm?.helper && gcm.windowsSide ? 'Git Credential Manager for Windows, from WSL' : h.kind === 'other' ? (h.program ?? 'custom') : h.kind);
+  const list = helpers.helpers.map((h) => `${name(h)} (${h.origin.scope})`).join(', ');
   if (missing.length > 0) {
     return { status: 'error', summary: ctx.secrets.redact(`cannot run ${missing.map((h) => h.program).join(', ')}; helpers: ${list}`) };
   }
   return { status: 'ok', summary: ctx.secrets.redact(`git asks ${list}`) };
 }
 
-function credentialOutcome(ctx: EngineContext, target: RemoteTarget, fill: FillResult | null, credential: EffectiveCredential | null): CheckOutcome {
+function credentialOutcome(ctx: EngineContext, target: RemoteTarget, fill: FillResult | null, credential: EffectiveCredential | null, heldBack: boolean): CheckOutcome {
   if (!credential) {
     if (fill?.status === 'timed-out') return { status: 'error', summary: 'the credential helpers did not answer in time' };
     return { status: 'warning', summary: `no saved credential for ${target.pushUrl.host ?? 'this host'}` };
@@ -189,6 +224,7 @@ function credentialOutcome(ctx: EngineContext, target: RemoteTarget, fill: FillR
   if (cloud && (f.secretKind.kind === 'app-password' || f.secretKind.kind === 'account-password')) status = 'error';
   else if (cloud && (f.usernameKind === 'email' || (f.secretKind.kind === 'access-token' && f.usernameKind !== 'access-token-static'))) status = 'warning';
   const from = f.source === 'url' ? 'in the remote URL' : f.answeredBy ? `from ${f.answeredBy.kind}` : 'from a helper';
+  if (heldBack) return { status: 'error', summary: ctx.secrets.redact(`Git Credential Manager holds ${f.username ?? '(no username)'} with ${SECRET_KIND_LABELS[f.secretKind.kind]} ${f.masked} but does not hand it to git: its own check of it fails`) };
   return { status, summary: ctx.secrets.redact(`${f.username ?? '(no username)'} with ${SECRET_KIND_LABELS[f.secretKind.kind]} ${f.masked} ${from}`) };
 }
 

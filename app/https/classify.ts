@@ -1,5 +1,5 @@
 import { timedOutReason } from '../diagnose/catalogue.js';
-import { MESSAGES } from '../facts/bitbucket.js';
+import { DC_MESSAGES, MESSAGES } from '../facts/bitbucket.js';
 
 /**
  * What a git HTTPS command's output says about the server's answer. Reads stdout and stderr both
@@ -25,7 +25,7 @@ export type HttpsOutcomeKind =
   | 'unknown';
 
 /** Extra facts the server's words give, for findings that name the real cause. */
-export type HttpsHint = 'account-password' | 'may-not-have-access' | 'ip-not-allowed' | 'two-step-required' | null;
+export type HttpsHint = 'account-password' | 'may-not-have-access' | 'ip-not-allowed' | 'two-step-required' | 'basic-auth-disabled' | null;
 
 export interface HttpsOutcome {
   kind: HttpsOutcomeKind;
@@ -51,12 +51,18 @@ const UNREACHABLE: Array<[RegExp, (m: RegExpExecArray) => string]> = [
   [/Could not resolve proxy:? ?([^\s;]*)/i, (m) => `could not resolve the proxy ${m[1] ?? ''}`.trim()],
   [/Could not resolve host:? ?([^\s;]*)/i, (m) => `could not resolve host ${m[1] ?? ''}`.trim()],
   [/Received HTTP code (\d+) from proxy/i, (m) => `the proxy refused the connection (HTTP ${m[1]})`],
-  [/Failed to connect to .*?: (Connection refused|Couldn't connect to server)/i, () => 'connection refused'],
+  // Bounded like every pattern that scans ahead: unbounded, a line repeating its start takes quadratic time.
+  [/Failed to connect to [^\n]{0,300}?: (Connection refused|Couldn't connect to server)/i, () => 'connection refused'],
   [/Connection refused/i, () => 'connection refused'],
   [/(Connection|Operation) timed out/i, () => 'the connection timed out'],
   [/(Network is unreachable|No route to host)/i, (m) => m[1]!.toLowerCase()],
   [/SSL certificate problem: ([^\n]+)/i, (m) => `certificate problem: ${m[1]!.trim()}`],
   [/server certificate verification failed[^\n]*/i, () => 'the server certificate could not be verified'],
+  // The connection ended inside the TLS handshake, in each TLS library's words: GnuTLS (Debian's
+  // git), OpenSSL/LibreSSL ("SSL_connect: ... in connection to host:port"), Windows' Schannel.
+  [/gnutls_handshake\(\) failed: (?:Error in the pull function|The TLS connection was non-properly terminated)|SSL_connect: (?:SSL_ERROR_SYSCALL|Connection reset by peer|Connection was reset|Connection closed)|schannel: failed to receive handshake/i, () => 'the server closed the connection during the TLS handshake'],
+  // Before any HTTP answer: during the handshake or the request, curl cannot tell which.
+  [/Recv failure: (?:Connection reset by peer|Connection was reset)/i, () => 'the server reset the connection before answering'],
   [/(SSL|TLS|gnutls|schannel)[^\n]*?(handshake|connect error|routines)[^\n]*/i, () => 'the TLS connection failed'],
   [/Empty reply from server/i, () => 'the server closed the connection without answering'],
   [/Recv failure: ([^\n]+)/i, (m) => `the connection broke: ${m[1]!.trim()}`],
@@ -84,14 +90,24 @@ export function classifyGitHttpOutput(output: GitCommandOutput, timeoutMs: numbe
   // (a text/plain body) is not confirmed for every answer.
   if (text.includes(MESSAGES.appPasswordChange) || text.includes(MESSAGES.appPasswordDeprecated) || status === 410) return outcome('app-password-removed', status);
   if (text.includes(MESSAGES.missingScopes)) return outcome('missing-scope', status ?? 403);
-  if (text.includes(MESSAGES.repoMissingOrNoAccess) || status === 404) return outcome('not-found', status);
-  if (text.includes(MESSAGES.mayNotHaveAccess)) return outcome('not-found', status, 'may-not-have-access');
+  // A 401 to a credential git sent ("Authentication failed") means the credential was refused,
+  // whatever the body says: Bitbucket sends "You may not have access to this repository or it no
+  // longer exists..." both for a repository the account cannot see and for an API token without
+  // scopes (facts §12), so only without the 401 does that sentence mean "not found".
   if (status === 401) {
-    const hint: HttpsHint = text.includes(MESSAGES.accountPasswordRefused) ? 'account-password' : null;
+    const hint: HttpsHint = text.includes(MESSAGES.accountPasswordRefused) ? 'account-password' : text.includes(MESSAGES.mayNotHaveAccess) ? 'may-not-have-access' : null;
     return outcome('auth-rejected', 401, hint);
   }
+  if (text.includes(MESSAGES.repoMissingOrNoAccess) || status === 404) return outcome('not-found', status);
+  if (text.includes(MESSAGES.mayNotHaveAccess)) return outcome('not-found', status, 'may-not-have-access');
   if (status === 403) {
-    const hint: HttpsHint = text.includes(MESSAGES.ipNotAllowed) ? 'ip-not-allowed' : text.includes(MESSAGES.twoStepRequired) ? 'two-step-required' : null;
+    const hint: HttpsHint = text.includes(MESSAGES.ipNotAllowed)
+      ? 'ip-not-allowed'
+      : text.includes(MESSAGES.twoStepRequired)
+        ? 'two-step-required'
+        : text.includes(DC_MESSAGES.basicAuthDisabled)
+          ? 'basic-auth-disabled'
+          : null;
     return outcome('forbidden', 403, hint, serverMessage[0] ?? null);
   }
   if (/could not read (Username|Password) for '[^']*': (terminal prompts disabled|No such device or address)/.test(text)) return outcome('no-credential', 401);

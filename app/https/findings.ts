@@ -1,8 +1,10 @@
 import type { Finding, FixId, Severity } from '../contract/report.js';
+import { GCM_FACTS } from '../facts/bitbucket.js';
 import { SECRET_KIND_LABELS, type SecretClassification, type UsernameKind } from '../credentials/classify.js';
 import type { ConfiguredHelper, ConfigOrigin, HelperResolution } from '../credentials/helpers.js';
 import { finding, type FindingParams } from '../diagnose/catalogue.js';
 import type { HttpsOutcome } from './classify.js';
+import { describeGcm, type GcmFacts } from './gcm.js';
 import type { ProbeResult } from './probe.js';
 
 /**
@@ -41,18 +43,46 @@ export interface HttpsFacts {
   credential: CredentialFacts | null;
   /** Redacted lines of the credential lookup. */
   credentialEvidence: string[];
+  /** A helper gave git nothing usable (it hung, or printed something that is not a credential): which, and why. */
+  lookupFailed: { helper: ConfiguredHelper | null; reason: string } | null;
   plaintext: PlaintextEntry[];
-  /** GCM will re-validate stored Bitbucket credentials (credential.bitbucketValidateStoredCredentials not false). */
-  gcmValidates: boolean;
+  /** Git Credential Manager, when git asks it for this URL. */
+  gcm: GcmFacts | null;
   read: ProbeResult | null;
   write: ProbeResult | null;
   now: Date;
   /** ctx.secrets.redact: helper values are config text and may hold anything. */
   redact: (text: string) => string;
+  /** With a linked account: what Bitbucket's REST API says about the same token (see TokenCheck). */
+  tokenCheck?: TokenCheck | null;
+}
+
+/**
+ * The saved API token asked to Bitbucket's REST API (GET /user) with the linked account's email:
+ * the API tells a dead token (401) apart from a good token sent with the wrong git username.
+ */
+export interface TokenCheck {
+  /** The email it was asked with. */
+  email: string;
+  outcome: 'accepted' | 'refused' | 'missing-scopes' | 'unreachable';
+  /** The token owner's Bitbucket username (accepted). */
+  username: string | null;
+  /** Bitbucket's own words, or the network reason. */
+  message: string | null;
+  /** One line for the evidence: the request and its answer (no secret). */
+  evidence: string;
+  /** The git token is the linked token itself (so it surely belongs to that email's account). */
+  sameAsLinked: boolean;
 }
 
 export function helperEvidence(helper: ConfiguredHelper, redact: (text: string) => string): string {
   return redact(`${helper.origin.key} = ${helper.value} (${originLabel(helper.origin)})`);
+}
+
+/** How a helper is named to the user: its kind ("store", "manager"), or its program (a shell snippet's start) for others. */
+function helperName(helper: ConfiguredHelper): string {
+  const name = helper.kind === 'other' ? (helper.program ?? helper.value) : helper.kind;
+  return name.length > 40 ? `${name.slice(0, 40)}…` : name;
 }
 
 export function originLabel(origin: ConfigOrigin): string {
@@ -97,6 +127,13 @@ const FORBIDDEN_REASONS: Record<string, string> = {
   'two-step-required': 'the workspace requires two-step verification',
 };
 
+/** [OFFICIAL KB] Data Center's bare 403: basic authentication disabled, or no permission on the repository. */
+const DATA_CENTER_FORBIDDEN = 'basic authentication may be switched off on the server ("Allow basic authentication on API calls"), or this account has no access to the repository';
+
+function forbiddenReason(facts: HttpsFacts, outcome: HttpsOutcome): string | undefined {
+  return FORBIDDEN_REASONS[outcome.hint ?? ''] ?? outcome.reason ?? (facts.cloud ? undefined : DATA_CENTER_FORBIDDEN);
+}
+
 export function buildHttpsFindings(facts: HttpsFacts): Finding[] {
   const { remote, helpers, credential, read, write } = facts;
   const probes = [read, write].filter((p): p is ProbeResult => p !== null);
@@ -123,7 +160,17 @@ export function buildHttpsFindings(facts: HttpsFacts): Finding[] {
   }
 
   // ── No credential ──
-  if (!credential) {
+  if (!credential && facts.lookupFailed) {
+    // Not "nothing saved": a helper broke, so what it holds is unknown.
+    const broken = facts.lookupFailed.helper;
+    findings.push(
+      finding('https.helper-failed', {
+        remote,
+        evidence: [...(broken ? [helperEvidence(broken, facts.redact)] : []), ...credentialLines],
+        params: { ...params, helper: broken ? helperName(broken) : undefined, reason: facts.lookupFailed.reason },
+      }),
+    );
+  } else if (!credential) {
     const noCredential = probed('no-credential');
     const f = finding('https.no-cached-credential', { remote, evidence: [...credentialLines, ...(noCredential ? probeEvidence(noCredential) : [])], params });
     // Without a prompt (apps, scripts) a push with nothing saved fails: an error once the server asked.
@@ -142,17 +189,8 @@ export function buildHttpsFindings(facts: HttpsFacts): Finding[] {
   const unreachable = probed('unreachable');
   if (unreachable) findings.push(finding('https.unreachable', { remote, evidence: probeEvidence(unreachable), params: { ...params, reason: unreachable.outcome.reason ?? undefined } }));
 
-  // ── Warnings about how the credential is kept ──
-  const gcm = helpers.helpers.find((h) => h.kind === 'manager');
-  if (facts.cloud && gcm && credential?.secretKind.kind === 'api-token' && facts.gcmValidates) {
-    findings.push(
-      finding('https.gcm-revalidation', {
-        remote,
-        evidence: [helperEvidence(gcm, facts.redact), 'credential.bitbucketValidateStoredCredentials: not set to false', `saved secret: ${SECRET_KIND_LABELS['api-token']} ${credential.masked}`],
-        params,
-      }),
-    );
-  }
+  // ── How the credential is kept ──
+  findings.push(...gcmFindings(facts, params, credentialWorks));
   if (facts.plaintext.length > 0) {
     findings.push(
       finding('https.plaintext-store', {
@@ -163,8 +201,35 @@ export function buildHttpsFindings(facts: HttpsFacts): Finding[] {
     );
   }
 
-  if (pushWorks) findings.push(finding('https.ok', { remote, evidence: probeEvidence(write!), params }));
+  // GCM throws the working credential away before every push: pushing does not work as configured.
+  if (pushWorks && !facts.gcm?.heldBack) findings.push(finding('https.ok', { remote, evidence: probeEvidence(write!), params }));
   return findings;
+}
+
+/**
+ * Git Credential Manager's known Bitbucket failures: it cannot write Bitbucket's long OAuth tokens
+ * to Windows' Credential Manager (0x6f7, GCM issue 2428), and it throws away saved API tokens after
+ * its own REST check fails (GCM issue 1991). Proven from what GCM printed and, for the second, from
+ * the credential it handed out once the check was off; suspected (a warning) when a saved API
+ * token meets GCM with the check on.
+ */
+function gcmFindings(facts: HttpsFacts, params: FindingParams, credentialWorks: boolean): Finding[] {
+  const { gcm, credential, remote } = facts;
+  if (!gcm) return [];
+  const out: Finding[] = [];
+  const about = [helperEvidence(gcm.helper, facts.redact), describeGcm(gcm)];
+  if (gcm.storeLimit.length) {
+    out.push(finding('https.gcm-store-limit', { remote, evidence: [...about, `credential store: ${gcm.credentialStore ?? 'not set (Windows Credential Manager)'}`, ...gcm.storeLimit], params }));
+  }
+  const apiToken = credential?.secretKind.kind === 'api-token';
+  if (gcm.heldBack && (apiToken || credentialWorks)) {
+    const held = `with ${GCM_FACTS.validateStoredCredentials} off for one look, it hands out: ${credential?.username ?? '(no username)'} / ${SECRET_KIND_LABELS[credential!.secretKind.kind]} ${credential!.masked}`;
+    out.push(finding('https.gcm-revalidation', { remote, evidence: [...about, ...gcm.heldBack.map(facts.redact), held], params }));
+  } else if (facts.cloud && apiToken && gcm.validates && !gcm.heldBack) {
+    const f = finding('https.gcm-revalidation', { remote, evidence: [...about, `credential.${GCM_FACTS.validateStoredCredentials}: not set to false`, `saved secret: ${SECRET_KIND_LABELS['api-token']} ${credential!.masked}`], params });
+    out.push(withSeverity(f, 'warning'));
+  }
+  return out;
 }
 
 type CauseCode = 'https.app-password' | 'https.account-password' | 'https.cached-username-is-email' | 'https.access-token-username';
@@ -189,6 +254,32 @@ function credentialCause(facts: HttpsFacts, credentialWorks: boolean): CauseCode
   return null;
 }
 
+/**
+ * A refused API token, named as such where the evidence allows (facts §12): git's 401 with an API
+ * token is a credential problem whatever the body says; the REST API's answer to the same token
+ * tells a dead token (revoked, expired, created without scopes) from a wrong username. Pure.
+ */
+function tokenRefusal(facts: HttpsFacts, params: FindingParams, evidence: string[], fixes: FixId[] | undefined): Finding | null {
+  const credential = facts.credential;
+  if (!facts.cloud || credential?.secretKind.kind !== 'api-token') return null;
+  const check = facts.tokenCheck ?? null;
+  const remote = facts.remote;
+  if (check?.outcome === 'accepted') {
+    const sent = credential.username;
+    if (check.username && sent && sent !== check.username && credential.usernameKind !== 'api-token-static') {
+      return finding('https.token-username-mismatch', { remote, evidence, params: { ...params, account: check.username }, fixes });
+    }
+    // A good token with the right username refused by git: the generic finding, with the API's proof in its evidence.
+    return null;
+  }
+  if (check?.outcome === 'missing-scopes') return null;
+  const reason =
+    check?.outcome === 'refused'
+      ? `Bitbucket's API refuses it too, with your linked account's email ${check.email}${check.message ? ` ("${check.message.replace(/\.$/, '')}")` : ''}: ${check.sameAsLinked ? '' : 'unless the token belongs to another Atlassian account, '}the token was revoked, has expired, or was created without scopes; the username is not the problem.`
+      : `Bitbucket refuses an API token this way when it was created without scopes (Atlassian: an API token without scopes cannot be used for git), when it was revoked or has expired, or when the username is not the token's Bitbucket username.${check ? '' : ' With your Bitbucket account linked (push-doctor account link), Push Doctor can tell which.'}`;
+  return finding('https.token-refused', { remote, evidence, params: { ...params, reason }, fixes });
+}
+
 /** Findings from the server's answers when no credential shape explains them. */
 function probeFindings(facts: HttpsFacts, params: FindingParams, rejectedFixes: FixId[] | undefined): Finding[] {
   const { remote, read, write } = facts;
@@ -197,7 +288,13 @@ function probeFindings(facts: HttpsFacts, params: FindingParams, rejectedFixes: 
   const first = (kind: HttpsOutcome['kind']) => probes.find((p) => p.outcome.kind === kind) ?? null;
 
   const rejected = first('auth-rejected');
-  if (rejected) return [finding('https.auth-rejected', { remote, evidence: [...facts.credentialEvidence, ...probeEvidence(rejected)], params, fixes: rejectedFixes })];
+  if (rejected) {
+    const evidence = [...facts.credentialEvidence, ...probeEvidence(rejected), ...(facts.tokenCheck ? [facts.tokenCheck.evidence] : [])];
+    return [tokenRefusal(facts, params, evidence, rejectedFixes) ?? finding('https.auth-rejected', { remote, evidence, params, fixes: rejectedFixes })];
+  }
+
+  const basicOff = probes.find((p) => p.outcome.hint === 'basic-auth-disabled');
+  if (basicOff) return [finding('https.basic-auth-disabled', { remote, evidence: probeEvidence(basicOff), params })];
 
   const scope = first('missing-scope');
   if (scope) out.push(finding('https.missing-scope', { remote, evidence: probeEvidence(scope), params }));
@@ -206,16 +303,14 @@ function probeFindings(facts: HttpsFacts, params: FindingParams, rejectedFixes: 
   if (read?.outcome.kind === 'not-found') {
     out.push(finding('https.repo-not-found', { remote, evidence: probeEvidence(read), params }));
   } else if (read?.outcome.kind === 'forbidden') {
-    const reason = FORBIDDEN_REASONS[read.outcome.hint ?? ''] ?? read.outcome.reason ?? undefined;
-    out.push(finding('https.forbidden', { remote, evidence: probeEvidence(read), params: { ...params, reason } }));
+    out.push(finding('https.forbidden', { remote, evidence: probeEvidence(read), params: { ...params, reason: forbiddenReason(facts, read.outcome) } }));
   } else if (write && (write.outcome.kind === 'forbidden' || write.outcome.kind === 'not-found')) {
     if (readOk) {
       out.push(finding('https.read-only', { remote, evidence: [...probeEvidence(read), ...probeEvidence(write)], params }));
     } else if (write.outcome.kind === 'not-found') {
       out.push(finding('https.repo-not-found', { remote, evidence: probeEvidence(write), params }));
     } else {
-      const reason = FORBIDDEN_REASONS[write.outcome.hint ?? ''] ?? write.outcome.reason ?? undefined;
-      out.push(finding('https.forbidden', { remote, evidence: probeEvidence(write), params: { ...params, reason } }));
+      out.push(finding('https.forbidden', { remote, evidence: probeEvidence(write), params: { ...params, reason: forbiddenReason(facts, write.outcome) } }));
     }
   }
   return out;

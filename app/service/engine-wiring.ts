@@ -1,10 +1,36 @@
+import { CLOUD_SITE } from '../account/link.js';
+import { AccountError, accountStatus, addKeyJournaled, linkAccount, listAccountKeys, unlinkAccount } from '../account/operations.js';
+import type { ErrorCode } from '../contract/channels.js';
+import type { EngineContext } from '../context.js';
 import { diagnose } from '../diagnose/diagnose.js';
 import { markdownReport } from '../diagnose/report-markdown.js';
 import { testRepos } from '../diagnose/test-repos.js';
 import { applyFix, describeFix, fixHistory, undoLastFix } from '../fix/registry.js';
 import { resolveFixScope } from '../fix/scope.js';
 import { verifySsh } from '../ssh/verify.js';
-import type { EngineServices } from './engine.js';
+import type { AccountKeysTarget, EngineServices } from './engine.js';
+import { ServiceError } from './errors.js';
+
+const ACCOUNT_ERROR_CODES: Record<AccountError['code'], ErrorCode> = {
+  input: 'invalid-request',
+  'not-linked': 'not-applicable',
+  refused: 'failed',
+  unreachable: 'failed',
+  keyring: 'failed',
+  conflict: 'failed',
+};
+
+/** An account operation whose AccountError becomes the contract's error (its sentence kept). */
+async function account<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof AccountError) throw new ServiceError(ACCOUNT_ERROR_CODES[error.code], error.message);
+    throw error;
+  }
+}
+
+const keysScope = (ctx: EngineContext, target: AccountKeysTarget) => (target.repoRoot ? resolveFixScope(ctx, target.repoRoot, target.remoteName) : resolveFixScope(ctx, null));
 
 /** The engine functions behind EngineServices, for Electron main and the browser preview. */
 export function engineServices(): EngineServices {
@@ -18,5 +44,11 @@ export function engineServices(): EngineServices {
     verifySsh: (ctx, repoRoot, remoteName) => verifySsh(ctx, repoRoot, remoteName),
     testRepos: (ctx, paths, options) => testRepos(ctx, paths, options),
     markdownReport: (report) => markdownReport(report),
+    accountStatus: (ctx, site) => account(() => accountStatus(ctx, site ?? CLOUD_SITE)),
+    linkAccount: (ctx, input) => account(() => linkAccount(ctx, input)),
+    unlinkAccount: (ctx, site) => account(() => unlinkAccount(ctx, site ?? CLOUD_SITE)),
+    listAccountKeys: (ctx, target) => account(async () => listAccountKeys(ctx, await keysScope(ctx, target), target.site ?? CLOUD_SITE)),
+    addAccountKey: (ctx, target) =>
+      account(async () => addKeyJournaled(ctx, { site: target.site ?? CLOUD_SITE, scope: await keysScope(ctx, target), keyFile: target.publicKeyPath, label: target.label })),
   };
 }

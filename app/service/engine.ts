@@ -3,6 +3,7 @@
  * re-test live in the engine modules; the shell (Electron main, the browser preview, tests) reaches
  * them only through this interface, so the handler table does not depend on how they are built.
  */
+import type { AccountKeysListing, AccountLinkInput, AccountStatus, KeyAddResult, UnlinkResult } from '../contract/account.js';
 import type { EngineContext } from '../context.js';
 import type { FixInput, FixPlan, FixResult, JournalEntry, RepoTestResult, SshVerifyResult, UndoResult } from '../contract/fixes.js';
 import type { DiagnoseReport, FixId } from '../contract/report.js';
@@ -30,4 +31,17 @@ export interface EngineServices {
   testRepos(ctx: EngineContext, paths: string[], options?: { signal?: AbortSignal }): Promise<RepoTestResult[]>;
   /** A redacted Markdown report of a diagnosis, for a support ticket. */
   markdownReport(report: DiagnoseReport): string;
+  /** The account link: status, link (verified, then kept in the system keychain), unlink; its SSH keys. Never returns a token. */
+  accountStatus(ctx: EngineContext, site?: string): Promise<AccountStatus>;
+  linkAccount(ctx: EngineContext, input: AccountLinkInput): Promise<AccountStatus>;
+  unlinkAccount(ctx: EngineContext, site?: string): Promise<UnlinkResult>;
+  listAccountKeys(ctx: EngineContext, target: AccountKeysTarget): Promise<AccountKeysListing>;
+  addAccountKey(ctx: EngineContext, target: AccountKeysTarget & { publicKeyPath?: string; label?: string }): Promise<KeyAddResult>;
+}
+
+/** Whose ssh settings decide the offered keys (a repository's remote, or the user's own), and which account site. */
+export interface AccountKeysTarget {
+  repoRoot: string | null;
+  remoteName?: string;
+  site?: string;
 }

@@ -30,32 +30,47 @@ export function checkExternalUrl(raw: string, allowedHosts: readonly string[] = 
   return { ok: true, url: url.href };
 }
 
+/**
+ * The hosts pages may be opened on: Bitbucket's and Atlassian's (the facts) and the Data Center
+ * servers the user declared (Settings, `--bitbucket-host`), never a host taken from a repository:
+ * a remote URL is written by whoever made the repository. A declared "host:port" allows the host on
+ * the default https port and on that port.
+ */
+export function externalAllowList(declaredHosts: readonly string[]): string[] {
+  const declared = declaredHosts.flatMap((entry) => {
+    const host = entry.trim().toLowerCase();
+    const port = /^(.*?):(\d+)$/.exec(host);
+    return port ? [port[1]!, host] : [host];
+  });
+  return [...new Set([...OPEN_EXTERNAL_ALLOWED_HOSTS, ...declared.filter(Boolean)])];
+}
+
 /** The URL an ExternalTarget stands for, checked against the allow-list; a ServiceError otherwise. */
 export async function resolveExternalTarget(ctx: EngineContext, target: ExternalTarget): Promise<string> {
+  const hosts = externalAllowList(ctx.bitbucketHosts);
   switch (target.kind) {
     case 'api-token':
-      return allowed(LINKS.createApiToken);
+      return allowed(LINKS.createApiToken, hosts);
     case 'ssh-keys':
-      return allowed(LINKS.sshKeys);
+      return allowed(LINKS.sshKeys, hosts);
     case 'url':
-      return allowed(target.url);
+      return allowed(target.url, hosts);
     case 'repository':
-      return repositoryWebUrl(ctx, target.path, target.remote);
+      return repositoryWebUrl(ctx, target.path, target.remote, hosts);
   }
 }
 
-function allowed(raw: string, extraHosts: readonly string[] = []): string {
-  const check = checkExternalUrl(raw, [...OPEN_EXTERNAL_ALLOWED_HOSTS, ...extraHosts]);
+function allowed(raw: string, hosts: readonly string[]): string {
+  const check = checkExternalUrl(raw, hosts);
   if (!check.ok) throw new ServiceError('invalid-request', `Push Doctor does not open that address: ${check.reason}.`);
   return check.url;
 }
 
 /**
  * The web page of the repository behind a remote: bitbucket.org/<workspace>/<slug> for Cloud; for
- * Data Center the project page on the server of an https remote (that server's host is allowed for
- * this one URL because it comes from the user's own remote, not from the page).
+ * Data Center the project page on the server of an https remote, when the user declared that server.
  */
-async function repositoryWebUrl(ctx: EngineContext, inputPath: string, remoteName: string | undefined): Promise<string> {
+async function repositoryWebUrl(ctx: EngineContext, inputPath: string, remoteName: string | undefined, hosts: readonly string[]): Promise<string> {
   const root = await repositoryRoot(ctx, inputPath);
   const snapshot = await readRemotes(ctx, root);
   const name = remoteName ?? snapshot.defaultPushRemote ?? snapshot.remotes[0]?.name;
@@ -65,12 +80,16 @@ async function repositoryWebUrl(ctx: EngineContext, inputPath: string, remoteNam
   if (!parsed.ok) throw new ServiceError('not-applicable', `The address of ${remote.name} is not valid: ${parsed.reason}.`);
   const url = parsed.url;
   const target = recognizeBitbucket(url, ctx.bitbucketHosts);
-  if (target.kind === 'cloud' && target.owner && target.slug) return allowed(cloudRepoUrl(target.owner, target.slug));
+  if (target.kind === 'cloud' && target.owner && target.slug) return allowed(cloudRepoUrl(target.owner, target.slug), hosts);
   if (target.kind === 'datacenter' && url.protocol === 'https' && url.host && target.owner && target.slug) {
     const context = url.path.split('/').filter(Boolean);
     const base = `https://${url.host.includes(':') ? `[${url.host}]` : url.host}${url.port ? `:${url.port}` : ''}`;
     const webUrl = dataCenterRepoUrl(base, context.slice(0, Math.max(0, context.indexOf('scm'))), target.owner, target.slug);
-    return allowed(webUrl, [new URL(base).host]);
+    const server = new URL(base).host;
+    if (!hosts.includes(server)) {
+      throw new ServiceError('not-applicable', `Push Doctor opens pages only on Bitbucket Cloud and on the Data Center servers you declared. To open ${webUrl}, add ${server} to the Data Center servers in Settings.`);
+    }
+    return allowed(webUrl, hosts);
   }
   throw new ServiceError('not-applicable', `Push Doctor cannot tell the web page of ${remote.name} (${url.host ?? 'a local path'}); open it from Bitbucket.`);
 }

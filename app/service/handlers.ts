@@ -12,6 +12,7 @@ import { droppedPath, repositoryRoot, summarizeRepository } from './repo-summary
 import { createRetester, resultFromReport, type Retester } from './retest.js';
 import type { EventSink, ShellServices } from './shell-services.js';
 import type { StateStore } from './state-store.js';
+import { grantTrust, withAppState } from './trust.js';
 
 /** A request handler: takes the untrusted payload, validates it, never throws. */
 export type Handler<C extends RequestChannel> = (payload: unknown) => Promise<Result<ResponseOf<C>>>;
@@ -22,7 +23,10 @@ export interface HandlerDeps {
   shell: ShellServices;
   store: StateStore;
   events: EventSink;
-  /** A fresh engine context per request (its own secret registry) with the probe timeout from the settings. */
+  /**
+   * A fresh engine context per request (its own secret registry) with the probe timeout from the
+   * settings; the handlers add the declared Data Center servers and the repository trust gate.
+   */
   createContext(options: { timeoutMs: number }): EngineContext;
   /** The re-test scheduler, shared with the tray in main. */
   retester: Retester;
@@ -55,8 +59,8 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
       if (!valid.ok) return failure('invalid-request', valid.message);
       let ctx: EngineContext | undefined;
       try {
-        const settings = await deps.store.settings();
-        ctx = deps.createContext({ timeoutMs: settings.probeTimeoutSeconds * 1000 });
+        const state = await deps.store.read();
+        ctx = withAppState(deps.createContext({ timeoutMs: state.settings.probeTimeoutSeconds * 1000 }), state);
         return ok(await run(valid.value, ctx));
       } catch (error) {
         const secrets = ctx?.secrets;
@@ -78,10 +82,12 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
     return name;
   }
 
-  async function diagnose(request: RequestOf<'diagnose.run'>, ctx: EngineContext): Promise<DiagnoseReport> {
+  async function diagnose(request: RequestOf<'diagnose.run'>, requestCtx: EngineContext): Promise<DiagnoseReport> {
     if (runs.has(request.runId)) throw new ServiceError('invalid-request', `A diagnosis with runId ${request.runId} is already running.`);
     const controller = new AbortController();
     runs.set(request.runId, controller);
+    // Cancelling also stops the git that looks for the repository root.
+    const ctx: EngineContext = { ...requestCtx, signal: controller.signal };
     try {
       const root = await repositoryRoot(ctx, request.path);
       const report = await deps.engine.diagnose(ctx, root, {
@@ -169,9 +175,26 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
     }),
     'recent.list': define('recent.list', () => deps.store.recent()),
     'recent.remove': define('recent.remove', (request) => deps.store.removeRecent(request.path)),
+    'recent.clear': define('recent.clear', () => deps.store.clearRecent()),
+    'trust.list': define('trust.list', () => deps.store.trusted()),
+    'trust.grant': define('trust.grant', (request, ctx) => grantTrust(ctx, deps.store, request.path, request.commandIds)),
+    'trust.revoke': define('trust.revoke', (request) => deps.store.revokeTrust(request.path)),
     'settings.get': define('settings.get', () => deps.store.settings()),
     'settings.set': define('settings.set', (request) => deps.store.updateSettings(request)),
     'retest.run': define('retest.run', () => retester.run()),
+    'account.status': define('account.status', (request, ctx) => deps.engine.accountStatus(ctx, request.site)),
+    'account.link': define('account.link', (request, ctx) => {
+      // Registered first, so that any message mentioning it is masked.
+      ctx.secrets.wrap(request.token);
+      return deps.engine.linkAccount(ctx, request);
+    }),
+    'account.unlink': define('account.unlink', (request, ctx) => deps.engine.unlinkAccount(ctx, request.site)),
+    'keys.list': define('keys.list', async (request, ctx) =>
+      deps.engine.listAccountKeys(ctx, { repoRoot: request.path ? await repositoryRoot(ctx, request.path) : null, remoteName: request.remote, site: request.site }),
+    ),
+    'keys.add': define('keys.add', async (request, ctx) =>
+      deps.engine.addAccountKey(ctx, { repoRoot: request.path ? await repositoryRoot(ctx, request.path) : null, remoteName: request.remote, site: request.site, publicKeyPath: request.publicKeyPath, label: request.label }),
+    ),
   };
 }
 

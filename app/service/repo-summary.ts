@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { EngineContext } from '../context.js';
 import type { ErrorCode, RepoSummary } from '../contract/channels.js';
+import { repoGuard } from '../repo/repo-commands.js';
 import { openRepository, readRemotes, type OpenRepositoryError } from '../repo/repository.js';
 import { parseRemoteUrl } from '../repo/url.js';
 import { ServiceError } from './errors.js';
@@ -21,10 +22,13 @@ export async function repositoryRoot(ctx: EngineContext, inputPath: string): Pro
   return opened.root;
 }
 
-/** Opens the repository containing `inputPath`: its root, name and remotes (passwords masked). */
+/**
+ * Opens the repository containing `inputPath`: its root, name and remotes (passwords masked), and
+ * the commands its own config names with whether the context's gate trusts them.
+ */
 export async function summarizeRepository(ctx: EngineContext, inputPath: string): Promise<RepoSummary> {
   const root = await repositoryRoot(ctx, inputPath);
-  const { remotes } = await readRemotes(ctx, root);
+  const [{ remotes }, guard] = await Promise.all([readRemotes(ctx, root), repoGuard(ctx, root)]);
   return {
     path: root,
     name: path.basename(root),
@@ -32,6 +36,8 @@ export async function summarizeRepository(ctx: EngineContext, inputPath: string)
       const parsed = parseRemoteUrl(remote.url, ctx.platform);
       return { name: remote.name, url: ctx.secrets.redact(parsed.ok ? parsed.url.display : parsed.display) };
     }),
+    repoCommands: guard.commands,
+    trusted: guard.trusted,
   };
 }
 

@@ -7,6 +7,7 @@ import type { EngineServices } from './engine.js';
 import { ServiceError } from './errors.js';
 import type { EventSink } from './shell-services.js';
 import type { StateStore } from './state-store.js';
+import { withAppState } from './trust.js';
 
 export type TrayState = 'ok' | 'failing' | 'untested';
 
@@ -89,10 +90,12 @@ export function createRetester(deps: RetestDeps): Retester {
   async function runOnce(): Promise<{ results: RepoTestResult[]; changes: StateChange[] }> {
     const controller = new AbortController();
     cancelCurrent = controller;
-    const [recent, settings] = await Promise.all([deps.store.recent(), deps.store.settings()]);
-    const ctx = deps.createContext({ timeoutMs: settings.probeTimeoutSeconds * 1000 });
+    const state = await deps.store.read();
+    const recent = state.recent;
+    // The same trust as a diagnosis from the window: an untrusted repository's commands never run here.
+    const ctx = () => withAppState(deps.createContext({ timeoutMs: state.settings.probeTimeoutSeconds * 1000 }), state);
     // Every recent repository at once, through the engine's pool and shared probes.
-    const results = recent.length === 0 ? [] : await deps.engine.testRepos(ctx, recent.map((r) => r.path), { signal: controller.signal });
+    const results = recent.length === 0 ? [] : await deps.engine.testRepos(ctx(), recent.map((r) => r.path), { signal: controller.signal });
     if (controller.signal.aborted) throw new ServiceError('cancelled', 'The re-test was cancelled.');
     const changes = stateChanges(recent, results);
     await deps.store.recordResults(results);

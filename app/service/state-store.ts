@@ -2,12 +2,15 @@ import { mkdir, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { RecentRepo, Settings } from '../contract/channels.js';
+import { REPO_COMMAND_KINDS, type RepoCommand, type TrustedRepo } from '../contract/trust.js';
 import type { RepoTestResult } from '../contract/fixes.js';
 import { DEFAULT_SETTINGS, isAbsolutePath, settingsSchema } from '../contract/schemas.js';
 import { writeFileAtomic } from '../fix/atomic-write.js';
 
 export const STATE_FILE_NAME = 'state.json';
 export const RECENT_LIMIT = 10;
+/** Repositories remembered as trusted; the oldest trust is dropped beyond this (it is asked for again). */
+export const TRUSTED_LIMIT = 100;
 
 export interface WindowSize {
   width: number;
@@ -20,6 +23,8 @@ export interface AppState {
   recent: RecentRepo[];
   settings: Settings;
   window: WindowSize | null;
+  /** Repositories the user trusted to run their own commands, newest first. */
+  trusted: TrustedRepo[];
 }
 
 const isoDate = z.string().max(64).refine((value) => !Number.isNaN(Date.parse(value)), { error: 'not a date' });
@@ -39,15 +44,32 @@ const recentRepoSchema: z.ZodType<RecentRepo> = z.strictObject({
   lastResult: repoTestResultSchema.nullable(),
 });
 
+const repoCommandSchema: z.ZodType<RepoCommand> = z.strictObject({
+  id: z.string().regex(/^[0-9a-f]{16}$/),
+  kind: z.enum(REPO_COMMAND_KINDS),
+  key: z.string().max(1000),
+  command: z.string().max(10_000),
+  file: z.string().max(4096).nullable(),
+});
+
+const trustedRepoSchema: z.ZodType<TrustedRepo> = z.strictObject({
+  path: z.string().min(1).max(4096).refine(isAbsolutePath),
+  name: z.string().max(1000),
+  trustedAt: isoDate,
+  commands: z.array(repoCommandSchema).max(200),
+});
+
 const appStateSchema: z.ZodType<AppState> = z.strictObject({
   version: z.literal(1),
   recent: z.array(recentRepoSchema).max(RECENT_LIMIT),
   settings: settingsSchema,
   window: z.strictObject({ width: z.int().min(200).max(20_000), height: z.int().min(200).max(20_000) }).nullable(),
+  // A state file written before repository trust existed trusts nothing.
+  trusted: z.array(trustedRepoSchema).max(TRUSTED_LIMIT).default([]),
 });
 
 export function defaultState(): AppState {
-  return { version: 1, recent: [], settings: { ...DEFAULT_SETTINGS }, window: null };
+  return { version: 1, recent: [], settings: { ...DEFAULT_SETTINGS }, window: null, trusted: [] };
 }
 
 export interface StateStoreOptions {
@@ -64,9 +86,14 @@ export interface StateStore {
   /** Puts the repository first in the recent list (keeping its last result). */
   touchRecent(repo: { path: string; name: string }): Promise<RecentRepo[]>;
   removeRecent(repoPath: string): Promise<RecentRepo[]>;
+  clearRecent(): Promise<RecentRepo[]>;
   /** Stores test results on the recent repositories they are for (others are ignored). */
   recordResults(results: readonly RepoTestResult[]): Promise<RecentRepo[]>;
   updateSettings(patch: Partial<Settings>): Promise<Settings>;
+  trusted(): Promise<TrustedRepo[]>;
+  /** Remembers that the repository may run these commands (replacing an earlier trust of it). */
+  trust(repo: TrustedRepo): Promise<TrustedRepo[]>;
+  revokeTrust(repoPath: string): Promise<TrustedRepo[]>;
   setWindowSize(size: WindowSize): Promise<void>;
   /** Called after every change; returns an unsubscribe function. */
   subscribe(listener: (state: AppState) => void): () => void;
@@ -115,6 +142,16 @@ export function createStateStore(dir: string, options: StateStoreOptions = {}): 
     },
     async removeRecent(repoPath) {
       return (await update((s) => ({ ...s, recent: s.recent.filter((r) => r.path !== repoPath) }))).recent;
+    },
+    async clearRecent() {
+      return (await update((s) => ({ ...s, recent: [] }))).recent;
+    },
+    trusted: async () => (await load()).trusted,
+    async trust(repo) {
+      return (await update((s) => ({ ...s, trusted: [repo, ...s.trusted.filter((t) => t.path !== repo.path)].slice(0, TRUSTED_LIMIT) }))).trusted;
+    },
+    async revokeTrust(repoPath) {
+      return (await update((s) => ({ ...s, trusted: s.trusted.filter((t) => t.path !== repoPath) }))).trusted;
     },
     async recordResults(results) {
       const byPath = new Map(results.map((r) => [r.path, r]));

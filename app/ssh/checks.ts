@@ -3,12 +3,13 @@ import type { Finding } from '../contract/report.js';
 import type { CheckOutcome, CheckReporter } from '../diagnose/reporter.js';
 import { sharedOrOwn, sshAuthProbeKey, sshWriteProbeKey } from '../diagnose/shared-probes.js';
 import type { CheckOptions, RemoteTarget } from '../diagnose/target.js';
-import { inspectAgent, type AgentState } from './agent.js';
+import { agentMismatch, inspectAgent, type AgentState } from './agent.js';
 import type { SshOutcome } from './classify.js';
 import { acceptsNewHostKeys } from './client-config.js';
 import { describeSshCommand } from './command.js';
 import type { SshEndpoint } from './endpoint.js';
 import { describeIdentityFile, sshFindings } from './findings.js';
+import { keyAclOptions } from './key-acl.js';
 import { inspectIdentityFiles, type IdentityFileInfo } from './keys.js';
 import { checkKnownHosts, type KnownHostsReport } from './known-hosts-check.js';
 import { openProbeSession, probeAuth, probeWrite, type AuthProbeRun, type ProbeRun, type ProbeSession } from './probe.js';
@@ -29,9 +30,22 @@ export async function runSshChecks(ctx: EngineContext, target: RemoteTarget, end
   const host = endpoint.hostname;
   const config = endpoint.config;
 
-  if (endpoint.commandError) {
-    await reporter.check('ssh.command', remote, 'SSH command git runs', async () => ({ status: 'error', summary: `git cannot start its ssh command: ${endpoint.commandError}` }));
-    for (const [id, title] of PROBE_CHECKS) reporter.skip(id, remote, title(host), 'skipped: the ssh command cannot be started');
+  if (endpoint.blockedBy) {
+    // The repository's own ssh command would run for every one of these: none of them runs.
+    reporter.skip('ssh.command', remote, 'SSH command git runs', endpoint.configNote ?? 'not run: the repository is not trusted');
+    const why = `not run: it needs the repository's own ${endpoint.blockedBy.key}`;
+    reporter.skip('ssh.keys', remote, 'SSH keys ssh would offer', why);
+    reporter.skip('ssh.agent', remote, 'SSH agent', why);
+    reporter.skip('ssh.known-hosts', remote, `Host key of ${host} in known_hosts`, why);
+    for (const [id, title] of PROBE_CHECKS) reporter.skip(id, remote, title(host), why);
+    return [];
+  }
+
+  if (endpoint.commandError || endpoint.commandHangs) {
+    const problem = endpoint.commandError ? `git cannot start its ssh command: ${endpoint.commandError}` : `the ssh command did not finish reading its configuration: ${endpoint.commandHangs}`;
+    await reporter.check('ssh.command', remote, 'SSH command git runs', async () => redacted(ctx, { status: 'error', summary: problem }));
+    const why = endpoint.commandError ? 'the ssh command cannot be started' : 'the ssh command hangs';
+    for (const [id, title] of PROBE_CHECKS) reporter.skip(id, remote, title(host), `skipped: ${why}`);
     return sshFindings({ remote, endpoint, keys: null, agent: null, knownHosts: null, auth: null, verbose: null, write: null, now: ctx.now(), legacySshHost: target.bitbucket.legacySshHost, redact: (l) => ctx.secrets.redact(l) });
   }
 
@@ -61,12 +75,12 @@ export async function runSshChecks(ctx: EngineContext, target: RemoteTarget, end
     if (config) {
       checks.push(
         reporter.check('ssh.keys', remote, 'SSH keys ssh would offer', async () => {
-          keys = await inspectIdentityFiles(config.identityFiles, ctx.platform);
+          keys = await inspectIdentityFiles(config.identityFiles, ctx.platform, ctx.platform === 'win32' ? keyAclOptions(ctx, endpoint.flavour === 'windows-openssh') : undefined);
           return redacted(ctx, keysOutcome(keys));
         }),
         reporter.check('ssh.agent', remote, 'SSH agent', async () => {
-          agent = await inspectAgent(ctx, config.identityAgent);
-          return redacted(ctx, { status: agent.status === 'unreachable' ? 'warning' : 'ok', summary: agent.summary });
+          agent = await inspectAgent(ctx, config.identityAgent, endpoint);
+          return redacted(ctx, agentOutcome(agent, endpoint));
         }),
         reporter.check('ssh.known-hosts', remote, `Host key of ${host} in known_hosts`, async () => {
           const knownHostsCommand = config.raw.get('knownhostscommand')?.[0];
@@ -78,7 +92,17 @@ export async function runSshChecks(ctx: EngineContext, target: RemoteTarget, end
     } else {
       const why = endpoint.configNote ?? 'the effective ssh configuration is unknown';
       reporter.skip('ssh.keys', remote, 'SSH keys ssh would offer', `not inspected: ${why}`);
-      reporter.skip('ssh.agent', remote, 'SSH agent', `not inspected: ${why}`);
+      if (endpoint.flavour === 'putty' && ctx.platform === 'win32') {
+        // plink has no "ssh -G", but its agent is known: Pageant.
+        checks.push(
+          reporter.check('ssh.agent', remote, 'SSH agent', async () => {
+            agent = await inspectAgent(ctx, null, endpoint);
+            return redacted(ctx, agentOutcome(agent, endpoint));
+          }),
+        );
+      } else {
+        reporter.skip('ssh.agent', remote, 'SSH agent', `not inspected: ${why}`);
+      }
       reporter.skip('ssh.known-hosts', remote, `Host key of ${host} in known_hosts`, `not inspected: ${why}`);
     }
     if (authStarted && writeStarted && session) {
@@ -117,6 +141,12 @@ const PROBE_CHECKS: Array<[string, (host: string) => string]> = [
 function commandOutcome(endpoint: SshEndpoint): CheckOutcome {
   const where = endpoint.config ? `; ssh connects to ${endpoint.user ? `${endpoint.user}@` : ''}${endpoint.hostname} port ${endpoint.port}` : endpoint.configNote ? `; ${endpoint.configNote}` : '';
   return { status: 'ok', summary: `${describeSshCommand(endpoint.command, endpoint.variant)}${where}` };
+}
+
+function agentOutcome(agent: AgentState, endpoint: SshEndpoint): CheckOutcome {
+  const other = agentMismatch(agent, endpoint.flavour);
+  if (other) return { status: 'warning', summary: `${agent.summary}; ${other.summary}, which the ssh git runs does not use` };
+  return { status: agent.status === 'unreachable' ? 'warning' : 'ok', summary: agent.summary };
 }
 
 function keysOutcome(keys: IdentityFileInfo[]): CheckOutcome {

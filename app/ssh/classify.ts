@@ -1,3 +1,4 @@
+import { WINDOWS_BAD_PERMISSIONS, WINDOWS_TOO_OPEN } from '../facts/windows.js';
 import { timedOutReason } from '../diagnose/catalogue.js';
 import { MESSAGES } from '../facts/bitbucket.js';
 
@@ -31,8 +32,11 @@ export interface SshOutcome {
   greeting: Greeting | null;
   /** An account name the server revealed (Data Center `whoami`, the pre-2020 Cloud greeting). */
   username: string | null;
-  /** Private keys ssh refused to load: "Permissions 0644 for 'X' are too open." */
-  unprotectedKeys: Array<{ path: string; mode: string }>;
+  /**
+   * Private keys ssh refused to load: "Permissions 0644 for 'X' are too open." (mode ""
+   * from OpenSSH for Windows, which names the account instead: `who`).
+   */
+  unprotectedKeys: Array<{ path: string; mode: string; who?: string }>;
   /** "Offending RSA key in FILE:LINE" of a changed host key. */
   offending: { keyType: string; file: string; line: number } | null;
 }
@@ -54,16 +58,36 @@ export interface ClassifyOptions {
   expect: 'shell' | 'whoami' | 'git';
 }
 
-const UNPROTECTED = /Permissions (0[0-7]+) for '(.+?)' are too open\./g;
+// Bounded, like every pattern here that scans ahead: an unbounded one, repeated on a long line, takes quadratic time.
+const UNPROTECTED = /Permissions (0[0-7]+) for '([^'\n]{1,1024})' are too open\./g;
+const WINDOWS_TOO_OPEN_LINE = new RegExp(WINDOWS_TOO_OPEN.source, 'g');
+const WINDOWS_BAD_PERMISSIONS_LINE = new RegExp(WINDOWS_BAD_PERMISSIONS.source, 'gm');
 // "** WARNING: connection is not using a post-quantum key exchange algorithm." and its two "** " lines:
 // OpenSSH 10.1+ (macOS 26's ssh, openssh-portable sshconnect.c warn_nonpq_kex) for servers without one.
 const BOILERPLATE = /^(fatal: Could not read from remote repository\.|Please make sure you have the correct access rights|and the repository exists\.|Pseudo-terminal will not be allocated|debug\d:|OpenSSH_|@+$|@ |\*\* )/;
+
+/** POSIX: "Permissions 0644 for 'X'"; OpenSSH for Windows: "Bad permissions. Try removing permissions for user: WHO (SID) on file X." + "Permissions for 'X' are too open." */
+function unprotectedKeysIn(text: string): SshOutcome['unprotectedKeys'] {
+  const posix = [...text.matchAll(UNPROTECTED)].map((m) => ({ mode: m[1]!, path: m[2]! }));
+  const who = new Map([...text.matchAll(WINDOWS_BAD_PERMISSIONS_LINE)].map((m) => [windowsKeyPath(m[3]!), m[1]!.replace(/\\\\/g, '\\')]));
+  const windows = [...text.matchAll(WINDOWS_TOO_OPEN_LINE)].map((m) => {
+    const file = windowsKeyPath(m[1]!);
+    const user = who.get(file);
+    return user ? { mode: '', path: file, who: user } : { mode: '', path: file };
+  });
+  return [...posix, ...windows];
+}
+
+/** OpenSSH for Windows prints paths escaped ('C:\\\\Users\\\\me/.ssh/id') and with either slash: one form for matching. */
+function windowsKeyPath(printed: string): string {
+  return printed.replace(/\\\\/g, '\\').replace(/\//g, '\\');
+}
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export function classifySshOutput(output: ProcessOutput, options: ClassifyOptions): SshOutcome {
   const text = `${output.stderr}\n${output.stdout}`;
-  const unprotectedKeys = [...text.matchAll(UNPROTECTED)].map((m) => ({ mode: m[1]!, path: m[2]! }));
+  const unprotectedKeys = unprotectedKeysIn(text);
   const base = { reason: null, greeting: null, username: null, unprotectedKeys, offending: null };
   const found = (pattern: RegExp) => {
     const match = pattern.exec(text);
@@ -79,14 +103,14 @@ export function classifySshOutput(output: ProcessOutput, options: ClassifyOption
   const notExecutable = found(/^(?:sh: \d+: (\S+): Permission denied|(?:error|fatal): cannot run (\S+): Permission denied)$/m);
   if (notExecutable) return outcome('command-not-found', notExecutable.line, { reason: `${notExecutable.match[1] ?? notExecutable.match[2]} is not executable` });
 
-  const changed = found(/REMOTE HOST IDENTIFICATION HAS CHANGED|host key for \S+ has changed and you have requested strict checking/i);
+  const changed = found(/REMOTE HOST IDENTIFICATION HAS CHANGED|host key for \S+ has changed and you have requested strict checking|WARNING - POTENTIAL SECURITY BREACH!/i);
   if (changed) {
-    const offending = /Offending (\S+) key in (.+):(\d+)/.exec(text);
+    const offending = /Offending (\S+) key in ([^\n]{1,1024}):(\d+)/.exec(text);
     return outcome('host-key-changed', changed.line.replace(/^@\s*|\s*@$/g, ''), {
       offending: offending ? { keyType: offending[1]!, file: offending[2]!, line: Number(offending[3]) } : null,
     });
   }
-  const unknown = found(/No \S+ host key is known for .+ and you have requested strict checking\.|Host key verification failed\./);
+  const unknown = found(/No \S+ host key is known for .+ and you have requested strict checking\.|Host key verification failed\.|The host key is not cached for this server|Cannot confirm a host key in batch mode/);
   if (unknown) return outcome('host-unknown', unknown.line);
 
   const unreachable = unreachableReason(text, options);
@@ -108,10 +132,17 @@ export function classifySshOutput(output: ProcessOutput, options: ClassifyOption
   const legacy = found(new RegExp(`^${escape(MESSAGES.sshLegacyGreeting)}(\\S+?)\\.?$`, 'm'));
   if (legacy) return outcome('ok', legacy.line, { greeting: 'legacy', username: legacy.match[1]! });
 
-  const permission = found(/Permission denied \(([^)]*)\)|Too many authentication failures/);
+  // The method list is bounded: unbounded, a long line of "Permission denied (" without ")" takes quadratic time.
+  const permission = found(/Permission denied \(([^)\n]{0,200})\)|Too many authentication failures|No supported authentication methods available|Cannot answer interactive prompts in batch mode/);
   if (permission) {
     const tooMany = /Too many authentication failures/.test(permission.line);
-    return outcome('permission-denied', permission.line, { reason: tooMany ? 'ssh offered so many keys that the server stopped listening before the right one (Too many authentication failures).' : null });
+    const prompt = /Cannot answer interactive prompts in batch mode/.test(permission.line);
+    const reason = tooMany
+      ? 'ssh offered so many keys that the server stopped listening before the right one (Too many authentication failures).'
+      : prompt
+        ? 'PuTTY had no key the server accepted and wanted to ask for a password or passphrase, which batch mode forbids.'
+        : null;
+    return outcome('permission-denied', permission.line, { reason });
   }
 
   if (output.exitCode === 0) {
@@ -132,7 +163,14 @@ function unreachableReason(text: string, options: ClassifyOptions): { line: stri
     [/Connection timed out during banner exchange/, () => `the server accepted the connection but never sent its SSH greeting: ${timedOutReason((options.connectTimeoutSeconds ?? options.timeoutMs / 1000) * 1000)}`],
     [/ssh: connect to host (\S+) port (\d+): (?:Connection|Operation) timed out/, (m) => `connecting to ${m[1]} port ${m[2]} ${timedOutReason((options.connectTimeoutSeconds ?? options.timeoutMs / 1000) * 1000)}`],
     [/ssh: connect to host (\S+) port (\d+): (No route to host|Network is unreachable)/, (m) => `${m[1]} port ${m[2]}: ${m[3]!.toLowerCase()}`],
-    [/kex_exchange_identification: (?:Connection closed by remote host|read: Connection reset by peer)|ssh_exchange_identification: .*(?:closed|reset)|Connection (?:closed|reset) by (?:remote host|\S+ port \d+)/, () => 'the server closed the connection before authentication'],
+    [/kex_exchange_identification: read: Connection reset by peer|ssh_exchange_identification: .*reset|Connection reset by (?:remote host|\S+ port \d+)/, () => 'the server reset the connection during the SSH handshake, before authentication'],
+    [/kex_exchange_identification: Connection closed by remote host|ssh_exchange_identification: .*closed|Connection closed by (?:remote host|\S+ port \d+)/, () => 'the server closed the connection during the SSH handshake, before authentication'],
+    // PuTTY's plink (console.c prints fatal errors as "FATAL ERROR: ..."; doc/errors.but lists the network errors).
+    [/FATAL ERROR: Network error: Connection refused/, () => 'connection refused (nothing accepts SSH there)'],
+    [/FATAL ERROR: Network error: (?:Connection|Operation) timed out/, () => 'connecting to the server timed out'],
+    [/FATAL ERROR: Network error: (No route to host|Network is unreachable)/, (m) => m[1]!.toLowerCase()],
+    [/FATAL ERROR: (?:Network error: (?:Connection reset by peer|Software caused connection abort)|Remote side unexpectedly closed network connection)/, () => 'the server closed the connection before authentication'],
+    [/Unable to open connection:\s+(?:Host does not exist|Name or service not known|nodename nor servname provided|Temporary failure in name resolution)/, () => 'the host name could not be resolved'],
   ];
   for (const [pattern, reason] of rules) {
     const match = pattern.exec(text);

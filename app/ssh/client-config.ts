@@ -36,7 +36,10 @@ export function parseSshG(output: string, expansion: ExpansionContext): SshClien
     const match = /^(\S+)\s+(.*)$/.exec(line.trim());
     if (!match) continue;
     const key = match[1]!.toLowerCase();
-    raw.set(key, [...(raw.get(key) ?? []), match[2]!]);
+    // Appended in place: copying the list for each line is quadratic in a long output.
+    const values = raw.get(key);
+    if (values) values.push(match[2]!);
+    else raw.set(key, [match[2]!]);
   }
   const one = (key: string) => raw.get(key)?.[0] ?? null;
   const hostname = one('hostname') ?? expansion.originalHost;

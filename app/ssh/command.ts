@@ -1,4 +1,5 @@
 import type { EngineContext } from '../context.js';
+import { planCommandLine, type GitRuntime, type Planned } from '../exec/git-runtime.js';
 import { splitShellWords } from '../exec/shell-words.js';
 import { git } from '../git/git.js';
 
@@ -129,12 +130,6 @@ export async function resolveSshCommand(ctx: EngineContext, repoRoot: string): P
   return chooseSshCommand({ env: ctx.env, coreSshCommand, sshVariantConfig, platform: ctx.platform });
 }
 
-/** A command ready for `run()`. */
-export interface Invocation {
-  file: string;
-  args: string[];
-}
-
 /** What the probe adds to the user's command; each variant takes different switches. */
 export interface ProbeSwitches {
   /** OpenSSH `-o Key=value` pairs. */
@@ -168,9 +163,12 @@ export function commandWithSwitches(command: SshCommand, switches: string[]): st
   return `${base.slice(0, end)} ${quoted}${base.slice(end)}`;
 }
 
-/** Runs a shell string the way git does (`sh -c '<cmd> "$@"' <cmd> args...`). */
-export function shellInvocation(commandLine: string, args: string[]): Invocation {
-  return { file: 'sh', args: ['-c', `${commandLine} "$@"`, commandLine, ...args] };
+/**
+ * `<git's ssh command> <switches> <args>` planned exactly as git would start it (its shell, its
+ * PATH, its ssh; see exec/git-runtime), for the probes and `ssh -G`.
+ */
+export function planSsh(runtime: GitRuntime, command: SshCommand, switches: string[], args: string[]): Promise<Planned> {
+  return planCommandLine(runtime, commandWithSwitches(command, switches), args);
 }
 
 /** Port switch in the variant's syntax, as git passes it. */

@@ -9,10 +9,12 @@ import { sha256Fingerprint } from './fingerprint.js';
 export interface IdentityFileInfo {
   path: string;
   exists: boolean;
-  /** "0600" */
+  /** "0600" (null on Windows, where modes mean nothing to NTFS). */
   mode: string | null;
   /** ssh ignores a private key that its owner lets group or others read ("bad permissions"). */
   tooOpen: boolean;
+  /** Windows: who else may use the key by its ACL ("BUILTIN\Users:(I)(RX)"), or null; see ssh/key-acl. */
+  othersAccess: string | null;
   /** null when it cannot be told (unreadable, unknown format). */
   encrypted: boolean | null;
   format: 'openssh' | 'pem' | 'pkcs8' | 'putty' | 'unknown' | null;
@@ -29,13 +31,21 @@ export interface IdentityFileInfo {
 /** Larger files are not keys; never read them whole. */
 const MAX_KEY_BYTES = 256 * 1024;
 
-/** Inspects each identity file (in parallel). Read-only. */
-export function inspectIdentityFiles(paths: readonly string[], platform: NodeJS.Platform = process.platform): Promise<IdentityFileInfo[]> {
-  return Promise.all(paths.map((p) => inspectIdentityFile(p, platform)));
+/** Windows: how to read a key's ACL, and whether the ssh git runs refuses keys others may use. */
+export interface KeyAclOptions {
+  /** Who else may use the file ("" = nobody), or null when it cannot be told. */
+  othersAccess(file: string): Promise<string | null>;
+  /** OpenSSH for Windows checks ACLs; Git for Windows' own ssh (MSYS2, noacl) does not. */
+  sshChecksAcl: boolean;
 }
 
-export async function inspectIdentityFile(path: string, platform: NodeJS.Platform = process.platform): Promise<IdentityFileInfo> {
-  const info: IdentityFileInfo = { path, exists: false, mode: null, tooOpen: false, encrypted: null, format: null, keyType: null, fingerprint: null, pubFingerprint: null, problem: null };
+/** Inspects each identity file (in parallel). Read-only. */
+export function inspectIdentityFiles(paths: readonly string[], platform: NodeJS.Platform = process.platform, acl?: KeyAclOptions): Promise<IdentityFileInfo[]> {
+  return Promise.all(paths.map((p) => inspectIdentityFile(p, platform, acl)));
+}
+
+export async function inspectIdentityFile(path: string, platform: NodeJS.Platform = process.platform, acl?: KeyAclOptions): Promise<IdentityFileInfo> {
+  const info: IdentityFileInfo = { path, exists: false, mode: null, tooOpen: false, othersAccess: null, encrypted: null, format: null, keyType: null, fingerprint: null, pubFingerprint: null, problem: null };
   info.pubFingerprint = await publicFileFingerprint(`${path}.pub`);
   let st;
   try {
@@ -48,9 +58,15 @@ export async function inspectIdentityFile(path: string, platform: NodeJS.Platfor
     info.problem = 'not a file';
     return info;
   }
-  info.mode = `0${(st.mode & 0o777).toString(8).padStart(3, '0')}`;
-  // OpenSSH (authfile.c sshkey_perm_ok): refused when owned by us and readable or writable by group/others.
-  info.tooOpen = platform !== 'win32' && st.uid === process.getuid?.() && (st.mode & 0o077) !== 0;
+  if (platform === 'win32') {
+    // OpenSSH for Windows checks the ACL instead (w32-sshfileperm.c check_secure_file_permission).
+    info.othersAccess = (await acl?.othersAccess(path)) || null;
+    info.tooOpen = info.othersAccess !== null && (acl?.sshChecksAcl ?? false);
+  } else {
+    info.mode = `0${(st.mode & 0o777).toString(8).padStart(3, '0')}`;
+    // OpenSSH (authfile.c sshkey_perm_ok): refused when owned by us and readable or writable by group/others.
+    info.tooOpen = st.uid === process.getuid?.() && (st.mode & 0o077) !== 0;
+  }
   if (st.size > MAX_KEY_BYTES) {
     info.problem = 'too large to be a key';
     return info;

@@ -4,11 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import type { EngineContext } from '../context.js';
 import { nonInteractiveEnv } from '../exec/env.js';
-import { run, type RunResult } from '../exec/run.js';
+import { runPlanned } from '../exec/git-runtime.js';
+import type { RunResult } from '../exec/run.js';
 import { git } from '../git/git.js';
 import { acceptsNewHostKeys } from './client-config.js';
 import { classifySshOutput, classifyVerboseAuth, type SshOutcome, type VerboseAuth } from './classify.js';
-import { commandWithSwitches, maskCommandSecrets, portArgs, shellInvocation, sshDestination, variantSwitches } from './command.js';
+import { commandWithSwitches, maskCommandSecrets, planSsh, portArgs, sshDestination, variantSwitches } from './command.js';
 import type { SshEndpoint } from './endpoint.js';
 
 /** ssh's own connect timeout: a little under ours, so a silent server yields ssh's clear message first. */
@@ -88,11 +89,12 @@ export interface AuthProbeRun extends ProbeRun {
 export async function probeAuth(ctx: EngineContext, endpoint: SshEndpoint, session: ProbeSession, options: AuthProbeOptions = {}): Promise<AuthProbeRun> {
   const flags = ['-T', ...(options.verbose ? ['-v'] : [])];
   const sshOptions = options.verbose ? session.sshOptions : [...session.sshOptions, ['LogLevel', 'INFO'] as [string, string]];
-  const commandLine = commandWithSwitches(endpoint.command, variantSwitches(endpoint.variant, { sshOptions, sshFlags: flags }));
+  const switches = variantSwitches(endpoint.variant, { sshOptions, sshFlags: flags });
+  const commandLine = commandWithSwitches(endpoint.command, switches);
   const destination = sshDestination(endpoint.url.username, endpoint.url.host ?? '');
   const args = [...portArgs(endpoint.variant, endpoint.url.port), destination, ...(options.whoami ? ['whoami'] : [])];
-  const invocation = shellInvocation(commandLine, args);
-  const result = await run(invocation.file, invocation.args, { env: nonInteractiveEnv(ctx.env), timeoutMs: ctx.timeoutMs, signal: options.signal });
+  const planned = await planSsh(endpoint.runtime, endpoint.command, switches, args);
+  const result = await runPlanned(endpoint.runtime, planned, { env: nonInteractiveEnv(ctx.env), timeoutMs: ctx.timeoutMs, signal: options.signal ?? ctx.signal });
   const outcome = classifySshOutput(result, { timeoutMs: ctx.timeoutMs, connectTimeoutSeconds: connectTimeoutSeconds(ctx.timeoutMs), expect: options.whoami ? 'whoami' : 'shell' });
   return {
     display: ctx.secrets.redact(maskCommandSecrets(`${commandLine} ${args.join(' ')}`)),

@@ -1,5 +1,6 @@
 import type { EngineContext } from '../context.js';
 import type { SshVerifyResult } from '../contract/fixes.js';
+import { needsTrust } from '../repo/repo-commands.js';
 import { recognizeBitbucket } from '../repo/bitbucket-host.js';
 import { readRemotes } from '../repo/repository.js';
 import { parseRemoteUrl } from '../repo/url.js';
@@ -21,7 +22,9 @@ export async function verifySsh(ctx: EngineContext, repoRoot: string, remoteName
     return { ok: false, host: parsed.ok ? (parsed.url.host ?? '') : '', message: `The remote "${remoteName}" does not push over SSH (${display}).`, evidence: [] };
   }
   const endpoint = await inspectSshEndpoint(ctx, repoRoot, parsed.url);
+  if (endpoint.blockedBy) return { ok: false, host: endpoint.hostname, message: `Not tested: ${needsTrust([endpoint.blockedBy])}.`, evidence: endpoint.evidence };
   if (endpoint.commandError) return { ok: false, host: endpoint.hostname, message: `git cannot start its ssh command: ${endpoint.commandError}`, evidence: endpoint.evidence };
+  if (endpoint.commandHangs) return { ok: false, host: endpoint.hostname, message: `the ssh command did not finish reading its configuration: ${endpoint.commandHangs}`, evidence: endpoint.evidence };
   const whoami = recognizeBitbucket(parsed.url, ctx.bitbucketHosts, endpoint.hostname, endpoint.port).kind === 'datacenter';
   const session = await openProbeSession(ctx, endpoint);
   try {

@@ -1,10 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { undoSecretsDir } from '../../app/fix/undo-secrets.js';
 import type { FakeBitbucketHttp } from '../support/bitbucket-http.js';
 import { runPushDoctor, type CliRun } from '../support/cli.js';
-import { createFixBed, KEYRING_UNAVAILABLE, type FixBed } from '../support/fix-bed.js';
+import { createFixBed, type FixBed } from '../support/fix-bed.js';
 import { approveCredential, homeGit } from '../support/https-home.js';
+import { MACHINE, onMachine } from '../support/machine.js';
 import { textUnder } from '../support/tree.js';
 
 // Planted secrets: if any of them shows up in any output or in the app's state folder, something leaked.
@@ -15,10 +17,10 @@ const SECRETS = [APP_PASSWORD, NEW_TOKEN, URL_TOKEN];
 
 /**
  * The `push-doctor fix` contract for the HTTPS repairs, through the real bundled CLI: exit codes,
- * the JSON shape, input on stdin only, undo, and no secret in any output or in the state folder.
- * The CLI keeps undo secrets in the user's keyring (the test home's Secret Service).
+ * the JSON shape, input on stdin only, undo, and no secret in any output or in the state folder
+ * (but the 0600 files undo keeps plain-text secrets in). Desktop and headless (machine.ts).
  */
-describe.skipIf(KEYRING_UNAVAILABLE !== null)('push-doctor fix for HTTPS findings, end to end', () => {
+describe.skipIf(MACHINE.unavailable !== null)(onMachine('push-doctor fix for HTTPS findings, end to end'), () => {
   let bed: FixBed;
   let server: FakeBitbucketHttp;
   const outputs: string[] = [];
@@ -48,12 +50,14 @@ describe.skipIf(KEYRING_UNAVAILABLE !== null)('push-doctor fix for HTTPS finding
   async function userState(repo: string) {
     const tree = await bed.userTree();
     for (const key of Object.keys(tree)) {
-      if (key.startsWith('.local/state') || (key.startsWith(`${path.relative(bed.home.dir, repo)}/.git/`) && !key.endsWith('.git/config'))) delete tree[key];
+      if (key === '.local' || key.startsWith('.local/state') || (key.startsWith(`${path.relative(bed.home.dir, repo)}/.git/`) && !key.endsWith('.git/config'))) delete tree[key];
     }
     return { tree, keyring: await bed.keyringItems() };
   }
 
-  const stateFiles = () => textUnder(path.join(bed.home.dir, '.local', 'state', 'push-doctor'));
+  const stateDir = () => path.join(bed.home.dir, '.local', 'state', 'push-doctor');
+  /** Every state file but the 0600 undo-secret files (which keep what came from plain-text files). */
+  const stateFiles = () => textUnder(stateDir(), { exclude: [undoSecretsDir(stateDir())] });
 
   function expectNoSecrets(text: string): void {
     for (const secret of SECRETS) {
@@ -126,8 +130,8 @@ describe.skipIf(KEYRING_UNAVAILABLE !== null)('push-doctor fix for HTTPS finding
     expectNoSecrets(await stateFiles());
   });
 
-  it('remote.remove-secret through the CLI: the URL token never shows, and it keeps working from the keyring', async () => {
-    const repo = await cloudRepo(`jdoe:${URL_TOKEN}`, 'libsecret');
+  it(`remote.remove-secret through the CLI: the URL token never shows${MACHINE.keyring ? ', and it keeps working from the keyring' : ''}`, async () => {
+    const repo = await cloudRepo(`jdoe:${URL_TOKEN}`, MACHINE.keeper);
     await bed.route(server, 'jdoe');
     const before = await userState(repo);
     const run = await cli(['fix', 'remote.remove-secret', repo, '--yes', '--json']);
@@ -135,10 +139,10 @@ describe.skipIf(KEYRING_UNAVAILABLE !== null)('push-doctor fix for HTTPS finding
     expect(JSON.parse(run.stdout)).toMatchObject({
       id: 'remote.remove-secret',
       applied: true,
-      changed: [`saved credential jdoe@${new URL(server.url).host} (helper libsecret)`, path.join(repo, '.git', 'config')],
+      changed: [...(MACHINE.keyring ? [`saved credential jdoe@${new URL(server.url).host} (helper libsecret)`] : []), path.join(repo, '.git', 'config')],
     });
     expect(await bed.home.git(['config', 'remote.origin.url'], repo)).toBe('https://jdoe@bitbucket.org/acme/widgets.git\n');
-    expect(await homeGit(bed.home, ['push', '-q', 'origin', 'HEAD:refs/heads/from-cli'], repo)).toMatchObject({ code: 0 });
+    expect(await homeGit(bed.home, ['push', '-q', 'origin', 'HEAD:refs/heads/from-cli'], repo)).toMatchObject({ code: MACHINE.keyring ? 0 : 128 });
     expectNoSecrets(await stateFiles());
     expect((await cli(['undo'])).code).toBe(0);
     expect(await userState(repo)).toEqual(before);

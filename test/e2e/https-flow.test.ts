@@ -10,9 +10,10 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { UNDO_HOST_SUFFIX } from '../../app/fix/undo-secrets.js';
 import { startPreviewServer, type PreviewServer } from '../../scripts/preview/server.js';
 import type { FakeBitbucketHttp } from '../support/bitbucket-http.js';
-import { createFixBed, KEYRING_UNAVAILABLE, useUndoKeyring, type FixBed } from '../support/fix-bed.js';
+import { createFixBed, KEYRING_UNAVAILABLE, type FixBed } from '../support/fix-bed.js';
 import { approveCredential, homeGit } from '../support/https-home.js';
 import { chromiumUnavailableReason, openGuide, type GuidePage } from './support/browser.js';
 import { missingFixesReason } from './support/fixes.js';
@@ -22,9 +23,6 @@ const unavailable = chromiumUnavailableReason() ?? KEYRING_UNAVAILABLE ?? missin
 // Distinctive fake secrets: neither may ever appear in the page or the report.
 const APP_PASSWORD = 'ATBBe2eQ7zR2xLkPmN4sT8vW1yB3dF6hJ9kL0c2A7F3';
 const API_TOKEN = 'ATATT3xFfGF0e2eToken7Lm2Zr8Xk4Nv6Bt1Yw9Hs3Jd5Gf0Ka7Ue2Ri4Ow6Pq8=5D1E9B2C';
-
-/** Undo keeps what it removes in this process's keychain (@napi-rs/keyring): a keyring of its own. */
-if (!unavailable) useUndoKeyring();
 
 describe(`the HTTPS guide, end to end${unavailable ? ` (skipped: ${unavailable})` : ''}`, () => {
   let bed: FixBed;
@@ -51,8 +49,8 @@ describe(`the HTTPS guide, end to end${unavailable ? ` (skipped: ${unavailable})
     await bed?.cleanup();
   });
 
-  /** The secrets the user's keyring holds, as secret-tool lists them. */
-  const keyringSecrets = async () => (await bed.keyringItems()).filter((line) => line.startsWith('secret = '));
+  /** The secrets the user's keyring holds for git, as secret-tool lists them (undo keeps the removed one there too, under its own name). */
+  const keyringSecrets = async () => (await bed.keyringSecrets()).filter((i) => !i.label.includes(UNDO_HOST_SUFFIX)).map((i) => `secret = ${i.secret}`);
 
   it('stale app password → verdict → remove it → new API token → verified → git push works', async () => {
     const { home } = bed;

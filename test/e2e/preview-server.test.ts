@@ -59,7 +59,7 @@ describe('the preview API', () => {
     const repo = await home.repo('widgets');
     const answer = await call(server, 'repo.open', { path: repo });
     expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.body)).toEqual({ ok: true, value: { path: repo, name: 'widgets', remotes: [] } });
+    expect(JSON.parse(answer.body)).toEqual({ ok: true, value: { path: repo, name: 'widgets', remotes: [], repoCommands: [], trusted: true } });
     // The state store of this run remembered it.
     expect(JSON.parse((await call(server, 'recent.list', {})).body).value.map((r: { path: string }) => r.path)).toEqual([repo]);
   });

@@ -132,20 +132,32 @@ describe('runHttpsChecks: one real broken setup per finding', () => {
     expect((await diagnose(repo)).codes).toEqual(['https.ok']);
   });
 
-  it('https.gcm-revalidation: Git Credential Manager holding an API token', async () => {
+  it('https.gcm-revalidation: Git Credential Manager holds an API token and throws it away before every push', async () => {
     const fake = await serve({ accounts: [JDOE], repos: WRITE });
     const repo = await cloudRepo(home, fake);
     await installGcmStandIn(home);
     await home.git(['config', '--global', 'credential.helper', 'manager']);
     await approveCredential(home, repo, `${fake.url}/${WIDGETS}`, 'jdoe', TOKEN);
     const first = await diagnose(repo);
-    expect(first.codes).toEqual(['https.gcm-revalidation', 'https.ok']);
+    // Bitbucket accepts the token, but git never gets it: pushing does not work, so no https.ok.
+    expect(first.codes).toEqual(['https.gcm-revalidation']);
+    expect(first.findings[0]!.severity).toBe('error');
+    expect(first.checks['https.credential']!.status).toBe('error');
     await home.git(['config', '--global', 'credential.bitbucketValidateStoredCredentials', 'false']);
     expect((await diagnose(repo)).codes).toEqual(['https.ok']);
   });
 
-  it('https.auth-rejected: an expired token', async () => {
+  it('https.token-refused: an expired API token is named as a refused token, not a generic rejection', async () => {
     const { repo } = await setup({ accounts: [JDOE], repos: WRITE }, 'cache', ['jdoe', 'ATATT3xFfGF0PlantedExpiredToken_000000000000=DEADBEEF']);
+    const { codes, findings } = await diagnose(repo);
+    expect(codes).toEqual(['https.token-refused']);
+    expect(findings[0]!.title).toBe('bitbucket.org refused the API token (ATAT…BEEF) for "jdoe".');
+    expect(findings[0]!.detail).toContain('created without scopes');
+    expect(findings[0]!.fixes.map((f) => f.id)).toEqual(['credential.save-token', 'open.api-token-page', 'credential.clear']);
+  });
+
+  it('https.auth-rejected: a refused secret that is no API token', async () => {
+    const { repo } = await setup({ accounts: [JDOE], repos: WRITE }, 'cache', ['jdoe', 'k3Jq9vLm2Xw8Rt5Yp1Zs7Nb4Qa6Wc0Ed2Fg4Hj6Kl8Mn0Pq']);
     const { codes, findings } = await diagnose(repo);
     expect(codes).toEqual(['https.auth-rejected']);
     expect(findings[0]!.title).toBe('bitbucket.org rejected the saved credential for "jdoe".');
@@ -234,7 +246,7 @@ describe('runHttpsChecks is read-only', () => {
     expect(store).toContain('PlantedExpiredToken');
     const before = await snapshotTree(home.dir);
     const { codes } = await diagnose(repo);
-    expect(codes).toContain('https.auth-rejected');
+    expect(codes).toContain('https.token-refused');
     expect(await snapshotTree(home.dir)).toEqual(before);
     expect(await readFile(path.join(home.dir, '.git-credentials'), 'utf8')).toBe(store);
   });
@@ -262,7 +274,7 @@ describe.skipIf(keyringReason !== null)(`with a real Secret Service keyring${key
     const events: DiagnoseProgress[] = [];
     const reporter = new CheckReporter((e) => events.push(e));
     const findings = await runHttpsChecks(ctx, await remoteTarget(ctx, repo), reporter, { offline: false });
-    expect(findings.map((f) => f.code)).toEqual(['https.auth-rejected', 'https.plaintext-store']);
+    expect(findings.map((f) => f.code)).toEqual(['https.token-refused', 'https.plaintext-store']);
     expect(reporter.results.find((r) => r.id === 'https.credential')!.summary).toBe('jdoe with API token ATAT…FACE from libsecret');
 
     expect((await lookup()).stdout).toContain('PlantedExpiredKeyring');

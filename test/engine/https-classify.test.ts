@@ -34,8 +34,13 @@ describe('classifyGitHttpOutput', () => {
     // community qaq-p/3213684
     [
       "remote: You may not have access to this repository or it no longer exists in this workspace. If you think this repository exists and you have access, make sure you are authenticated.\nfatal: Authentication failed for 'https://bitbucket.org/x/y.git/'\n",
-      { kind: 'not-found', status: 401, hint: 'may-not-have-access' },
+      // A 401 to a credential: the credential was refused, whatever the body says (facts §12).
+      { kind: 'auth-rejected', status: 401, hint: 'may-not-have-access' },
     ],
+    // The same sentence without a 401 (the REST API's words for a repository out of sight)
+    ["remote: You may not have access to this repository or it no longer exists in this workspace.\nfatal: unable to access 'https://bitbucket.org/x/y.git/': The requested URL returned error: 404\n", { kind: 'not-found', status: 404 }],
+    // atlassian/data-center-helm-charts#1101: Bitbucket 10 with basic authentication off
+    ["remote: Basic Authentication has been disabled on this instance.\nfatal: unable to access 'https://git.corp.example/scm/p/r.git/': The requested URL returned error: 403\n", { kind: 'forbidden', status: 403, hint: 'basic-auth-disabled' }],
     ["remote: Repository not found\nfatal: repository 'https://git.corp.example/scm/p/r.git/' not found\n", { kind: 'not-found', status: 404 }],
     // desktop/desktop#19653, buildkite/docs#273
     ["fatal: could not read Username for 'https://bitbucket.example.com': terminal prompts disabled\n", { kind: 'no-credential' }],
@@ -44,6 +49,13 @@ describe('classifyGitHttpOutput', () => {
     ["fatal: unable to access 'http://127.0.0.1:9/x.git/': Failed to connect to 127.0.0.1 port 9 after 0 ms: Couldn't connect to server\n", { kind: 'unreachable', reason: 'connection refused' }],
     ["fatal: unable to access 'https://127.0.0.1:4443/a.git/': SSL certificate problem: self-signed certificate in certificate chain\n", { kind: 'unreachable', reason: 'certificate problem: self-signed certificate in certificate chain' }],
     ["fatal: unable to access 'https://bitbucket.org/a/b.git/': Received HTTP code 407 from proxy after CONNECT\n", { kind: 'unreachable', reason: 'the proxy refused the connection (HTTP 407)' }],
+    // The connection ended during the TLS handshake, as GnuTLS (Debian), OpenSSL (macOS, Git for Windows) and Schannel say it.
+    ["fatal: unable to access 'https://127.0.0.1:43783/a/b.git/': gnutls_handshake() failed: The TLS connection was non-properly terminated.\n", { kind: 'unreachable', reason: 'the server closed the connection during the TLS handshake' }],
+    ["fatal: unable to access 'https://bitbucket.org/a/b.git/': gnutls_handshake() failed: Error in the pull function.\n", { kind: 'unreachable', reason: 'the server closed the connection during the TLS handshake' }],
+    ["fatal: unable to access 'https://bitbucket.org/a/b.git/': OpenSSL SSL_connect: SSL_ERROR_SYSCALL in connection to bitbucket.org:443 \n", { kind: 'unreachable', reason: 'the server closed the connection during the TLS handshake' }],
+    ["fatal: unable to access 'https://bitbucket.org/a/b.git/': OpenSSL SSL_connect: Connection was reset in connection to bitbucket.org:443 \n", { kind: 'unreachable', reason: 'the server closed the connection during the TLS handshake' }],
+    ["fatal: unable to access 'https://bitbucket.org/a/b.git/': schannel: failed to receive handshake, SSL/TLS connection failed\n", { kind: 'unreachable', reason: 'the server closed the connection during the TLS handshake' }],
+    ["fatal: unable to access 'https://127.0.0.1:36873/a/b.git/': Recv failure: Connection reset by peer\n", { kind: 'unreachable', reason: 'the server reset the connection before answering' }],
     ["fatal: unable to access 'https://bitbucket.org/a/b.git/': Failed to connect to proxy.corp port 3128 after 2 ms: Couldn't connect to server\n", { kind: 'unreachable' }],
     ["fatal: unable to access 'https://bitbucket.org/a/b.git/': The requested URL returned error: 503\n", { kind: 'unreachable', status: 503 }],
     ['fatal: protocol error: bad pack header\n', { kind: 'unknown', reason: 'protocol error: bad pack header' }],

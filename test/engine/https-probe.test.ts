@@ -47,7 +47,8 @@ describe('probeRemote against a Bitbucket-like server', () => {
     ['a token without the write scope', { accounts: [{ ...JDOE, scopes: ['read'] }], repos: { [WIDGETS]: { jdoe: 'write' } } }, 'jdoe', 'ok', 'missing-scope'],
     ['read permission only', { accounts: [JDOE], repos: { [WIDGETS]: { jdoe: 'read' } } }, 'jdoe', 'ok', 'forbidden'],
     ['a repository the account cannot see', { accounts: [JDOE], repos: { 'acme/other.git': { jdoe: 'write' } } }, 'jdoe', 'not-found', 'not-found'],
-    ['the email as username', { accounts: [JDOE], repos: { [WIDGETS]: { jdoe: 'write' } } }, 'jane.doe@example.com', 'not-found', 'not-found'],
+    // 401 with "You may not have access...": a refused credential, not a missing repository (facts §12)
+    ['the email as username', { accounts: [JDOE], repos: { [WIDGETS]: { jdoe: 'write' } } }, 'jane.doe@example.com', 'auth-rejected', 'auth-rejected'],
   ])('classifies %s', async (_name, options, username, readKind, writeKind) => {
     const fake = await serve(options);
     const repo = await cloudRepo(home, fake);

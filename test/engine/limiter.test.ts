@@ -165,8 +165,10 @@ describe('once per run', () => {
     // A context that may change files (a fix): ssh -G must be asked again after the change.
     expect([await oncePerRun(ctx, ['ssh -G', 'h'], ask), await oncePerRun(ctx, ['ssh -G', 'h'], ask)]).toEqual([1, 2]);
     const run = readOnlyRun(ctx);
-    expect(run).toEqual(ctx);
+    expect(run).toMatchObject(ctx);
     expect(await Promise.all([oncePerRun(run, ['ssh -G', 'h'], ask), oncePerRun(run, ['ssh -G', 'h'], ask), oncePerRun(run, ['ssh -G', 'other'], ask)])).toEqual([3, 3, 4]);
+    // A copy of the run (a diagnosis adds its signal) remembers the same answers.
+    expect(await oncePerRun({ ...run, signal: new AbortController().signal }, ['ssh -G', 'h'], ask)).toBe(3);
     // Another run starts afresh.
     expect(await oncePerRun(readOnlyRun(ctx), ['ssh -G', 'h'], ask)).toBe(5);
   });

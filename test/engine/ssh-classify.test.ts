@@ -91,8 +91,8 @@ describe('classifySshOutput', () => {
     ['ssh: connect to host bitbucket.org port 22: Connection timed out\n', 'connecting to bitbucket.org port 22 timed out after 14 s'],
     ['ssh: connect to host bitbucket.org port 22: Operation timed out\n', 'connecting to bitbucket.org port 22 timed out after 14 s'],
     ['ssh: connect to host 104.192.141.1 port 22: No route to host\n', '104.192.141.1 port 22: no route to host'],
-    ['kex_exchange_identification: Connection closed by remote host\nConnection closed by 104.192.141.1 port 22\n', 'the server closed the connection before authentication'],
-    ['kex_exchange_identification: read: Connection reset by peer\nConnection reset by 104.192.141.1 port 22\n', 'the server closed the connection before authentication'],
+    ['kex_exchange_identification: Connection closed by remote host\nConnection closed by 104.192.141.1 port 22\n', 'the server closed the connection during the SSH handshake, before authentication'],
+    ['kex_exchange_identification: read: Connection reset by peer\nConnection reset by 104.192.141.1 port 22\n', 'the server reset the connection during the SSH handshake, before authentication'],
   ])('unreachable: %s', (stderr, reason) => {
     expect(classify(stderr)).toMatchObject({ kind: 'unreachable', reason });
   });
@@ -114,6 +114,21 @@ describe('classifySshOutput', () => {
     const pq = '** WARNING: connection is not using a post-quantum key exchange algorithm.\n** This session may be vulnerable to "store now, decrypt later" attacks.\n** The server may need to be upgraded. See https://openssh.com/pq.html\n';
     expect(classify(`${pq}something unexpected went wrong\n`)).toMatchObject({ kind: 'failed', reason: 'something unexpected went wrong' });
     expect(classify(`${pq}git@ssh.bitbucket.org: Permission denied (publickey).\n`)).toMatchObject({ kind: 'permission-denied' });
+  });
+
+  // PuTTY's plink in batch mode (PuTTY source: console.c, unix/console.c, ssh/common.c, doc/errors.but).
+  const PLINK_HOST_KEY = 'The host key is not cached for this server:\n  ssh.bitbucket.org (port 22)\nYou have no guarantee that the server is the\ncomputer you think it is.\nThe server\'s ssh-ed25519 key fingerprint is:\n  ssh-ed25519 255 SHA256:ybgmFkzwOSotHTHLJgHO0QN8L0xErw6vd0VhFA9m3SM\nConnection abandoned.\nFATAL ERROR: Cannot confirm a host key in batch mode\n';
+  it.each([
+    [PLINK_HOST_KEY, { kind: 'host-unknown', line: 'The host key is not cached for this server:' }],
+    ['WARNING - POTENTIAL SECURITY BREACH!\nThe host key does not match the one PuTTY has cached for this server:\nConnection abandoned.\nFATAL ERROR: Cannot confirm a host key in batch mode\n', { kind: 'host-key-changed' }],
+    ['FATAL ERROR: Network error: Connection refused\n', { kind: 'unreachable', reason: 'connection refused (nothing accepts SSH there)' }],
+    ['FATAL ERROR: Network error: Connection timed out\n', { kind: 'unreachable', reason: 'connecting to the server timed out' }],
+    ['FATAL ERROR: Remote side unexpectedly closed network connection\n', { kind: 'unreachable', reason: 'the server closed the connection before authentication' }],
+    ['Unable to open connection:\nHost does not exist\n', { kind: 'unreachable', reason: 'the host name could not be resolved' }],
+    ['FATAL ERROR: No supported authentication methods available (server sent: publickey)\n', { kind: 'permission-denied' }],
+    ['FATAL ERROR: Cannot answer interactive prompts in batch mode\n', { kind: 'permission-denied', reason: expect.stringMatching(/batch mode forbids/) }],
+  ])('plink: %s', (stderr, expected) => {
+    expect(classify(stderr, { ...shell, timeoutMs: 15_000 })).toMatchObject(expected);
   });
 
   it('explains "Too many authentication failures" (an agent offering many keys)', () => {

@@ -1,12 +1,13 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { runPlanned, runtimeFor } from '../../app/exec/git-runtime.js';
 import { parseSshG } from '../../app/ssh/client-config.js';
 import {
   chooseSshCommand,
   commandWithSwitches,
   maskCommandSecrets,
-  shellInvocation,
+  planSsh,
   splitCommandLine,
   variantSwitches,
   type SshCommandInputs,
@@ -61,9 +62,10 @@ describe("git's ssh command", () => {
 
   it('the real OpenSSH takes the first -o: our StrictHostKeyChecking beats the user\'s', async () => {
     const user = chooseSshCommand(inputs({ GIT_SSH_COMMAND: 'ssh -F /dev/null -o StrictHostKeyChecking=no -o BatchMode=no' }));
-    const line = commandWithSwitches(user, variantSwitches('ssh', { sshOptions: [['StrictHostKeyChecking', 'yes'], ['BatchMode', 'yes']], sshFlags: [] }));
-    const invocation = shellInvocation(line, ['-G', 'git@ssh.bitbucket.org']);
-    const { stdout } = await run(invocation.file, invocation.args, { env: { PATH: process.env.PATH } });
+    const env = { PATH: process.env.PATH };
+    const runtime = await runtimeFor({ platform: 'linux', env, homeDir: '/h', execPath: null });
+    const switches = variantSwitches('ssh', { sshOptions: [['StrictHostKeyChecking', 'yes'], ['BatchMode', 'yes']], sshFlags: [] });
+    const { stdout } = await runPlanned(runtime, await planSsh(runtime, user, switches, ['-G', 'git@ssh.bitbucket.org']), { env, timeoutMs: 10_000 });
     const config = parseSshG(stdout, { homeDir: '/h', localUser: 'u', originalHost: 'ssh.bitbucket.org' });
     expect([config.strictHostKeyChecking, config.batchMode]).toEqual(['true', true]);
   });

@@ -8,13 +8,12 @@ import { diagnose } from '../../app/diagnose/diagnose.js';
 import { LINKS, SCOPE_REPO_READ, SCOPE_REPO_WRITE } from '../../app/facts/bitbucket.js';
 import { applyFix, describeFix, undoLastFix } from '../../app/fix/registry.js';
 import { resolveFixScope } from '../../app/fix/scope.js';
-import { createFixBed, KEYRING_UNAVAILABLE, useUndoKeyring, type FixBed } from '../support/fix-bed.js';
+import { createFixBed, type FixBed } from '../support/fix-bed.js';
 import { approveCredential, homeGit } from '../support/https-home.js';
 
 const URL_TOKEN = 'ATATT3xFfGF0PlantedRuleToken_Zz9Yy8Xx7Ww6Vv5Uu4=ABCD1234';
 const API_TOKEN = 'ATATT3xFfGF0PlantedHttpsToken_Mm1Nn2Oo3Pp4Qq5Rr6=7A8B9C0D';
 
-useUndoKeyring();
 
 let bed: FixBed;
 let ctx: EngineContext;
@@ -167,7 +166,7 @@ describe('remote.use-ssh and remote.use-https', () => {
     expect(await bed.home.git(['config', 'remote.origin.pushurl'], mixed)).toBe('https://git.corp.example:8443/bitbucket/scm/proj/widgets.git\n');
   });
 
-  it.skipIf(KEYRING_UNAVAILABLE !== null)('Cloud: an SSH remote without a key switches to HTTPS and a real push works with the saved token', async () => {
+  it('Cloud: an SSH remote without a key switches to HTTPS and a real push works with the saved token', async () => {
     const server = await bed.serve({ accounts: [{ username: 'jdoe', secret: API_TOKEN, kind: 'api-token' }], repos: { 'acme/widgets.git': { jdoe: 'write' } } });
     await bed.route(server);
     await bed.home.git(['config', '--global', 'credential.helper', 'store']);
@@ -187,8 +186,8 @@ describe('remote.use-ssh and remote.use-https', () => {
   });
 });
 
-describe.skipIf(KEYRING_UNAVAILABLE !== null)('remote.remove-secret on a rewrite rule', () => {
-  it('takes the token out of the rule name without putting it on a command line; the old bytes are kept in the keychain', async () => {
+describe('remote.remove-secret on a rewrite rule', () => {
+  it('takes the token out of the rule name without putting it on a command line; the old bytes are kept in a 0600 file of the state folder', async () => {
     await bed.home.git(['config', '--global', `url.https://jdoe:${URL_TOKEN}@bitbucket.org/.insteadOf`, 'bb:']);
     const repo = await repoWith('bb:acme/widgets.git');
     const before = await bed.userTree();
@@ -203,7 +202,9 @@ describe.skipIf(KEYRING_UNAVAILABLE !== null)('remote.remove-secret on a rewrite
       'Removed the password or token from the URLs of origin. No system keychain helper is configured to keep it: run credential.use-secure-helper, then credential.save-token.',
     );
     expect(await readFile(path.join(bed.home.dir, '.gitconfig'), 'utf8')).toBe(gitconfig.replace(`https://jdoe:${URL_TOKEN}@`, 'https://jdoe@'));
-    expect(await bed.stateBytes()).not.toContain('PlantedRuleToken');
+    expect(await bed.stateBytes({ exceptUndoSecrets: true })).not.toContain('PlantedRuleToken');
+    expect(await bed.undoSecretTexts()).toEqual([gitconfig]);
+    await bed.expectPrivateState();
     expect((await diagnose(bed.ctx(), repo, { offline: true })).findings.map((f) => f.code)).not.toContain('remote.secret-in-url');
     await undoOnce('remote.remove-secret');
     expect(await bed.userTree()).toEqual(before);

@@ -17,6 +17,9 @@ import {
   RESULTS,
   SSH_DENIED,
   sshNoKeyReport,
+  STRANGER,
+  TRUSTED,
+  untrustedReport,
   sshOkReport,
   SWITCH_NOT_NEEDED,
   WIDGETS,
@@ -24,8 +27,9 @@ import {
 import { axeViolations, renderGuide } from './support/render.js';
 
 const scenario: Scenario = {
-  repos: [WIDGETS, GADGETS],
-  reports: { [WIDGETS.path]: [appPasswordReport, httpsOkReport], [GADGETS.path]: [sshNoKeyReport, sshOkReport] },
+  repos: [WIDGETS, GADGETS, STRANGER],
+  reports: { [WIDGETS.path]: [appPasswordReport, httpsOkReport], [GADGETS.path]: [sshNoKeyReport, sshOkReport], [STRANGER.path]: [untrustedReport] },
+  trusted: TRUSTED,
   plans: { ...PLANS, 'remote.use-ssh-host': SWITCH_NOT_NEEDED },
   results: {
     'credential.clear': [{ ok: true, value: RESULTS['credential.clear']! }],
@@ -139,6 +143,33 @@ describe('accessibility (axe-core, jsdom)', () => {
     await user.click(await screen.findByText('All changes Push Doctor made'));
     await user.click(screen.getByRole('button', { name: 'Undo the last change' }));
     await within(screen.getByRole('main')).findByText(/Restored what it replaced/);
+    await expectNoViolations();
+  });
+
+  it('Trust question, and its refusal', async () => {
+    const { fake, user } = await opened(STRANGER.path);
+    await screen.findByRole('list', { name: 'Commands this repository names' });
+    await expectNoViolations();
+    fake.replaceRepo({ ...STRANGER, repoCommands: [{ ...STRANGER.repoCommands[0]!, id: 'ffffffffffffffff' }] });
+    await user.click(screen.getByRole('button', { name: 'Trust this repository and check' }));
+    await within(screen.getByRole('main')).findByText(/changed since they were shown/);
+    await expectNoViolations();
+  });
+
+  it('Diagnosis, checks skipped until the repository is trusted', async () => {
+    const { user } = await opened(STRANGER.path);
+    await user.click(screen.getByRole('button', { name: 'Check without running them' }));
+    await screen.findByRole('button', { name: 'Review these commands' });
+    await user.click(screen.getByText('Why we think so'));
+    await expectNoViolations();
+  });
+
+  it('Settings, with servers, recent and trusted repositories, a field error and the clear confirmation', async () => {
+    const { user } = renderGuide({ ...scenario, settings: { retestIntervalMinutes: 45, notifyOnChange: true, probeTimeoutSeconds: 15, bitbucketHosts: ['git.corp.example'] } });
+    await user.click(screen.getByRole('button', { name: 'Settings' }));
+    await screen.findByRole('list', { name: 'Commands deploy-scripts may run' });
+    await user.type(screen.getByRole('textbox', { name: 'Server (host name, or host:port)' }), 'no such host{Enter}');
+    await user.click(screen.getByRole('button', { name: 'Clear the list…' }));
     await expectNoViolations();
   });
 

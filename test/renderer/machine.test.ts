@@ -30,7 +30,8 @@ import {
   usernameFromRemote,
   type GuideState,
 } from '../../renderer/src/state/machine.js';
-import { appPasswordReport, GADGETS, httpsOkReport, KEY, LEGACY, RESULTS, sshNoKeyReport, WIDGETS } from '../fixtures/guide.js';
+import { hostToAdd, intervalWords, settingsScreen, trustDeclined, trustGranted, trustRevoked } from '../../renderer/src/state/settings.js';
+import { appPasswordReport, GADGETS, httpsOkReport, KEY, LEGACY, RESULTS, sshNoKeyReport, STRANGER, WIDGETS } from '../fixtures/guide.js';
 
 const opened = (repo = WIDGETS): GuideState => openFinished(initialState(), { ok: true, value: repo });
 const running = (runId = 'r1'): GuideState => diagnosisStarted(opened(), runId);
@@ -40,7 +41,7 @@ describe('opening a folder', () => {
     const s = opened();
     expect(s.screen).toEqual({ name: 'diagnosis' });
     expect(s.repo).toBe(WIDGETS);
-    expect(s.guides[WIDGETS.path]).toEqual({ remote: null, https: null, ssh: null, applied: [] });
+    expect(s.guides[WIDGETS.path]).toEqual({ remote: null, https: null, ssh: null, applied: [], trustAnswered: false });
     expect(s.announcement).toBe('Opened widgets.');
   });
 
@@ -141,6 +142,8 @@ describe('routing fixes', () => {
       'credential.clear': 'https',
       'credential.save-token': 'https',
       'credential.use-secure-helper': 'fix',
+      'credential.gcm-skip-validation': 'fix',
+      'credential.gcm-use-dpapi': 'fix',
       'remote.use-token-username': 'fix',
       'remote.set-username': 'fix',
       'remote.remove-secret': 'fix',
@@ -152,6 +155,9 @@ describe('routing fixes', () => {
       'ssh.add-key-to-agent': 'fix',
       'ssh.configure-host': 'fix',
       'ssh.trust-host-keys': 'fix',
+      'ssh.use-windows-openssh': 'fix',
+      // Until the account screens (#10.6): the generic describe → confirm → apply screen.
+      'ssh.add-key-to-account': 'fix',
       'open.api-token-page': 'https',
       'open.ssh-keys-page': 'fix',
       'open.repository-page': 'fix',
@@ -197,6 +203,48 @@ describe('routing fixes', () => {
     expect(entryEffect(s, { name: 'ssh', step: 'switch' })).toEqual({ describe: 'remote.use-ssh-host' });
     expect(entryEffect(s, { name: 'ssh', step: 'copy' })).toEqual({});
     expect(entryEffect(s, { name: 'done' })).toEqual({ history: true });
+  });
+});
+
+describe('repository trust and Settings', () => {
+  it('asks about a repository that names untrusted commands, once per session, and never about a trusted one', () => {
+    let s = openFinished(initialState(), { ok: true, value: STRANGER });
+    expect(s.screen).toEqual({ name: 'trust' });
+    expect(entryEffect(s, s.screen)).toEqual({});
+    expect(backFrom(s)).toEqual({ name: 'start' });
+    s = trustDeclined(s);
+    expect(openFinished(s, { ok: true, value: STRANGER }).screen).toEqual({ name: 'diagnosis' });
+    expect(openFinished(initialState(), { ok: true, value: { ...STRANGER, trusted: true } }).screen).toEqual({ name: 'diagnosis' });
+
+    s = trustGranted(openFinished(initialState(), { ok: true, value: STRANGER }), { ok: true, value: { ...STRANGER, trusted: true } });
+    expect(s.repo?.trusted).toBe(true);
+    // Revoked in Settings: asked again next time.
+    s = trustRevoked(s, STRANGER.path, { ok: true, value: [] });
+    expect(s.repo?.trusted).toBe(false);
+    expect(openFinished(s, { ok: true, value: STRANGER }).screen).toEqual({ name: 'trust' });
+  });
+
+  it('opens Settings over the current screen and returns there; the step indicator stays where it was', () => {
+    let s = fixStarted(opened(), 'credential.clear', 'origin');
+    const settings = settingsScreen(s);
+    expect(settings).toEqual({ name: 'settings', returnTo: { name: 'https', step: 'clear' } });
+    s = screenShown(s, settings);
+    expect(settingsScreen(s)).toBe(s.screen);
+    expect(backFrom(s)).toEqual({ name: 'https', step: 'clear' });
+    expect(phaseOf(s)).toBe('fix');
+    expect(entryEffect(s, s.screen)).toEqual({ settings: true, recent: true });
+  });
+
+  it('checks a typed Data Center server as main does', () => {
+    expect(hostToAdd(' https://Git.Corp.Example/scm/ ', [])).toEqual({ host: 'git.corp.example' });
+    expect(hostToAdd('git.corp.example', ['git.corp.example'])).toEqual({ error: 'git.corp.example is already in the list.' });
+    expect(hostToAdd('', [])).toHaveProperty('error');
+    expect(hostToAdd('two words', [])).toHaveProperty('error');
+    expect(hostToAdd('host:70000', [])).toHaveProperty('error');
+  });
+
+  it('words re-test intervals', () => {
+    expect([0, 15, 60, 120, 1440, 45].map(intervalWords)).toEqual(['Never', 'Every 15 minutes', 'Every hour', 'Every 2 hours', 'Once a day', 'Every 45 minutes']);
   });
 });
 

@@ -21,9 +21,18 @@ const VALID: { [C in RequestChannel]: RequestOf<C> } = {
   'external.open': { kind: 'repository', path: 'C:\\Users\\me\\widgets', remote: 'upstream' },
   'recent.list': {},
   'recent.remove': { path: '/home/me/widgets' },
+  'recent.clear': {},
+  'trust.list': {},
+  'trust.grant': { path: '/home/me/widgets', commandIds: ['0123456789abcdef'] },
+  'trust.revoke': { path: '/home/me/widgets' },
   'settings.get': {},
-  'settings.set': { retestIntervalMinutes: 30 },
+  'settings.set': { retestIntervalMinutes: 30, bitbucketHosts: ['git.corp.example', 'bb.corp.example:7990'] },
   'retest.run': {},
+  'account.status': { site: 'git.corp.example:8443' },
+  'account.link': { kind: 'cloud', email: 'jdoe@example.com', token: 'ATATT3xFfGF0example' },
+  'account.unlink': {},
+  'keys.list': { path: '/home/me/widgets', remote: 'origin' },
+  'keys.add': { publicKeyPath: '/home/me/.ssh/id_ed25519.pub', label: 'laptop' },
 };
 
 /** Payloads each channel must refuse. */
@@ -53,9 +62,26 @@ const INVALID: { [C in RequestChannel]: unknown[] } = {
   'external.open': [{ kind: 'mail' }, { kind: 'url' }, { kind: 'url', url: 'x'.repeat(3000) }, { kind: 'api-token', url: 'https://evil.example' }, { kind: 'repository', path: 'rel' }],
   'recent.list': [{ all: true }],
   'recent.remove': [{}],
+  'recent.clear': [{ path: '/home/me/widgets' }],
+  'trust.list': [{ path: '/home/me/widgets' }],
+  'trust.grant': [{ path: '/r' }, { path: '/r', commandIds: [] }, { path: 'rel', commandIds: ['0123456789abcdef'] }, { path: '/r', commandIds: ['core.sshCommand'] }, { path: '/r', commandIds: ['0123456789abcdef'], commands: ['rm -rf /'] }],
+  'trust.revoke': [{}, { path: 'rel' }],
   'settings.get': [{ key: 'x' }],
-  'settings.set': [{ retestIntervalMinutes: 3 }, { retestIntervalMinutes: -1 }, { retestIntervalMinutes: 1.5 }, { retestIntervalMinutes: 100_000 }, { probeTimeoutSeconds: 1 }, { probeTimeoutSeconds: 600 }, { notifyOnChange: 'yes' }, { theme: 'dark' }],
+  'settings.set': [{ retestIntervalMinutes: 3 }, { retestIntervalMinutes: -1 }, { retestIntervalMinutes: 1.5 }, { retestIntervalMinutes: 100_000 }, { probeTimeoutSeconds: 1 }, { probeTimeoutSeconds: 600 }, { notifyOnChange: 'yes' }, { theme: 'dark' }, { bitbucketHosts: 'git.corp.example' }, { bitbucketHosts: ['https://git.corp.example/'] }, { bitbucketHosts: ['Git.Corp.Example'] }, { bitbucketHosts: ['bad host'] }, { bitbucketHosts: ['host:99999'] }, { bitbucketHosts: Array.from({ length: 21 }, (_, i) => `h${i}.example`) }],
   'retest.run': [{ paths: ['/etc'] }],
+  'account.status': [{ site: 'https://evil.example/x' }, { site: 'a b' }, { token: 'x' }],
+  'account.link': [
+    { kind: 'cloud', email: 'jdoe@example.com' },
+    { kind: 'cloud', email: 'jdoe@example.com', token: 'two words' },
+    { kind: 'cloud', email: 'jdoe@example.com', token: 'x'.repeat(5000) },
+    { kind: 'cloud', email: 'j\ndoe@example.com', token: 'ATATT3' },
+    { kind: 'datacenter', server: 'git.corp.example', token: 'BBDC-x' },
+    { kind: 'github', email: 'a@b.c', token: 't' },
+    { email: 'a@b.c', token: 't' },
+  ],
+  'account.unlink': [{ site: '' }, { all: true }],
+  'keys.list': [{ path: 'relative' }, { remote: '-x' }, { site: 'a/b' }],
+  'keys.add': [{ publicKeyPath: '/home/me/.ssh/id_ed25519' }, { publicKeyPath: 'id.pub' }, { label: 'a\nb' }, { label: '' }, { key: 'ssh-ed25519 AAAA' }],
 };
 
 /** Refused by every channel. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LINKS } from '../../app/facts/bitbucket.js';
-import { checkExternalUrl } from '../../app/service/external.js';
+import { LINKS, OPEN_EXTERNAL_ALLOWED_HOSTS } from '../../app/facts/bitbucket.js';
+import { checkExternalUrl, externalAllowList } from '../../app/service/external.js';
 import { callHandler } from '../../app/service/handlers.js';
 import { useTestService, type TestService } from './support/service.js';
 
@@ -77,9 +77,32 @@ describe('external.open', () => {
     expect(await callHandler(service.handlers, 'external.open', { kind: 'repository', path: repo, remote: 'fork' })).toMatchObject({ ok: true, value: { url: 'https://bitbucket.org/jdoe/widgets-fork' } });
   });
 
-  it("opens a Data Center project page on the remote's own https server", async () => {
+  it('opens a Data Center project page only on a server the user declared, never because a remote names it', async () => {
     await service.home.git(['remote', 'add', 'origin', 'https://git.example.com/bitbucket/scm/PROJ/widgets.git'], repo);
+    expect(await callHandler(service.handlers, 'external.open', { kind: 'repository', path: repo })).toEqual({
+      ok: false,
+      error: {
+        code: 'not-applicable',
+        message: 'Push Doctor opens pages only on Bitbucket Cloud and on the Data Center servers you declared. To open https://git.example.com/bitbucket/projects/PROJ/repos/widgets, add git.example.com to the Data Center servers in Settings.',
+      },
+    });
+    // Nor an address on it given as a plain URL.
+    expect(await callHandler(service.handlers, 'external.open', { kind: 'url', url: 'https://git.example.com/bitbucket/plugins/servlet/ssh/account/keys' })).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+    expect(service.shell.opened).toEqual([]);
+
+    await callHandler(service.handlers, 'settings.set', { bitbucketHosts: ['git.example.com'] });
     expect(await callHandler(service.handlers, 'external.open', { kind: 'repository', path: repo })).toMatchObject({ ok: true, value: { url: 'https://git.example.com/bitbucket/projects/PROJ/repos/widgets' } });
+    expect(await callHandler(service.handlers, 'external.open', { kind: 'url', url: 'https://git.example.com/bitbucket/plugins/servlet/ssh/account/keys' })).toMatchObject({ ok: true });
+    // Another port of a declared host is another server.
+    expect(await callHandler(service.handlers, 'external.open', { kind: 'url', url: 'https://git.example.com:8443/' })).toMatchObject({ ok: false });
+    expect(service.shell.opened).toEqual(['https://git.example.com/bitbucket/projects/PROJ/repos/widgets', 'https://git.example.com/bitbucket/plugins/servlet/ssh/account/keys']);
+  });
+
+  it('builds the allow-list from the facts and the declared servers only', () => {
+    expect(externalAllowList(['git.corp.example', 'bb.corp.example:7990'])).toEqual([...OPEN_EXTERNAL_ALLOWED_HOSTS, 'git.corp.example', 'bb.corp.example', 'bb.corp.example:7990']);
+    expect(checkExternalUrl('https://bb.corp.example:7990/projects', externalAllowList(['bb.corp.example:7990']))).toMatchObject({ ok: true });
+    expect(checkExternalUrl('https://bb.corp.example/projects', externalAllowList(['bb.corp.example:7990']))).toMatchObject({ ok: true });
+    expect(checkExternalUrl('https://bb.corp.example:8443/projects', externalAllowList(['bb.corp.example:7990']))).toMatchObject({ ok: false });
   });
 
   it('refuses remotes that are not Bitbucket, Data Center over http, and missing remotes', async () => {

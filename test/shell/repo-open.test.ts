@@ -29,6 +29,8 @@ describe('opening a repository (repo.open, repo.drop, repo.choose)', () => {
           { name: 'origin', url: 'https://jdoe:•••••@bitbucket.org/acme/widgets.git' },
           { name: 'ssh', url: 'git@ssh.bitbucket.org:acme/widgets.git' },
         ]),
+        repoCommands: [],
+        trusted: true,
       },
     });
     expect(JSON.stringify(result)).not.toContain('s3cr3t');

@@ -55,7 +55,7 @@ describe('retest (real engine, store and scheduling; fake Bitbucket over HTTP)',
     // alpha's account is gone: Bitbucket rejects the token saved for it.
     served.server.removeAccount(served.account('alpha').username);
     const second = await callHandler(service.handlers, 'retest.run', {});
-    expect(second).toMatchObject({ ok: true, value: [{ path: repos[1], status: 'ok' }, { path: repos[0], status: 'failing', codes: ['https.auth-rejected'] }] });
+    expect(second).toMatchObject({ ok: true, value: [{ path: repos[1], status: 'ok' }, { path: repos[0], status: 'failing', codes: ['https.token-refused'] }] });
     expect((await service.store.recent()).find((r) => r.path === repos[0])?.lastResult?.status).toBe('failing');
     expect(service.events.filter((e) => e.event === 'retest.finished')).toHaveLength(2);
     const finished = seen.filter((e) => e.type === 'finished');

@@ -51,7 +51,34 @@ describe('state store', () => {
       recent: [{ path: '/home/me/widgets', name: 'widgets', lastOpened: '2026-11-27T10:00:00.000Z', lastResult: null }],
       settings: DEFAULT_SETTINGS,
       window: { width: 1000, height: 700 },
+      trusted: [],
     });
+  });
+
+  it('reads a file written before the newer settings and repository trust existed, with their defaults', async () => {
+    const { trusted: _trusted, ...older } = defaultState();
+    const { bitbucketHosts: _hosts, ...olderSettings } = DEFAULT_SETTINGS;
+    await writeFile(file(), JSON.stringify({ ...older, settings: { ...olderSettings, retestIntervalMinutes: 30 } }));
+    const recovered: unknown[] = [];
+    const store = createStateStore(dir, { onRecovered: (info) => recovered.push(info) });
+    expect(await store.read()).toEqual({ ...defaultState(), settings: { ...DEFAULT_SETTINGS, retestIntervalMinutes: 30 } });
+    expect(recovered).toEqual([]);
+  });
+
+  it('remembers trusted repositories (newest first, one entry each), revokes one, clears the recent list', async () => {
+    const command = { id: '0123456789abcdef', kind: 'ssh-command' as const, key: 'core.sshcommand', command: 'ssh -i ~/.ssh/work', file: '/home/me/a/.git/config' };
+    const store = createStateStore(dir);
+    await store.trust({ path: '/home/me/a', name: 'a', trustedAt: '2026-11-27T10:00:00.000Z', commands: [command] });
+    await store.trust({ path: '/home/me/b', name: 'b', trustedAt: '2026-11-27T10:01:00.000Z', commands: [] });
+    await store.trust({ path: '/home/me/a', name: 'a', trustedAt: '2026-11-27T10:02:00.000Z', commands: [command] });
+    expect((await createStateStore(dir).trusted()).map((t) => [t.path, t.trustedAt])).toEqual([
+      ['/home/me/a', '2026-11-27T10:02:00.000Z'],
+      ['/home/me/b', '2026-11-27T10:01:00.000Z'],
+    ]);
+    expect((await store.revokeTrust('/home/me/a')).map((t) => t.path)).toEqual(['/home/me/b']);
+    await store.touchRecent({ path: '/home/me/a', name: 'a' });
+    expect(await store.clearRecent()).toEqual([]);
+    expect(await createStateStore(dir).read()).toMatchObject({ recent: [], trusted: [{ path: '/home/me/b' }] });
   });
 
   it.each([
@@ -175,5 +202,16 @@ describe('recent.* and settings.* handlers', () => {
     const root = opened.ok ? opened.value.path : '';
     expect(await callHandler(service.handlers, 'recent.list', {})).toMatchObject({ ok: true, value: [{ path: root, name: 'widgets', lastResult: null }] });
     expect(await callHandler(service.handlers, 'recent.remove', { path: root })).toEqual({ ok: true, value: [] });
+    await callHandler(service.handlers, 'repo.open', { path: repo });
+    await callHandler(service.handlers, 'repo.open', { path: await service.home.repo('gadgets') });
+    expect(await callHandler(service.handlers, 'recent.list', {})).toMatchObject({ ok: true, value: [{ name: 'gadgets' }, { name: 'widgets' }] });
+    expect(await callHandler(service.handlers, 'recent.clear', {})).toEqual({ ok: true, value: [] });
+    expect(await service.store.recent()).toEqual([]);
+  });
+
+  it('keeps the declared Data Center servers, normalised and validated', async () => {
+    expect(await callHandler(service.handlers, 'settings.set', { bitbucketHosts: ['git.corp.example', 'bb.corp.example:7990'] })).toMatchObject({ ok: true, value: { bitbucketHosts: ['git.corp.example', 'bb.corp.example:7990'] } });
+    expect(await service.handlers['settings.set']({ bitbucketHosts: ['not a host'] })).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+    expect(await callHandler(service.handlers, 'settings.get', {})).toMatchObject({ ok: true, value: { bitbucketHosts: ['git.corp.example', 'bb.corp.example:7990'] } });
   });
 });

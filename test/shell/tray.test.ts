@@ -58,7 +58,7 @@ describe('tray', () => {
   /** Bitbucket rejects (or again accepts) the token saved for a repository: its account is removed or added back. */
   const revoke = (name: string) => served.server.removeAccount(served.account(name).username);
   const restore = (name: string) => served.server.addAccount(served.account(name));
-  const REJECTED = (name: string) => `bitbucket.org rejected the saved credential for "${name}-dev".`;
+  const REJECTED = (name: string) => `bitbucket.org refused the API token (ATAT…C3D4) for "${name}-dev".`;
 
   it('starts "not tested" with the untested icon and a menu of the recent repositories', async () => {
     await start();

@@ -5,6 +5,7 @@ import { CONTENT_SECURITY_POLICY, DEV_CONTENT_SECURITY_POLICY, META_CONTENT_SECU
 vi.mock('electron', () => import('./support/fake-electron.js'));
 const electron = await import('./support/fake-electron.js');
 const { applySessionPolicy, createMainWindow, hardenWebContents } = await import('../../main/window.js');
+const { externalAllowList } = await import('../../app/service/external.js');
 
 type AnyFn = (...args: any[]) => any; // eslint-disable-line @typescript-eslint/no-explicit-any -- recorded listeners
 const listener = (emitter: { listeners: Map<string, AnyFn[]> }, event: string) => emitter.listeners.get(event)![0]!;
@@ -94,6 +95,17 @@ describe('web contents hardening', () => {
     expect(handler({ url: 'http://bitbucket.org/' })).toEqual({ action: 'deny' });
     expect(handler({ url: 'javascript:alert(1)' })).toEqual({ action: 'deny' });
     expect(electron.shell.opened).toEqual(['https://bitbucket.org/account/settings/ssh-keys/']);
+  });
+
+  it('opens links to a Data Center server only while the user has it declared', () => {
+    let declared: string[] = [];
+    const webContents = new electron.FakeWebContents();
+    hardenWebContents(webContents as never, () => externalAllowList(declared));
+    const handler = webContents.windowOpenHandler!;
+    handler({ url: 'https://git.corp.example/projects/PROJ' });
+    declared = ['git.corp.example'];
+    handler({ url: 'https://git.corp.example/projects/PROJ' });
+    expect(electron.shell.opened).toEqual(['https://git.corp.example/projects/PROJ']);
   });
 
   it('prevents every navigation and redirect, and <webview>', () => {

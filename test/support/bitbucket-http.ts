@@ -6,7 +6,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { ACCESS_TOKEN_USERNAME, API_TOKEN_STATIC_USERNAME, HTTP_ANSWERS } from '../../app/facts/bitbucket.js';
+import { ACCESS_TOKEN_USERNAME, API_TOKEN_STATIC_USERNAME, DC_MESSAGES, HTTP_ANSWERS } from '../../app/facts/bitbucket.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -26,7 +26,10 @@ export interface FakeAccount {
   email?: string;
   secret: string;
   kind: FakeAccountKind;
-  /** API tokens and access tokens: repository scopes (default read and write). */
+  /**
+   * API tokens and access tokens: repository scopes (default read and write). [] is an API token
+   * created without scopes: git gets 401 "You may not have access to this repository..." (facts §12).
+   */
   scopes?: Scope[];
 }
 
@@ -43,6 +46,15 @@ export interface FakeBitbucketHttpOptions {
   delayMs?: number;
   /** A workspace rule that refuses every authenticated request (HTTP 403 with Bitbucket's words). */
   workspaceRule?: 'ip-allowlist' | 'two-step';
+  /**
+   * How Cloud refuses an app password: 410 with the CHANGE-3222 lines (captured git sessions), or a
+   * bare 401 (Atlassian's removal notice says "HTTP 401"; facts §12). Default 410.
+   */
+  appPasswordStatus?: 401 | 410;
+  /** Data Center with basic authentication switched off: every Basic request gets 403 (atlassian/data-center-helm-charts#1101). */
+  basicAuthDisabled?: boolean;
+  /** Data Center's bare 403 (no words) for every authenticated request: no push permission, or basic auth off on older servers. */
+  bare403?: boolean;
 }
 
 export interface FakeRequest {
@@ -99,7 +111,7 @@ export async function startFakeBitbucketHttp(options: FakeBitbucketHttpOptions =
     peakInFlight = Math.max(peakInFlight, inFlight);
     res.once('close', () => inFlight--);
     const answer = () =>
-      handle(req, res, { flavor, projectRoot, accounts, repos: options.repos ?? {}, requests, workspaceRule: options.workspaceRule ?? null });
+      handle(req, res, { flavor, projectRoot, accounts, repos: options.repos ?? {}, requests, workspaceRule: options.workspaceRule ?? null, appPasswordStatus: options.appPasswordStatus ?? 410, basicAuthDisabled: options.basicAuthDisabled ?? false, bare403: options.bare403 ?? false });
     if (delayMs > 0) {
       const timer = setTimeout(() => {
         pending.delete(timer);
@@ -165,6 +177,9 @@ interface HandlerState {
   repos: Record<string, Record<string, Permission>>;
   requests: FakeRequest[];
   workspaceRule: 'ip-allowlist' | 'two-step' | null;
+  appPasswordStatus: 401 | 410;
+  basicAuthDisabled: boolean;
+  bare403: boolean;
 }
 
 function handle(req: http.IncomingMessage, res: http.ServerResponse, state: HandlerState): void {
@@ -193,13 +208,14 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse, state: Hand
 
   const auth = parseBasic(req.headers.authorization);
   if (!auth) return unauthorized([], null);
+  if (state.basicAuthDisabled) return reply(403, [`${DC_MESSAGES.basicAuthDisabled} on this instance.`], auth.username);
   const account = state.accounts.find((a) => a.secret === auth.password);
   if (!account) return unauthorized(HTTP_ANSWERS.invalidCredentials, auth.username);
 
   switch (account.kind) {
     case 'app-password':
       if (auth.username !== account.username) return unauthorized(HTTP_ANSWERS.invalidCredentials, auth.username);
-      if (state.flavor === 'cloud') return reply(410, HTTP_ANSWERS.appPasswordRemoved, auth.username);
+      if (state.flavor === 'cloud') return state.appPasswordStatus === 401 ? unauthorized([], auth.username) : reply(410, HTTP_ANSWERS.appPasswordRemoved, auth.username);
       break;
     case 'account-password':
       if (auth.username !== account.username && auth.username !== account.email) return unauthorized(HTTP_ANSWERS.invalidCredentials, auth.username);
@@ -208,6 +224,8 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse, state: Hand
     case 'api-token':
       if (account.email && auth.username === account.email) return unauthorized(HTTP_ANSWERS.mayNotHaveAccess, auth.username);
       if (auth.username !== account.username && auth.username !== API_TOKEN_STATIC_USERNAME) return unauthorized(HTTP_ANSWERS.invalidCredentials, auth.username);
+      // [OFFICIAL, Atlassian staff, community qaq-p/3206463] "you may not use it without scopes to authenticate with GIT"
+      if (account.scopes && account.scopes.length === 0) return unauthorized(HTTP_ANSWERS.mayNotHaveAccess, auth.username);
       break;
     case 'access-token':
       if (auth.username !== ACCESS_TOKEN_USERNAME) return unauthorized(HTTP_ANSWERS.invalidCredentials, auth.username);
@@ -217,6 +235,7 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse, state: Hand
       break;
   }
 
+  if (state.bare403) return reply(403, [], account.username);
   if (state.workspaceRule === 'ip-allowlist') return reply(403, HTTP_ANSWERS.ipNotAllowed, account.username);
   if (state.workspaceRule === 'two-step') return reply(403, HTTP_ANSWERS.twoStepRequired, account.username);
 
@@ -345,15 +364,19 @@ async function createBareRepo(dir: string): Promise<void> {
   await gitIn(['update-ref', 'refs/heads/main', commit]);
 }
 
-/** A throwaway CA and a server certificate for 127.0.0.1 and localhost, made with the openssl CLI. */
-export async function createTestPki(root: string): Promise<{ caFile: string; key: string; cert: string }> {
+/**
+ * A throwaway CA and a server certificate for 127.0.0.1 and localhost (plus `names`, e.g. the real
+ * api.bitbucket.org inside a private network namespace), made with the openssl CLI.
+ */
+export async function createTestPki(root: string, names: readonly string[] = []): Promise<{ caFile: string; key: string; cert: string }> {
   const dir = path.join(root, 'pki');
   await mkdir(dir, { mode: 0o700 });
   const f = (name: string) => path.join(dir, name);
   const openssl = (args: string[]) => execFileAsync('openssl', args, { cwd: dir });
   await openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', f('ca.key'), '-out', f('ca.pem'), '-days', '2', '-subj', '/CN=Push Doctor Test CA']);
   await openssl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', f('server.key'), '-out', f('server.csr'), '-subj', '/CN=127.0.0.1']);
-  await writeFile(f('ext.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n');
+  const altNames = ['IP:127.0.0.1', 'DNS:localhost', ...names.map((n) => `DNS:${n}`)].join(',');
+  await writeFile(f('ext.cnf'), `subjectAltName=${altNames}\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n`);
   await openssl(['x509', '-req', '-in', f('server.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f('server.pem'), '-days', '2', '-extfile', f('ext.cnf')]);
   const [key, cert] = await Promise.all([readFile(f('server.key'), 'utf8'), readFile(f('server.pem'), 'utf8')]);
   return { caFile: f('ca.pem'), key, cert };

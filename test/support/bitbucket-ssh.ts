@@ -29,6 +29,13 @@ export interface FakeBitbucketSshOptions {
   greetingStream?: 'stdout' | 'stderr';
   /** Host keys to present; generated once per test process when omitted (ed25519 and rsa). */
   hostKeys?: HostKeyPair[];
+  /**
+   * Personal keys registered on accounts elsewhere (the fake REST API's store), looked up at each
+   * login, so a key added through the API opens a session at once: "type base64" lines.
+   */
+  accountKeys?: () => Array<{ line: string; username: string }>;
+  /** Where to listen (default 127.0.0.1, a free port); in a private network namespace: the real port 22. */
+  listen?: { host: string; port: number };
 }
 
 export interface HostKeyPair {
@@ -101,7 +108,13 @@ export async function startFakeBitbucketSsh(options: FakeBitbucketSshOptions = {
   const connections = new Set<Connection>();
   const commands: string[] = [];
 
-  const findKey = (algo: string, blob: Buffer) => authorized.find((k) => k.blob.equals(blob) && (k.algo === algo || algo.startsWith('rsa-sha2') || algo.startsWith('ssh-rsa')));
+  const fromAccounts = (): AuthorizedKey[] =>
+    (options.accountKeys?.() ?? []).map(({ line, username }) => {
+      const [algo, key] = line.trim().split(/\s+/) as [string, string];
+      return { kind: 'personal', username, algo, blob: Buffer.from(key, 'base64'), line: `${algo} ${key}` };
+    });
+  const findKey = (algo: string, blob: Buffer) =>
+    [...authorized, ...fromAccounts()].find((k) => k.blob.equals(blob) && (k.algo === algo || algo.startsWith('rsa-sha2') || algo.startsWith('ssh-rsa')));
 
   const onConnection = (client: Connection) => {
     connections.add(client);
@@ -211,7 +224,7 @@ export async function startFakeBitbucketSsh(options: FakeBitbucketSshOptions = {
     }
     await new Promise<void>((resolve, reject) => {
       listener.once('error', reject);
-      listener.listen(0, '127.0.0.1', () => resolve());
+      listener.listen(options.listen?.port ?? 0, options.listen?.host ?? '127.0.0.1', () => resolve());
     });
   } catch (error) {
     // Unreadable host keys or no port: leave nothing behind.

@@ -178,6 +178,43 @@ function terminate(child: ChildProcess): Promise<void> {
   });
 }
 
+/**
+ * A private D-Bus session bus with nothing on it (no Secret Service): a desktop-less machine that
+ * still has D-Bus. With `inProcess`, this process is pointed at it (stop() puts the old value back).
+ */
+export async function startBareBus(options: { inProcess?: boolean } = {}): Promise<{ address: string; stop(): Promise<void> }> {
+  const runtime = await mkdtemp(path.join(os.tmpdir(), 'push-doctor-barebus-'));
+  const socket = path.join(runtime, 'bus');
+  await writeFile(path.join(runtime, 'bus.conf'), BUS_CONFIG(socket));
+  const bus = spawn('dbus-daemon', ['--nofork', `--config-file=${path.join(runtime, 'bus.conf')}`, '--print-address=1'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const previous = process.env.DBUS_SESSION_BUS_ADDRESS;
+  const stop = async () => {
+    await terminate(bus);
+    if (options.inProcess) {
+      if (previous === undefined) delete process.env.DBUS_SESSION_BUS_ADDRESS;
+      else process.env.DBUS_SESSION_BUS_ADDRESS = previous;
+    }
+    await rm(runtime, { recursive: true, force: true });
+  };
+  try {
+    const address = await firstLine(bus, 5000);
+    if (options.inProcess) process.env.DBUS_SESSION_BUS_ADDRESS = address;
+    return { address, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Locks the keyring's login collection, as a screen lock or `secret-tool lock` would. */
+export async function lockKeyring(env: NodeJS.ProcessEnv): Promise<void> {
+  await execFileAsync(
+    'dbus-send',
+    ['--session', '--print-reply', '--dest=org.freedesktop.secrets', '/org/freedesktop/secrets', 'org.freedesktop.Secret.Service.Lock', 'array:objpath:/org/freedesktop/secrets/collection/login'],
+    { env: { ...process.env, ...env } },
+  );
+}
+
 /** A throwaway home whose environment reaches a running, unlocked keyring; stop() ends both. */
 export async function createKeyringHome(): Promise<{ home: TestHome; stop(): Promise<void> }> {
   const home = await createHome();

@@ -23,9 +23,9 @@ export interface PublishedKeysServer {
   stop(): Promise<void>;
 }
 
-export async function startPublishedKeysServer(lines: string[]): Promise<PublishedKeysServer> {
+export async function startPublishedKeysServer(lines: string[], listen?: { host: string; port: number; name: string }): Promise<PublishedKeysServer> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'published-keys-'));
-  const pki = await createTestPki(root);
+  const pki = await createTestPki(root, listen ? [listen.name] : []);
   const ca = await readFile(pki.caFile, 'utf8');
   const state = { lines, requests: 0 };
   const server = https.createServer({ key: pki.key, cert: pki.cert }, (req, res) => {
@@ -41,8 +41,9 @@ export async function startPublishedKeysServer(lines: string[]): Promise<Publish
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const url = `https://127.0.0.1:${(server.address() as net.AddressInfo).port}/site/ssh`;
+  await new Promise<void>((resolve) => server.listen(listen?.port ?? 0, listen?.host ?? '127.0.0.1', () => resolve()));
+  const port = (server.address() as net.AddressInfo).port;
+  const url = listen ? `https://${listen.name}${port === 443 ? '' : `:${port}`}/site/ssh` : `https://127.0.0.1:${port}/site/ssh`;
   return {
     get lines() {
       return state.lines;

@@ -59,6 +59,8 @@ export interface CloudScenarioOptions {
   greetingStream?: 'stdout' | 'stderr';
   /** More lines for the host block. */
   extra?: string[];
+  /** Keys registered through the fake REST API (FakeAccountStore), accepted like authorized ones. */
+  accountKeys?: () => Array<{ line: string; username: string }>;
 }
 
 /**
@@ -66,7 +68,7 @@ export interface CloudScenarioOptions {
  * a repository whose origin is git@ssh.bitbucket.org:acme/widgets.git. The caller stops the server.
  */
 export async function startCloudScenario(home: TestHome, options: CloudScenarioOptions = {}): Promise<{ server: FakeBitbucketSsh; repo: string }> {
-  const server = await startFakeBitbucketSsh({ greetingStream: options.greetingStream });
+  const server = await startFakeBitbucketSsh({ greetingStream: options.greetingStream, accountKeys: options.accountKeys });
   await server.createRepo('acme/widgets');
   const identity = options.identity === undefined ? path.join(home.sshDir, 'id_ed25519') : options.identity;
   await home.writeSshConfig(hostBlock(CLOUD_HOST, server.port, identity, options.extra));

@@ -43,12 +43,14 @@ export async function modesUnder(root: string): Promise<Array<[string, 'dir' | '
   return out;
 }
 
-/** Every file under a folder as text, one after the other (to search for secrets that must not be there). */
-export async function textUnder(root: string): Promise<string> {
+/** Every file under a folder as text, one after the other (to search for secrets that must not be there); `exclude` skips folders. */
+export async function textUnder(root: string, options: { exclude?: string[] } = {}): Promise<string> {
   const out: string[] = [];
+  const excluded = (options.exclude ?? []).map((p) => path.resolve(p));
   async function walk(dir: string): Promise<void> {
     for (const name of await readdir(dir).catch(() => [] as string[])) {
       const full = path.join(dir, name);
+      if (excluded.includes(full)) continue;
       if ((await lstat(full)).isDirectory()) await walk(full);
       else out.push(await readFile(full, 'utf8'));
     }

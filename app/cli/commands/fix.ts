@@ -5,7 +5,7 @@ import { isFixId } from '../../contract/report.js';
 import { FIX_CATALOGUE } from '../../fix/catalogue.js';
 import { applyFix, describeFix } from '../../fix/registry.js';
 import { resolveFixScope } from '../../fix/scope.js';
-import { bitbucketHosts, parseCommandArgs, timeoutMs, UsageError } from '../args.js';
+import { bitbucketHosts, parseCommandArgs, repoCommandGate, timeoutMs, UsageError } from '../args.js';
 import { json, writer, type CliIo } from '../io.js';
 import { readStdin } from '../stdin.js';
 import { createStyle, type Style } from '../style.js';
@@ -24,13 +24,14 @@ export async function fixCommand(args: string[], io: CliIo): Promise<number> {
     remote: { type: 'string' },
     timeout: { type: 'string' },
     'bitbucket-host': { type: 'string', multiple: true },
+    'no-repo-commands': { type: 'boolean' },
   });
   const [id, repoPath, ...extra] = positionals;
   if (!id) throw new UsageError(`fix needs a FIX_ID: ${FIX_USAGE}`);
   if (!isFixId(id)) throw new UsageError(`unknown fix "${id}"; known fixes: ${Object.keys(FIX_CATALOGUE).join(', ')}`);
   if (extra.length) throw new UsageError('fix applies exactly one fix to one path');
 
-  const ctx = createContext({ env: io.env, timeoutMs: timeoutMs(values.timeout, DEFAULT_TIMEOUT_MS), bitbucketHosts: bitbucketHosts(values['bitbucket-host']) });
+  const ctx = createContext({ env: io.env, timeoutMs: timeoutMs(values.timeout, DEFAULT_TIMEOUT_MS), bitbucketHosts: bitbucketHosts(values['bitbucket-host']), repoCommands: repoCommandGate(values['no-repo-commands']) });
   const out = writer(io.stdout, ctx.secrets);
   const style = createStyle(io.stdout, io.env);
   const report = (result: FixResult) => {

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { createContext, DEFAULT_TIMEOUT_MS } from '../../context.js';
 import { testRepos } from '../../diagnose/test-repos.js';
-import { bitbucketHosts, parseCommandArgs, timeoutMs, UsageError } from '../args.js';
+import { bitbucketHosts, parseCommandArgs, repoCommandGate, timeoutMs, UsageError } from '../args.js';
 import { INTERRUPTED_EXIT, untilInterrupted } from '../interrupt.js';
 import { json, writer, type CliIo } from '../io.js';
 import { createStyle } from '../style.js';
@@ -13,6 +13,7 @@ export async function testCommand(args: string[], io: CliIo): Promise<number> {
     json: { type: 'boolean' },
     timeout: { type: 'string' },
     'bitbucket-host': { type: 'string', multiple: true },
+    'no-repo-commands': { type: 'boolean' },
   });
   const paths = positionals.length ? positionals.map((p) => path.resolve(io.cwd, p)) : [io.cwd];
   for (const p of paths) {
@@ -20,7 +21,7 @@ export async function testCommand(args: string[], io: CliIo): Promise<number> {
     if (!info) throw new UsageError(`${p} does not exist`);
     if (!info.isDirectory()) throw new UsageError(`${p} is a file, not a folder`);
   }
-  const ctx = createContext({ env: io.env, timeoutMs: timeoutMs(values.timeout, DEFAULT_TIMEOUT_MS), bitbucketHosts: bitbucketHosts(values['bitbucket-host']) });
+  const ctx = createContext({ env: io.env, timeoutMs: timeoutMs(values.timeout, DEFAULT_TIMEOUT_MS), bitbucketHosts: bitbucketHosts(values['bitbucket-host']), repoCommands: repoCommandGate(values['no-repo-commands']) });
   // All the repositories at once (bounded, with shared probes); Ctrl-C kills every process it started.
   const { value: results, interrupted } = await untilInterrupted((signal) => testRepos(ctx, paths, { signal }));
   if (interrupted) {
@@ -36,6 +37,7 @@ export async function testCommand(args: string[], io: CliIo): Promise<number> {
       out(`${mark} ${r.path}: ${r.summary}${r.codes.length ? style.dim(` (${r.codes.join(', ')})`) : ''}\n`);
     }
   }
-  if (results.some((r) => r.status === 'error')) return 2;
+  // Not tested because the repository is not trusted (--no-repo-commands) is "cannot confirm", not bad input.
+  if (results.some((r) => r.status === 'error' && !r.codes.includes('repo.commands-not-run'))) return 2;
   return results.every((r) => r.status === 'ok') ? 0 : 1;
 }

@@ -2,6 +2,7 @@ import type { EngineContext } from '../../context.js';
 import { sameSecret, SECRET_KIND_LABELS } from '../../credentials/classify.js';
 import { fillCredential, type CachedCredential } from '../../credentials/fill.js';
 import { credentialSite, describeHolding, eraseCredential, findHoldings, type CredentialSite, type Holding } from '../credential-holders.js';
+import { detectWsl, isWindowsProgram } from '../../platform/wsl.js';
 import { loadHttpsRemote } from '../remote-target.js';
 import { fixPlan, type Fix, type FixOutcome, type FixScope } from '../types.js';
 
@@ -29,6 +30,12 @@ async function stale(ctx: EngineContext, scope: FixScope): Promise<Cleared | { r
   return { site, credential: { ...credential, username: credential.username }, holdings };
 }
 
+/** A holder that is Git Credential Manager for Windows started from WSL (Windows' Credential Manager, shared with Windows). */
+async function holdsOnWindowsSide(ctx: EngineContext, holdings: readonly Holding[]): Promise<boolean> {
+  const wsl = await detectWsl(ctx);
+  return !!wsl && holdings.some((h) => h.kind === 'helper' && isWindowsProgram(wsl, h.helper.program));
+}
+
 const what = (c: Cleared) => `${c.credential.username}@${c.site.host} (${SECRET_KIND_LABELS[c.credential.secretKind.kind]} ${c.credential.secret.masked})`;
 
 /**
@@ -42,10 +49,14 @@ export const clearCredential: Fix = {
   async describe(ctx, scope) {
     const found = await stale(ctx, scope);
     if ('reason' in found) return fixPlan(this.id, { applicable: false, reason: found.reason });
+    const details = ['Credentials for other hosts and other usernames stay as they are.', 'Undo puts the removed credential back.'];
+    if (await holdsOnWindowsSide(ctx, found.holdings)) {
+      details.push("In WSL, Git Credential Manager for Windows keeps it in Windows' Credential Manager: Git for Windows on this PC stops sending it too, and undo puts it back there.");
+    }
     return fixPlan(this.id, {
       applicable: true,
       changes: found.holdings.map((h) => ({ target: describeHolding(ctx, h), action: `Remove the saved credential ${what(found)}` })),
-      details: ['Credentials for other hosts and other usernames stay as they are.', 'Undo puts the removed credential back.'],
+      details,
     });
   },
 

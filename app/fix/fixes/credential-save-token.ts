@@ -5,10 +5,9 @@ import { fillCredential, type CachedCredential } from '../../credentials/fill.js
 import { describeHelper, type ConfiguredHelper } from '../../credentials/helpers.js';
 import type { RemoteTarget } from '../../diagnose/target.js';
 import { SCOPE_REPO_READ, SCOPE_REPO_WRITE } from '../../facts/bitbucket.js';
-import { gcmValidatesStoredCredentials } from '../../https/checks.js';
 import type { Secret } from '../../secrets/secret.js';
 import { credentialSite, describeHolding, eraseCredential, findHoldings, saveCredential, siteBaseUrl, type CredentialSite } from '../credential-holders.js';
-import { globalGitConfigFile } from '../git-config-files.js';
+import { applyGcmSetting, describeGcmSetting, planSkipValidation, type GcmSettingPlan } from '../gcm-settings.js';
 import type { ChangeRecorder } from '../journal.js';
 import { loadHttpsRemote } from '../remote-target.js';
 import { applyHelperConfig, chooseSecureHelper, describeHelperConfig, helperLabel, isSecure, planHelperConfig, type HelperConfigPlan } from '../secure-helper.js';
@@ -28,7 +27,7 @@ interface SavePlan {
   /** What git sends now, to be replaced. */
   current: CachedCredential | null;
   /** GCM re-validates stored Bitbucket credentials in a way API tokens fail: switched off for this site. */
-  gcmSetting: { file: string; key: string } | null;
+  gcmSetting: GcmSettingPlan | null;
 }
 
 function helperName(ctx: EngineContext, helper: ConfiguredHelper): string {
@@ -47,7 +46,7 @@ async function planSave(ctx: EngineContext, scope: FixScope): Promise<SavePlan |
   if (helpers.length === 0) {
     // Saving where no helper will read it would leave the next push failing: configure the secure one.
     const choice = await chooseSecureHelper(ctx);
-    if (!choice.ok) return { reason: `No credential helper is configured, so git could not remember a token. ${choice.reason}` };
+    if (!choice.ok) return { reason: `No credential helper is configured to remember a token, and ${choice.reason.charAt(0).toLowerCase()}${choice.reason.slice(1)}` };
     const config = await planHelperConfig(ctx, site, choice.helper);
     if (!config.ok) return { reason: config.reason };
     configure = config.plan;
@@ -55,12 +54,9 @@ async function planSave(ctx: EngineContext, scope: FixScope): Promise<SavePlan |
     helpers = [{ ...describeHelper(choice.helper, ctx.homeDir, site.repoRoot), origin: { scope: configure.scope, file: configure.file, key: configure.key }, runnable: 'yes' }];
   }
   const current = site.helpers.helpers.length ? (await fillCredential(ctx, site.repoRoot, site.url)).credential : null;
-  const usesGcm = helpers.some((h) => h.kind === 'manager');
-  const gcmSetting =
-    target.bitbucket.kind === 'cloud' && usesGcm && gcmValidatesStoredCredentials(ctx.env, site.helpers)
-      ? { file: await globalGitConfigFile(ctx), key: `credential.${siteBaseUrl(site)}.bitbucketValidateStoredCredentials` }
-      : null;
-  return { target, site, helpers, configure, configureNote, current, gcmSetting };
+  const gcm = await planSkipValidation(ctx, site, target.bitbucket.kind === 'cloud', helpers);
+  if (!gcm.ok) return { reason: gcm.reason };
+  return { target, site, helpers, configure, configureNote, current, gcmSetting: gcm.plan };
 }
 
 function plannedChanges(ctx: EngineContext, plan: SavePlan, holdings: Awaited<ReturnType<typeof findHoldings>>): PlannedChange[] {
@@ -71,7 +67,7 @@ function plannedChanges(ctx: EngineContext, plan: SavePlan, holdings: Awaited<Re
     for (const h of holdings) changes.push({ target: describeHolding(ctx, h), action: `Replace the saved credential ${label}` });
   }
   for (const helper of plan.helpers) changes.push({ target: helperName(ctx, helper), action: `Save your username and the new token for ${plan.site.host}, once Bitbucket accepted it for reading and pushing` });
-  if (plan.gcmSetting) changes.push({ target: plan.gcmSetting.file, action: `Set ${plan.gcmSetting.key} = false (Git Credential Manager's check of stored credentials rejects API tokens)` });
+  if (plan.gcmSetting) changes.push({ target: plan.gcmSetting.file, action: describeGcmSetting(plan.gcmSetting) });
   return changes;
 }
 
@@ -103,7 +99,7 @@ async function saveToken(ctx: EngineContext, change: ChangeRecorder, plan: SaveP
   const old = plan.current?.username;
   if (old && old !== username) await eraseCredential(ctx, change, site, await findHoldings(ctx, site, old), old);
   await saveCredential(ctx, change, site, plan.helpers, username, secret);
-  if (plan.gcmSetting) await change.runGitConfig(['config', '--file', plan.gcmSetting.file, plan.gcmSetting.key, 'false'], { file: plan.gcmSetting.file, cwd: site.repoRoot });
+  if (plan.gcmSetting) await applyGcmSetting(change, plan.gcmSetting);
 }
 
 /**

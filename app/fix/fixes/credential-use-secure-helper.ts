@@ -2,12 +2,13 @@ import { readFile } from 'node:fs/promises';
 import type { EngineContext } from '../../context.js';
 import { sameSecret } from '../../credentials/classify.js';
 import { fillCredential } from '../../credentials/fill.js';
-import { resolveHelpers } from '../../credentials/helpers.js';
+import { describeHelper, resolveHelpers } from '../../credentials/helpers.js';
 import type { StoreEntry } from '../../credentials/store-file.js';
 import type { Secret } from '../../secrets/secret.js';
 import { helperCall } from '../credential-io.js';
 import { credentialSite, keyFor, siteBaseUrl, storeEntryFor, type CredentialSite } from '../credential-holders.js';
 import { removeStoreEntries } from '../edit/credential-store.js';
+import { applyGcmSetting, describeGcmSetting, planSkipValidation, type GcmSettingPlan } from '../gcm-settings.js';
 import { loadHttpsRemote } from '../remote-target.js';
 import { applyHelperConfig, chooseSecureHelper, describeHelperConfig, helperLabel, isSecure, planHelperConfig, plaintextEntries, type HelperConfigPlan } from '../secure-helper.js';
 import { fixPlan, type Fix, type FixOutcome, type FixScope } from '../types.js';
@@ -26,6 +27,8 @@ interface MovePlan {
   plaintext: StoreEntry[];
   /** What moves into the keychain: the first line per username (the one git's store answers with). */
   moves: Array<{ username: string; password: Secret }>;
+  /** Git Credential Manager as the keeper: its check that throws API tokens away, switched off for this site. */
+  gcmSetting: GcmSettingPlan | null;
 }
 
 async function planMove(ctx: EngineContext, scope: FixScope): Promise<MovePlan | { reason: string; inEffect: boolean }> {
@@ -55,7 +58,10 @@ async function planMove(ctx: EngineContext, scope: FixScope): Promise<MovePlan |
   for (const entry of plaintext) {
     if (entry.username && entry.password && !moves.some((m) => m.username === entry.username)) moves.push({ username: entry.username, password: entry.password });
   }
-  return { site, helper, config, note, plaintext, moves };
+  const keeper = config ? [{ ...describeHelper(helper, ctx.homeDir, site.repoRoot), origin: { scope: config.scope, file: config.file, key: config.key }, runnable: 'yes' as const }] : helpers;
+  const gcm = await planSkipValidation(ctx, site, loaded.target.bitbucket.kind === 'cloud', keeper);
+  if (!gcm.ok) return { reason: gcm.reason, inEffect: false };
+  return { site, helper, config, note, plaintext, moves, gcmSetting: gcm.plan };
 }
 
 function byFile(entries: readonly StoreEntry[]): Map<string, number[]> {
@@ -80,6 +86,7 @@ export const useSecureHelper: Fix = {
       ...(plan.config ? [{ target: plan.config.file, action: describeHelperConfig(plan.config) }] : []),
       ...plan.moves.map((m) => ({ target: label, action: `Save the credential ${m.username}@${plan.site.host} (${m.password.masked}) taken from the plain-text file` })),
       ...[...byFile(plan.plaintext)].map(([file, lines]) => ({ target: file, action: `Remove line${lines.length === 1 ? '' : 's'} ${lines.join(', ')} (${plan.site.host}); lines of other hosts stay as they are` })),
+      ...(plan.gcmSetting ? [{ target: plan.gcmSetting.file, action: describeGcmSetting(plan.gcmSetting) }] : []),
     ];
     const details = [`Only ${siteBaseUrl(plan.site)} uses ${label}; other hosts keep their helpers.`, ...(plan.note ? [plan.note] : [])];
     return fixPlan(this.id, { applicable: true, changes, details });
@@ -100,6 +107,7 @@ export const useSecureHelper: Fix = {
       if (edited.removed) await change.writeFile(file, edited.text, { sensitive: true });
     }
     if (plan.config) await applyHelperConfig(change, plan.config, plan.site.repoRoot);
+    if (plan.gcmSetting) await applyGcmSetting(change, plan.gcmSetting);
     const moved = plan.moves.length ? `; moved ${plan.moves.map((m) => `${m.username}@${plan.site.host}`).join(', ')} out of the plain-text file` : '';
     const outcome = { message: `git now keeps the credentials for ${siteBaseUrl(plan.site)} in ${helperLabel(plan.helper)}${moved}.` };
     movedBy.set(outcome, plan);

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { EngineContext } from '../../context.js';
 import { derivePublicKey } from '../../keys/inspect.js';
 import { inspectAgent, type AgentState } from '../../ssh/agent.js';
+import type { SshFlavour } from '../../ssh/flavour.js';
 import { sha256Fingerprint } from '../../ssh/fingerprint.js';
 import { inspectIdentityFiles, type IdentityFileInfo } from '../../ssh/keys.js';
 import { agentFingerprints, keychainSshAdd } from '../agent-io.js';
@@ -24,6 +25,8 @@ interface Situation {
   agentSource: string;
   /** Apple's ssh-add is the one on PATH: it can also keep the passphrase in the login keychain. */
   keychain: { program: string; flag: string } | null;
+  /** The ssh build git runs (Windows: it decides which agent counts). */
+  flavour: SshFlavour;
 }
 
 /** The agent ssh uses for the remote's host (IdentityAgent from ssh -G, else SSH_AUTH_SOCK) and the keys it would offer. */
@@ -32,7 +35,7 @@ async function situation(ctx: EngineContext, scope: FixScope): Promise<Situation
   const config = target.ok ? target.target.endpoint.config : null;
   const paths = config?.identityFiles ?? scope.keyPaths ?? DEFAULT_KEYS.map((name) => path.join(ctx.homeDir, '.ssh', name));
   const [agent, infos, keychain] = await Promise.all([
-    inspectAgent(ctx, config?.identityAgent ?? null),
+    inspectAgent(ctx, config?.identityAgent ?? null, target.ok ? target.target.endpoint : undefined),
     inspectIdentityFiles(paths, ctx.platform),
     ctx.platform === 'darwin' ? oncePerContext(ctx, 'apple ssh-add', () => keychainSshAdd(ctx)) : Promise.resolve(null),
   ]);
@@ -40,13 +43,27 @@ async function situation(ctx: EngineContext, scope: FixScope): Promise<Situation
   const locked = keys.filter((k) => k.encrypted === true);
   const held = new Set(agent.keys.map((k) => k.fingerprint));
   const key = locked.find((k) => !k.fingerprint || !held.has(k.fingerprint)) ?? null;
-  return { agent, key, locked, keys, agentSource: agent.source ?? 'SSH_AUTH_SOCK', keychain };
+  return { agent, key, locked, keys, agentSource: agent.source ?? 'SSH_AUTH_SOCK', keychain, flavour: target.ok ? target.target.endpoint.flavour : 'openssh' };
 }
 
 /** Why the fix cannot run, with the exact next step; null when it can. */
 function blocked(ctx: EngineContext, s: Situation): { reason: string; manualSteps: string[] } | null {
   if (ctx.platform === 'win32') {
-    return { reason: 'Adding a key to the Windows OpenSSH agent is not automated yet.', manualSteps: ['Start the "OpenSSH Authentication Agent" service.', `In a terminal run: ssh-add ${s.key?.path ?? '<your key>'}`] };
+    const keyArg = s.key?.path ?? '<your key>';
+    // Only the agent of the ssh git runs helps: Git for Windows' ssh never asks the Windows service.
+    if (s.flavour === 'windows-openssh') {
+      return {
+        reason: 'Adding a key to the OpenSSH Authentication Agent is not automated yet.',
+        manualSteps: ['In PowerShell as administrator: Get-Service ssh-agent | Set-Service -StartupType Manual; Start-Service ssh-agent', `Then, as yourself: ssh-add ${keyArg}`],
+      };
+    }
+    return {
+      reason: "Adding a key to an agent is not automated on Windows yet, and Git for Windows' own ssh only uses an agent named by SSH_AUTH_SOCK.",
+      manualSteps: [
+        `In Git Bash: eval "$(ssh-agent -s)" and ssh-add ${keyArg} (git in that window then uses the key)`,
+        "Or apply ssh.use-windows-openssh and load the key into the OpenSSH Authentication Agent (Start-Service ssh-agent; ssh-add), which every app's git then uses.",
+      ],
+    };
   }
   const keyArg = s.key?.path ?? '~/.ssh/id_ed25519';
   switch (s.agent.status) {

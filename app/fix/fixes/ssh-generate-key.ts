@@ -5,6 +5,7 @@ import type { EngineContext } from '../../context.js';
 import { createKey, defaultKeyComment, freeKeyName } from '../../keys/keygen.js';
 import { derivePublicKey } from '../../keys/inspect.js';
 import { sha256Fingerprint } from '../../ssh/fingerprint.js';
+import { detectWsl, windowsPathOf, windowsSshKeys } from '../../platform/wsl.js';
 import { isCode } from '../atomic-write.js';
 import { listJournal } from '../journal.js';
 import { fixPlan, type Fix } from '../types.js';
@@ -28,6 +29,18 @@ export async function keyFromJournal(ctx: EngineContext): Promise<KeygenResult |
   }
 }
 
+/** In WSL: which home's keys git's ssh uses, and the Windows-side keys it does not see. */
+async function wslKeyNote(ctx: EngineContext): Promise<string[]> {
+  const wsl = await detectWsl(ctx);
+  if (!wsl) return [];
+  const windowsKeys = await windowsSshKeys(ctx, wsl);
+  if (!windowsKeys.length) return ["In WSL, git's ssh reads keys from the Linux home's ~/.ssh, which is where this key is made (Windows' own ssh keeps its keys elsewhere)."];
+  const shown = windowsKeys.map((k) => windowsPathOf(wsl, k) ?? k).join(', ');
+  return [
+    `In WSL, git's ssh reads keys from the Linux home's ~/.ssh, not from Windows' ${shown}: if that key is already on your Bitbucket account, you can copy it into ~/.ssh (mode 600) instead of making a new one.`,
+  ];
+}
+
 /** ssh.generate-key: a new ed25519 key pair in ~/.ssh (no ssh config change: that is ssh.configure-host). */
 export const generateKey: Fix = {
   id: 'ssh.generate-key',
@@ -44,7 +57,7 @@ export const generateKey: Fix = {
         { target: privateKeyPath, action: 'Create the private key (ed25519, mode 600; encrypted if you give a passphrase)' },
         { target: `${privateKeyPath}.pub`, action: 'Create the public key (mode 644), to add to Bitbucket' },
       ],
-      details: [`Key comment: ${defaultKeyComment(ctx)}`, 'No existing key is replaced.'],
+      details: [`Key comment: ${defaultKeyComment(ctx)}`, 'No existing key is replaced.', ...(await wslKeyNote(ctx))],
     });
   },
 

@@ -8,6 +8,7 @@
 import type { ClipboardWriteResult, ContractError, ExternalTarget, RecentRepo, RepoSummary, Result } from '../../../app/contract/channels.js';
 import type { FixPlan, FixResult, JournalEntry, KeygenResult, SshVerifyResult, UndoResult } from '../../../app/contract/fixes.js';
 import type { CheckStatus, DiagnoseProgress, DiagnoseReport, Finding, FixId } from '../../../app/contract/report.js';
+import type { SettingsPanel } from './settings.js';
 
 // ─── Async operations ─────────────────────────────────────────────────────────────────────────────
 
@@ -42,11 +43,15 @@ export type SshStep = (typeof SSH_STEPS)[number];
 
 export type Screen =
   | { name: 'start' }
+  /** Before a diagnosis: the repository's own commands, and whether to trust it to run them. */
+  | { name: 'trust' }
   | { name: 'diagnosis' }
   | { name: 'fix'; fixId: FixId }
   | { name: 'https'; step: HttpsStep }
   | { name: 'ssh'; step: SshStep }
-  | { name: 'done' };
+  | { name: 'done' }
+  /** Settings, over whatever screen the user was on (Back returns there). */
+  | { name: 'settings'; returnTo: Screen };
 
 /** The three phases of the step indicator. */
 export type Phase = 'diagnose' | 'fix' | 'verify';
@@ -83,6 +88,8 @@ export interface RepoGuide {
   ssh: (WizardProgress<SshStep> & { key: KeygenResult | null }) | null;
   /** Fixes applied in this session, oldest first, for the summary. */
   applied: FixResult[];
+  /** The user answered the trust question for this repository in this session (trusted or not): not asked again on open. */
+  trustAnswered: boolean;
 }
 
 /** Operations of the current repository; reset when another repository is opened. */
@@ -96,6 +103,8 @@ export interface Ops {
   undo: Async<UndoResult>;
   /** Copying the report: done, or the redacted text for the UI to show selected when the clipboard refused. */
   report: Async<ClipboardWriteResult>;
+  /** Trusting the repository to run its own commands. */
+  trust: Async<RepoSummary>;
 }
 
 export interface GuideState {
@@ -111,14 +120,15 @@ export interface GuideState {
   fixTitles: Partial<Record<FixId, string>>;
   /** The latest message for the aria-live region. */
   announcement: string;
+  settings: SettingsPanel;
 }
 
 export function emptyOps(): Ops {
-  return { plans: {}, applies: {}, sshVerify: IDLE, copyKey: IDLE, external: IDLE, history: IDLE, undo: IDLE, report: IDLE };
+  return { plans: {}, applies: {}, sshVerify: IDLE, copyKey: IDLE, external: IDLE, history: IDLE, undo: IDLE, report: IDLE, trust: IDLE };
 }
 
 export function emptyGuide(): RepoGuide {
-  return { remote: null, https: null, ssh: null, applied: [] };
+  return { remote: null, https: null, ssh: null, applied: [], trustAnswered: false };
 }
 
 export function initialState(): GuideState {
@@ -132,6 +142,7 @@ export function initialState(): GuideState {
     guides: {},
     fixTitles: {},
     announcement: '',
+    settings: { values: IDLE, trusted: IDLE, failure: null },
   };
 }
 
@@ -155,7 +166,10 @@ export function otherFindings(report: DiagnoseReport): Finding[] {
 export function phaseOf(s: GuideState): Phase {
   switch (s.screen.name) {
     case 'start':
+    case 'trust':
       return 'diagnose';
+    case 'settings':
+      return phaseOf({ ...s, screen: s.screen.returnTo });
     case 'diagnosis':
       return currentGuide(s).applied.length > 0 ? 'verify' : 'diagnose';
     case 'fix':
@@ -175,7 +189,8 @@ export function isBusy(s: GuideState): boolean {
     s.opening.status === 'running' ||
     Object.values(ops.applies).some((a) => a?.status === 'running') ||
     ops.sshVerify.status === 'running' ||
-    ops.undo.status === 'running'
+    ops.undo.status === 'running' ||
+    ops.trust.status === 'running'
   );
 }
 
@@ -268,11 +283,13 @@ export function openFinished(s: GuideState, result: Result<RepoSummary | null>):
   if (!result.ok) return { ...s, opening: settle(result), screen: { name: 'start' }, announcement: result.error.message };
   if (result.value === null) return { ...s, opening: IDLE };
   const repo = result.value;
+  // A repository that names commands of its own asks first (once per session, unless trusted).
+  const ask = !repo.trusted && repo.repoCommands.length > 0 && !s.guides[repo.path]?.trustAnswered;
   return {
     ...s,
     opening: settle(result),
     repo,
-    screen: { name: 'diagnosis' },
+    screen: { name: ask ? 'trust' : 'diagnosis' },
     ops: emptyOps(),
     diagnosis: { runId: null, run: IDLE, checks: [] },
     guides: s.guides[repo.path] ? s.guides : { ...s.guides, [repo.path]: emptyGuide() },
@@ -443,6 +460,9 @@ export function backFrom(s: GuideState): Screen {
   switch (screen.name) {
     case 'start':
       return screen;
+    case 'settings':
+      return screen.returnTo;
+    case 'trust':
     case 'diagnosis':
       return { name: 'start' };
     case 'fix':
@@ -465,6 +485,8 @@ export interface EntryEffect {
   diagnose?: boolean;
   history?: boolean;
   recent?: boolean;
+  /** Settings and the trusted repositories, for the Settings screen. */
+  settings?: boolean;
 }
 
 const HTTPS_STEP_PLAN: Partial<Record<HttpsStep, FixId>> = {
@@ -483,6 +505,9 @@ export function entryEffect(s: GuideState, screen: Screen): EntryEffect {
   switch (screen.name) {
     case 'start':
       return { recent: true };
+    case 'settings':
+      return { settings: true, recent: true };
+    case 'trust':
     case 'diagnosis':
       return {};
     case 'fix':

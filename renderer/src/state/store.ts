@@ -4,7 +4,7 @@
  * Secrets (token, passphrase) pass straight from a form to `fixApply` and are never stored.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { ExternalTarget, PushDoctorApi, Result } from '../../../app/contract/channels.js';
+import type { ExternalTarget, PushDoctorApi, Result, Settings } from '../../../app/contract/channels.js';
 import type { FixInput, FixPlan, FixResult } from '../../../app/contract/fixes.js';
 import type { FixId } from '../../../app/contract/report.js';
 import {
@@ -39,6 +39,7 @@ import {
   type Screen,
   type SshStep,
 } from './machine.js';
+import { repoRefreshed, settingsChanging, settingsLoaded, settingsSaved, settingsScreen, trustDeclined, trustedLoaded, trustGranted, trustRevoked, trustStarted } from './settings.js';
 
 export interface GuideDeps {
   /** A fresh id for each diagnosis run (progress events carry it). */
@@ -78,6 +79,15 @@ export interface GuideActions {
   undo(): Promise<void>;
   /** True when the report reached the clipboard. */
   copyReport(): Promise<boolean>;
+  /** Shows Settings over the current screen. */
+  openSettings(): void;
+  saveSettings(patch: Partial<Settings>): Promise<void>;
+  clearRecent(): Promise<void>;
+  revokeTrust(path: string): Promise<void>;
+  /** Trusts the open repository to run the commands shown, then checks it. */
+  trustAndCheck(): Promise<void>;
+  /** Checks the open repository without running its own commands (the diagnosis says what it skipped). */
+  checkWithoutTrust(): Promise<void>;
 }
 
 export type GuideStore = GuideState & GuideActions;
@@ -112,6 +122,14 @@ export function createGuideStore(api: PushDoctorApi, deps: GuideDeps = {}): Stor
       const result = await call(() => api.recentList({}));
       update((s) => recentLoaded(s, result));
     };
+    /** A repository just opened is checked at once, unless it first asks whether to trust its own commands. */
+    const diagnoseOpened = async (opened: boolean) => {
+      if (opened && get().screen.name === 'diagnosis') await get().runDiagnosis();
+    };
+    const loadSettings = async () => {
+      const [values, trusted] = await Promise.all([call(() => api.settingsGet({})), call(() => api.trustList({}))]);
+      update((s) => trustedLoaded(settingsLoaded(s, values), trusted));
+    };
 
     const actions: GuideActions = {
       init() {
@@ -134,14 +152,14 @@ export function createGuideStore(api: PushDoctorApi, deps: GuideDeps = {}): Stor
         update(openStarted);
         const result = await call(() => api.repoOpen({ path }));
         update((s) => openFinished(s, result));
-        if (result.ok) await get().runDiagnosis();
+        await diagnoseOpened(result.ok);
       },
 
       async choose() {
         update(openStarted);
         const result = await call(() => api.repoChoose({}));
         update((s) => openFinished(s, result));
-        if (result.ok && result.value) await get().runDiagnosis();
+        await diagnoseOpened(result.ok && result.value !== null);
       },
 
       async drop(files) {
@@ -167,7 +185,7 @@ export function createGuideStore(api: PushDoctorApi, deps: GuideDeps = {}): Stor
         update(openStarted);
         const result = await call(() => api.repoDrop({ paths: [path] }));
         update((s) => openFinished(s, result));
-        if (result.ok) await get().runDiagnosis();
+        await diagnoseOpened(result.ok);
       },
 
       async removeRecent(path) {
@@ -204,6 +222,7 @@ export function createGuideStore(api: PushDoctorApi, deps: GuideDeps = {}): Stor
         if (effect.diagnose) void get().runDiagnosis();
         if (effect.history) void get().loadHistory();
         if (effect.recent) void loadRecent();
+        if (effect.settings) void loadSettings();
       },
 
       back() {
@@ -321,6 +340,50 @@ export function createGuideStore(api: PushDoctorApi, deps: GuideDeps = {}): Stor
         const words = !result.ok ? result.error.message : copied ? 'Copied the report.' : 'The report is shown below: select it and copy it.';
         update((s) => announce(opFinished(s, 'report', settle(result)), words));
         return copied;
+      },
+
+      openSettings() {
+        get().go(settingsScreen(get()));
+      },
+
+      async saveSettings(patch) {
+        const before = get().settings.values;
+        update((s) => settingsChanging(s, patch));
+        const result = await call(() => api.settingsSet(patch));
+        update((s) => settingsSaved(s, before, result));
+      },
+
+      async clearRecent() {
+        const result = await call(() => api.recentClear({}));
+        update((s) => announce(recentLoaded(s, result), result.ok ? 'Cleared the list of recent repositories.' : result.error.message));
+      },
+
+      async revokeTrust(path) {
+        const result = await call(() => api.trustRevoke({ path }));
+        update((s) => trustRevoked(s, path, result));
+      },
+
+      async trustAndCheck() {
+        const repo = get().repo;
+        if (!repo || get().ops.trust.status === 'running') return;
+        update(trustStarted);
+        const result = await call(() => api.trustGrant({ path: repo.path, commandIds: repo.repoCommands.map((c) => c.id) }));
+        update((s) => trustGranted(s, result));
+        if (!result.ok) {
+          // The commands may have changed since they were shown: show them as they are now.
+          if (result.error.code === 'not-applicable') {
+            const fresh = await call(() => api.repoOpen({ path: repo.path }));
+            update((s) => repoRefreshed(s, fresh));
+          }
+          return;
+        }
+        await get().recheck();
+      },
+
+      async checkWithoutTrust() {
+        update(trustDeclined);
+        get().go({ name: 'diagnosis' });
+        if (get().diagnosis.run.status !== 'done') await get().runDiagnosis();
       },
     };
 

@@ -11,8 +11,10 @@ import { DoneScreen } from './DoneScreen.js';
 import { FixScreen } from './FixScreen.js';
 import { Header } from './Header.js';
 import { HttpsGuide } from './HttpsGuide.js';
+import { SettingsScreen } from './SettingsScreen.js';
 import { SshGuide } from './SshGuide.js';
 import { StartScreen } from './StartScreen.js';
+import { TrustScreen } from './TrustScreen.js';
 
 const CONTROLS = 'button, a[href], input, textarea, select, summary, [contenteditable="true"]';
 
@@ -37,6 +39,10 @@ function CurrentScreen({ screen, dragging }: { screen: Screen; dragging: boolean
       return <SshGuide step={screen.step} />;
     case 'done':
       return <DoneScreen />;
+    case 'trust':
+      return <TrustScreen />;
+    case 'settings':
+      return <SettingsScreen />;
   }
 }
 

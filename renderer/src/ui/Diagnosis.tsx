@@ -56,9 +56,13 @@ function WhyWeThinkSo({ finding }: { finding: Finding }) {
   );
 }
 
+/** The finding that checks were skipped until the user trusts the repository's own commands. */
+const UNTRUSTED = 'repo.commands-not-run';
+const REVIEW = 'Review these commands';
+
 /** The cause in one sentence, its evidence, and the fixes: the recommended one as the primary button. */
 export function VerdictCard({ finding }: { finding: Finding }) {
-  const { startFix, recheck } = useActions();
+  const { go, startFix, recheck } = useActions();
   const [first, ...alternatives] = finding.fixes;
   return (
     <section className="card verdict" aria-label="Verdict">
@@ -80,6 +84,8 @@ export function VerdictCard({ finding }: { finding: Finding }) {
         )}
         {first ? (
           <PrimaryButton onClick={() => startFix(first.id, finding.remote)}>{first.title}</PrimaryButton>
+        ) : finding.code === UNTRUSTED ? (
+          <PrimaryButton onClick={() => go({ name: 'trust' })}>{REVIEW}</PrimaryButton>
         ) : (
           <PrimaryButton onClick={() => void recheck()}>Check again</PrimaryButton>
         )}
@@ -112,6 +118,7 @@ function AllGood() {
 }
 
 function OtherFindings({ findings }: { findings: Finding[] }) {
+  const { go } = useActions();
   if (findings.length === 0) return null;
   return (
     <section className="others" aria-labelledby="others-heading">
@@ -125,6 +132,11 @@ function OtherFindings({ findings }: { findings: Finding[] }) {
               <p className="muted">{f.detail}</p>
               <WhyWeThinkSo finding={f} />
               <FixLinks fixes={f.fixes} remote={f.remote} />
+              {f.code === UNTRUSTED ? (
+                <button type="button" className="link" onClick={() => go({ name: 'trust' })}>
+                  {REVIEW}
+                </button>
+              ) : null}
             </div>
           </li>
         ))}

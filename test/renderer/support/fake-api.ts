@@ -3,7 +3,8 @@
  * a scenario, emits progress events for diagnoses, and records every call (the secrets a form sends
  * included, so tests can check they went to the API and nowhere else).
  */
-import type { ContractError, EventChannel, EventChannels, PushDoctorApi, RecentRepo, RepoSummary, Result } from '../../../app/contract/channels.js';
+import type { ContractError, EventChannel, EventChannels, PushDoctorApi, RecentRepo, RepoSummary, Result, Settings, TrustedRepo } from '../../../app/contract/channels.js';
+import { DEFAULT_SETTINGS } from '../../../app/contract/schemas.js';
 import type { FixPlan, FixResult, JournalEntry, SshVerifyResult, UndoResult } from '../../../app/contract/fixes.js';
 import type { DiagnoseReport, FixId } from '../../../app/contract/report.js';
 
@@ -31,6 +32,8 @@ export interface Scenario {
   holdDiagnosis?: boolean;
   /** Calls of these methods wait for `release(method)` before answering. */
   holds?: Array<keyof PushDoctorApi>;
+  settings?: Settings;
+  trusted?: TrustedRepo[];
 }
 
 export interface Call {
@@ -62,6 +65,11 @@ export interface FakeApi {
   breakBridge(): void;
   /** Lets the held calls of a method answer. */
   release(method: keyof PushDoctorApi): void;
+  /** The repository as the engine reads it from now on (its config changed). */
+  replaceRepo(summary: RepoSummary): void;
+  /** What the engine keeps now. */
+  settings(): Settings;
+  trusted(): TrustedRepo[];
 }
 
 export function createFakeApi(scenario: Scenario = {}): FakeApi {
@@ -71,6 +79,9 @@ export function createFakeApi(scenario: Scenario = {}): FakeApi {
   const counters = new Map<string, number>();
   let recent = [...(scenario.recent ?? [])];
   let history = [...(scenario.history ?? [])];
+  let repos = [...(scenario.repos ?? [])];
+  let settings: Settings = scenario.settings ?? { ...DEFAULT_SETTINGS, notifyOnChange: false };
+  let trusted = [...(scenario.trusted ?? [])];
   let release: (() => void) | null = null;
   const cancelled = new Set<string>();
   let broken = false;
@@ -91,7 +102,7 @@ export function createFakeApi(scenario: Scenario = {}): FakeApi {
     if (scenario.holds?.includes(method)) await new Promise<void>((resolve) => held.set(method, [...(held.get(method) ?? []), resolve]));
     return answer();
   };
-  const repo = (path: string) => scenario.repos?.find((r) => r.path === path);
+  const repo = (path: string) => repos.find((r) => r.path === path);
 
   const open = (path: string): Result<RepoSummary> => {
     const found = repo(path);
@@ -185,9 +196,49 @@ export function createFakeApi(scenario: Scenario = {}): FakeApi {
         recent = recent.filter((r) => r.path !== request.path);
         return ok(recent);
       }),
-    settingsGet: (request) => record('settingsGet', request, () => ok({ retestIntervalMinutes: 0, notifyOnChange: false, probeTimeoutSeconds: 15 })),
-    settingsSet: (request) => record('settingsSet', request, () => ok({ retestIntervalMinutes: 0, notifyOnChange: false, probeTimeoutSeconds: 15, ...request })),
+    recentClear: (request) =>
+      record('recentClear', request, () => {
+        recent = [];
+        return ok(recent);
+      }),
+    settingsGet: (request) => record('settingsGet', request, () => ok(settings)),
+    settingsSet: (request) =>
+      record('settingsSet', request, () => {
+        if (request.retestIntervalMinutes !== undefined && request.retestIntervalMinutes > 0 && request.retestIntervalMinutes < 5) return err('invalid-request', 'Invalid settings.set request: retestIntervalMinutes: Re-test every 5 minutes or more, or 0 for never.');
+        settings = { ...settings, ...request };
+        return ok(settings);
+      }),
+    trustList: (request) => record('trustList', request, () => ok(trusted)),
+    trustGrant: (request) =>
+      record('trustGrant', request, () => {
+        const found = repo(request.path);
+        if (!found || found.repoCommands.length === 0) return err('not-applicable', 'This repository names no commands of its own: there is nothing to trust.');
+        const current = found.repoCommands.map((c) => c.id);
+        if (current.length !== request.commandIds.length || !current.every((id) => request.commandIds.includes(id))) {
+          return err('not-applicable', "This repository's own commands changed since they were shown. Look at them again before you trust it.");
+        }
+        trusted = [{ path: found.path, name: found.name, trustedAt: new Date().toISOString(), commands: found.repoCommands }, ...trusted.filter((t) => t.path !== found.path)];
+        const summary = { ...found, trusted: true };
+        repos = repos.map((r) => (r.path === found.path ? summary : r));
+        return ok(summary);
+      }),
+    trustRevoke: (request) =>
+      record('trustRevoke', request, () => {
+        trusted = trusted.filter((t) => t.path !== request.path);
+        repos = repos.map((r) => (r.path === request.path && r.repoCommands.length > 0 ? { ...r, trusted: false } : r));
+        return ok(trusted);
+      }),
     retestRun: (request) => record('retestRun', request, () => ok([])),
+    // No screen uses the account yet (#10.6): nothing is linked in these scenarios.
+    accountStatus: (request) =>
+      record('accountStatus', request, () => {
+        const unknown = { status: 'unknown' as const, missing: [], detail: 'not linked' };
+        return ok({ site: 'bitbucket.org', kind: 'cloud' as const, linked: false, source: null, keyring: 'none' as const, login: null, username: null, displayName: null, tokenValid: null, grantedScopes: null, scopes: { push: unknown, sshKeys: unknown }, message: 'No Bitbucket account is linked for bitbucket.org on this computer.' });
+      }),
+    accountLink: (request) => record('accountLink', request, () => err('failed', 'Linking is not part of these scenarios.')),
+    accountUnlink: (request) => record('accountUnlink', request, () => ok({ site: 'bitbucket.org', unlinked: false, message: 'No account was linked for bitbucket.org; nothing to remove.' })),
+    keysList: (request) => record('keysList', request, () => err('not-applicable', 'No Bitbucket account is linked.')),
+    keysAdd: (request) => record('keysAdd', request, () => err('not-applicable', 'No Bitbucket account is linked.')),
     on(event, listener) {
       const set = listeners.get(event) ?? new Set();
       set.add(listener as (payload: never) => void);
@@ -217,5 +268,10 @@ export function createFakeApi(scenario: Scenario = {}): FakeApi {
       for (const resolve of held.get(method) ?? []) resolve();
       held.delete(method);
     },
+    replaceRepo(summary) {
+      repos = [...repos.filter((r) => r.path !== summary.path), summary];
+    },
+    settings: () => settings,
+    trusted: () => trusted,
   };
 }

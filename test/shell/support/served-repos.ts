@@ -17,7 +17,7 @@ export interface ServedRepos {
  * Recent repositories that really push: one repository of the test home per name, origin
  * https://bitbucket.org/acme/<name>.git routed to one fake Bitbucket, each with its own account whose
  * API token the store helper keeps (credential.useHttpPath: one credential per repository). Removing
- * an account makes exactly its repository fail ("rejected the saved credential"); adding it back
+ * an account makes exactly its repository fail ("refused the API token"); adding it back
  * makes it push again.
  */
 export async function openServedRepos(service: TestService, names: readonly string[]): Promise<ServedRepos> {

@@ -1,7 +1,7 @@
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
-import type { EngineContext } from '../../../app/context.js';
+import type { ContextOptions, EngineContext } from '../../../app/context.js';
 import type { EventChannel, EventChannels } from '../../../app/contract/channels.js';
 import type { EngineServices } from '../../../app/service/engine.js';
 import { engineServices } from '../../../app/service/engine-wiring.js';
@@ -45,8 +45,19 @@ export interface TestService {
  * The real handler table on the real engine in a throwaway home, with a recording shell. `engine`
  * replaces it only where a test must produce a failure the real engine never has (see its callers).
  */
-export async function createTestService(options: { repo?: string; engine?: EngineServices } = {}): Promise<TestService> {
-  const home = await createHome('push-doctor-shell-');
+export interface TestServiceOptions {
+  repo?: string;
+  engine?: EngineServices;
+  /** Serve this home instead of a new one (its owner removes it: cleanup leaves it). */
+  home?: TestHome;
+  /** Engine context options that replace the settings' (a probe timeout below the settings' minimum, Data Center hosts). */
+  context?: Omit<ContextOptions, 'env'>;
+  /** Changes each request's engine context (e.g. the account API seam). */
+  adjustContext?: (ctx: EngineContext) => EngineContext;
+}
+
+export async function createTestService(options: TestServiceOptions = {}): Promise<TestService> {
+  const home = options.home ?? (await createHome('push-doctor-shell-'));
   const repo = options.repo ? await realpath(await home.repo(options.repo)) : '';
   const stateDir = path.join(home.dir, 'user-data');
   const engine = options.engine ?? engineServices();
@@ -64,7 +75,8 @@ export async function createTestService(options: { repo?: string; engine?: Engin
     chooseFolder: async () => shell.nextFolder,
   };
   const createContext = ({ timeoutMs }: { timeoutMs: number }) => {
-    const ctx = home.context({ timeoutMs });
+    const base = home.context({ timeoutMs, ...options.context });
+    const ctx = options.adjustContext ? options.adjustContext(base) : base;
     contexts.push(ctx);
     return ctx;
   };
@@ -83,7 +95,7 @@ export async function createTestService(options: { repo?: string; engine?: Engin
     async cleanup() {
       retester.dispose();
       for (const stop of deferred.reverse()) await stop();
-      await home.cleanup();
+      if (!options.home) await home.cleanup();
     },
   };
 }
