@@ -115,8 +115,6 @@ export function run(command: string, args: readonly string[], options: RunOption
     }, options.timeoutMs);
     const onAbort = () => kill();
     options.signal?.addEventListener('abort', onAbort, { once: true });
-    // Cancelled before it started (a step that began after the cancel): no 'abort' event will come.
-    if (options.signal?.aborted) kill();
 
     child.on('error', (error) => {
       spawnError = error.message;

@@ -111,14 +111,12 @@ describe('fleet re-tests', () => {
     const paths = await bed.repos('https-own', 4);
     const child = spawn(process.execPath, [CLI, 'test', ...paths, '--timeout', '120'], { env: bed.home.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
-    let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stderr.resume();
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     await vi.waitFor(() => expect(bed!.http.peakInFlight).toBeGreaterThan(0), { timeout: 20_000 });
     child.kill('SIGINT');
     expect(await exited).toBe(130);
-    expect(stderr).toBe('push-doctor: cancelled\n');
     expect(stdout).toBe('');
     if (!PROCESS_LIST_UNAVAILABLE) await vi.waitFor(async () => expect(await processesWithHome(home)).toEqual([]));
   });

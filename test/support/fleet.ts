@@ -136,7 +136,7 @@ export async function startFleetBed(options: FleetBedOptions = {}): Promise<Flee
 /** The result each kind must get, tested alone or among many. */
 export const FLEET_EXPECTED: Record<FleetKind, { status: 'ok' | 'failing'; codes: string[] }> = {
   'https-ok': { status: 'ok', codes: [] },
-  'https-revoked': { status: 'failing', codes: ['https.auth-rejected'] },
+  'https-revoked': { status: 'failing', codes: ['https.token-refused'] },
   'https-read-only': { status: 'failing', codes: ['https.read-only'] },
   'ssh-ok': { status: 'ok', codes: [] },
   'ssh-other-key': { status: 'failing', codes: ['ssh.permission-denied'] },

@@ -3,7 +3,6 @@ import path from 'node:path';
 import { createContext, DEFAULT_TIMEOUT_MS } from '../../context.js';
 import { testRepos } from '../../diagnose/test-repos.js';
 import { bitbucketHosts, parseCommandArgs, repoCommandGate, timeoutMs, UsageError } from '../args.js';
-import { INTERRUPTED_EXIT, untilInterrupted } from '../interrupt.js';
 import { json, writer, type CliIo } from '../io.js';
 import { createStyle } from '../style.js';
 
@@ -22,12 +21,8 @@ export async function testCommand(args: string[], io: CliIo): Promise<number> {
     if (!info.isDirectory()) throw new UsageError(`${p} is a file, not a folder`);
   }
   const ctx = createContext({ env: io.env, timeoutMs: timeoutMs(values.timeout, DEFAULT_TIMEOUT_MS), bitbucketHosts: bitbucketHosts(values['bitbucket-host']), repoCommands: repoCommandGate(values['no-repo-commands']) });
-  // All the repositories at once (bounded, with shared probes); Ctrl-C kills every process it started.
-  const { value: results, interrupted } = await untilInterrupted((signal) => testRepos(ctx, paths, { signal }));
-  if (interrupted) {
-    io.stderr.write('push-doctor: cancelled\n');
-    return INTERRUPTED_EXIT;
-  }
+  // All the repositories at once: a bounded pool, probes shared (Ctrl-C: see main.ts).
+  const results = await testRepos(ctx, paths);
   const out = writer(io.stdout, ctx.secrets);
   if (values.json) out(json({ schemaVersion: 1, results }));
   else {
