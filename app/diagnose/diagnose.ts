@@ -27,6 +27,8 @@ export interface DiagnoseOptions {
   onProgress?: (event: DiagnoseProgress) => void;
   /** Probes shared with the other repositories of a fleet run (testRepos); none for a single diagnosis. */
   sharedProbes?: SharedProbes;
+  /** The linked account's answers, shared by a fleet run (one GET /user per site, not one per repository). */
+  account?: AccountSession;
 }
 
 /** Bad input: not a folder, not a repository, an unknown remote. The CLI exits 2 on it. */
@@ -56,7 +58,7 @@ export async function diagnose(userCtx: EngineContext, inputPath: string, option
   if (!opened.ok) throw new DiagnoseInputError(opened.error.kind, opened.error.message);
   const root = opened.root;
   // The linked account (if any) is asked only online; without one the diagnosis is unchanged.
-  const account = options.offline ? undefined : new AccountSession(ctx, options.signal);
+  const account = options.offline ? undefined : (options.account ?? new AccountSession(ctx, options.signal));
   const checkOptions: CheckOptions = { offline: options.offline ?? false, signal: options.signal, account, sharedProbes: options.sharedProbes };
   // Before anything else runs in the repository: which of its own commands may run.
   const guard = await repoGuard(ctx, root);

@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import os from 'node:os';
+import { AccountSession } from '../account/session.js';
 import type { EngineContext } from '../context.js';
 import type { RepoTestResult } from '../contract/fixes.js';
 import type { DiagnoseReport } from '../contract/report.js';
@@ -53,10 +54,12 @@ export async function testFleet(ctx: EngineContext, paths: readonly string[], op
   const pool = createLimiter(options.concurrency ?? fleetConcurrency());
   // Read-only from start to end: environment-only answers (git --exec-path, ssh -G) are asked once.
   const run = readOnlyRun(ctx);
+  // The linked account is the user's, not a repository's: Bitbucket is asked about it once per site.
+  const account = new AccountSession(run, signal);
   const results = await Promise.all(
     paths.map((path) =>
       // testRepo never throws: the pool rejects only a repository it did not start because the run was cancelled.
-      pool.run(() => testRepo(run, path, sharedProbes, signal), signal).catch(() => cancelled(ctx, path)),
+      pool.run(() => testRepo(run, path, { signal, sharedProbes, account }), signal).catch(() => cancelled(ctx, path)),
     ),
   );
   return { results, stats: { ...sharedProbes.stats(), concurrency: pool.size, peakRepos: pool.peak } };
@@ -74,10 +77,11 @@ function runSignal(outer: AbortSignal | undefined): AbortSignal {
   return controller.signal;
 }
 
-async function testRepo(ctx: EngineContext, path: string, sharedProbes: SharedProbes, signal?: AbortSignal): Promise<RepoTestResult> {
+async function testRepo(ctx: EngineContext, path: string, shared: { signal: AbortSignal; sharedProbes: SharedProbes; account: AccountSession }): Promise<RepoTestResult> {
+  const { signal } = shared;
   const testedAt = ctx.now().toISOString();
   try {
-    const report = await diagnose(ctx, path, { signal, sharedProbes });
+    const report = await diagnose(ctx, path, shared);
     return signal?.aborted ? cancelled(ctx, path) : reportResult(report, testedAt);
   } catch (error) {
     if (signal?.aborted) return cancelled(ctx, path);

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fleetConcurrency, testFleet, testRepos } from '../../app/diagnose/test-repos.js';
+import { fakeApiToken, startFakeBitbucketApi } from '../support/bitbucket-api.js';
 import { CLI } from '../support/cli.js';
 import { FLEET_EXPECTED, startFleetBed, type FleetBed, type FleetKind } from '../support/fleet.js';
 import { PROCESS_LIST_UNAVAILABLE, processesWithHome } from '../shell/support/processes.js';
@@ -12,6 +13,8 @@ import { PROCESS_LIST_UNAVAILABLE, processesWithHome } from '../shell/support/pr
  * credential, every repository its own right verdict, and a cancel that leaves nothing running.
  * Real git and OpenSSH against the fake Bitbucket servers (no latency: timings are the benchmark's).
  */
+const LINKED_TOKEN = fakeApiToken('FleetLinkedToken');
+
 describe('fleet re-tests', () => {
   let bed: FleetBed | undefined;
   afterEach(async () => {
@@ -79,6 +82,25 @@ describe('fleet re-tests', () => {
     expect(bed.http.peakInFlight).toBe(2);
     expect(fleetConcurrency()).toBeGreaterThanOrEqual(8);
     expect(fleetConcurrency()).toBeLessThanOrEqual(32);
+  });
+
+  it('asks Bitbucket about a linked account once per run, not once per repository', async () => {
+    bed = await startFleetBed();
+    const api = await startFakeBitbucketApi();
+    try {
+      api.store.addAccount({ username: 'jdoe', email: 'jane.doe@example.com', token: LINKED_TOKEN });
+      const paths = [...(await bed.repos('https-ok', 3)), ...(await bed.repos('ssh-ok', 3))];
+      const base = bed.context();
+      const ctx = { ...base, env: { ...base.env, BITBUCKET_EMAIL: 'jane.doe@example.com', BITBUCKET_API_TOKEN: LINKED_TOKEN }, bitbucketApi: { cloudBaseUrl: api.baseUrl, caCertificates: [api.ca] } };
+      const { results } = await testFleet(ctx, paths);
+      expect(results.map((r) => r.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'ok']);
+      const asked = api.requests.map((r) => `${r.method} ${r.path.replace(/\?.*$/, '')}`);
+      expect(asked.filter((r) => r.endsWith('/user'))).toHaveLength(1);
+      // Its SSH keys are listed once too (each key is compared with what each repository's ssh offers).
+      expect(new Set(asked).size).toBe(asked.length);
+    } finally {
+      await api.stop();
+    }
   });
 
   const processCheck = PROCESS_LIST_UNAVAILABLE ? ` (processes not checked: ${PROCESS_LIST_UNAVAILABLE})` : '';
