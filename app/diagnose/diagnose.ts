@@ -4,6 +4,7 @@ import { AccountSession, siteOfTarget } from '../account/session.js';
 import type { EngineContext } from '../context.js';
 import { SCHEMA_VERSION, type CheckResult, type DiagnoseProgress, type DiagnoseReport, type Finding, type Verdict } from '../contract/report.js';
 import { compareGitVersions, formatGitVersion, GIT_FEATURES, MIN_GIT_VERSION } from '../facts/git.js';
+import { gitRuntime } from '../exec/git-runtime.js';
 import { checkGit, gitProblem, type GitCheck } from '../git/version.js';
 import { runHttpsChecks } from '../https/checks.js';
 import { recognizeBitbucket } from '../repo/bitbucket-host.js';
@@ -49,6 +50,9 @@ export class DiagnoseInputError extends Error {
 export async function diagnose(userCtx: EngineContext, inputPath: string, options: DiagnoseOptions = {}): Promise<DiagnoseReport> {
   // Cancelling kills every command of the diagnosis, from the first `git --version` to the last probe.
   const ctx: EngineContext = options.signal ? { ...userCtx, signal: options.signal } : userCtx;
+  // Warm-up, off the critical path: how git runs its helpers and ssh (`git --exec-path`) is needed
+  // by every remote's checks, HTTPS and SSH, and depends on nothing of the repository.
+  gitRuntime(ctx).catch(() => {});
   const [gitCheck, opened] = await Promise.all([checkGit(ctx), openRepository(ctx, inputPath)]);
   // Bad input is the user's to correct first; a git that cannot run or is too old is a finding.
   if (!opened.ok && opened.error.kind !== 'git-failed') throw new DiagnoseInputError(opened.error.kind, opened.error.message);
