@@ -46,4 +46,11 @@ mkdirSync('test-output', { recursive: true });
 const header = 'issue,severity,confidence,file,location,sample,description,manual review';
 writeFileSync('test-output/electronegativity.csv', `${[header, ...rows.map((row) => row.map(quote).join(','))].join('\n')}\n`);
 console.log(`electronegativity: ${rows.length} finding(s), ${high} of high severity (test-output/electronegativity.csv)`);
+// The same counts as a figures file, for `npm run figures`.
+const bySeverity = (name) => rows.filter((row) => row[1] === name).length;
+mkdirSync('test-output/figures', { recursive: true });
+writeFileSync(
+  'test-output/figures/electronegativity.json',
+  `${JSON.stringify({ title: 'Electronegativity', figures: { findings: rows.length, high: high, medium: bySeverity('MEDIUM'), low: bySeverity('LOW') } }, null, 2)}\n`,
+);
 if (high > 0) process.exit(1);

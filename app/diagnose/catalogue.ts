@@ -66,9 +66,12 @@ const afterDate = (p: FindingParams, iso: string) => (p.now ?? new Date()).toISO
 export const FINDING_CATALOGUE: Record<FindingCode, CatalogueEntry> = {
   'git.missing': {
     severity: 'error',
-    title: () => 'git cannot be run: it is not installed, or not on the PATH Push Doctor runs with.',
+    // A reason that is a whole sentence (Apple's git stand-in without the developer tools) says what to do itself.
+    title: (p) => (p.reason && /[.!?]$/.test(p.reason) ? `git cannot be run: ${p.reason}` : 'git cannot be run: it is not installed, or not on the PATH Push Doctor runs with.'),
     detail: (p) =>
-      `Every check runs your own git, as your push does${p.reason ? ` (starting it failed: ${p.reason})` : ''}. Install git (https://git-scm.com/downloads), or add the folder that holds it to the PATH, then run the checks again.`,
+      p.reason && /[.!?]$/.test(p.reason)
+        ? 'Every check runs your own git, as your push does.'
+        : `Every check runs your own git, as your push does${p.reason ? ` (starting it failed: ${p.reason})` : ''}. Install git (https://git-scm.com/downloads), or add the folder that holds it to the PATH, then run the checks again.`,
     fixes: [],
   },
   'git.no-answer': {

@@ -54,5 +54,7 @@ export function gitProblem(check: GitCheck): string | null {
 }
 
 export function gitMissingSentence(reason: string): string {
+  // A whole sentence (Apple's git stand-in without the developer tools) already says what to do.
+  if (/[.!?]$/.test(reason)) return `git cannot be run: ${reason}`;
   return `git cannot be run (${reason}): install git, or add its folder to the PATH.`;
 }

@@ -26,8 +26,7 @@ export async function openRepository(ctx: EngineContext, inputPath: string): Pro
   }
   const result = await git(ctx, ['rev-parse', '--is-bare-repository', '--show-toplevel'], { cwd: absolute });
   if (result.timedOut) return { ok: false, error: { kind: 'git-failed', message: `git did not answer within ${ctx.timeoutMs / 1000} s in ${absolute}.` } };
-  // A complete sentence (Apple's git stand-in without developer tools) is said as it is.
-  if (result.spawnError) return { ok: false, error: { kind: 'git-failed', message: /[.!?]$/.test(result.spawnError) ? result.spawnError : gitMissingSentence(result.spawnError) } };
+  if (result.spawnError) return { ok: false, error: { kind: 'git-failed', message: gitMissingSentence(result.spawnError) } };
   if (result.exitCode !== 0) {
     if (/dubious ownership/.test(result.stderr)) {
       return { ok: false, error: { kind: 'git-failed', message: `git refuses ${absolute} because another user owns it (safe.directory).` } };

@@ -21,7 +21,7 @@ const cases: Array<[name: string, make: () => Promise<FaultBed>, expected: Expec
     'a credential helper that answers bytes that are not UTF-8',
     () => credentialHelperBed(`!f() { test "$1" = get || exit 0; printf 'username=${USERNAME}${NOT_UTF8}\\npassword=${SAVED_TOKEN}\\n'; printf '${NOT_UTF8}\\n' >&2; }; f`),
     // Bitbucket usernames are ASCII: a name git cannot even spell right is refused, and said so.
-    { code: 'https.auth-rejected', title: /^bitbucket\.org rejected the saved credential for "jdoecaf\uFFFD \uFFFD\uFFFD r\uFFFDsum\uFFFD"/ },
+    { code: 'https.token-refused', title: /^bitbucket\.org refused the API token \(ATAT…\w{4}\) for "jdoecaf\uFFFD \uFFFD\uFFFD r\uFFFDsum\uFFFD"/ },
   ],
   // ── git's ssh command ──
   ['an ssh command that prints without end', () => sshCommandBed(() => endless('ssh noise $$')), { code: 'ssh.command-hangs', title: /^git's ssh command ".*\/bin\/ssh" did not finish reading its configuration: timed out after 2 s\.$/ }],

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { stateDirFor, type EngineContext } from '../../app/context.js';
-import { diagnose, DiagnoseInputError } from '../../app/diagnose/diagnose.js';
+import { diagnose } from '../../app/diagnose/diagnose.js';
 import { appleGitStandInProblem, appleKeychainFlag, inspectOpenSsh, parseSshVersion } from '../../app/env/apple-tools.js';
 import { RECORDED_SSH_VERSIONS } from '../../app/facts/macos.js';
 import { applyFix, describeFix, undoLastFix } from '../../app/fix/registry.js';
@@ -222,11 +222,11 @@ describe("Apple's git stand-in without the developer tools", () => {
   it('is never run: diagnosis stops with one plain sentence saying what to install', async () => {
     const repo = await h.home.repo();
     const git = await standIn(`echo "xcode-select: error: Unable to get active developer directory. Use \\\`sudo xcode-select --switch path/to/Xcode.app\\\` to set one (or see \\\`man xcode-select\\\`)" >&2\nexit 2\n`);
-    const error = await diagnose(ctx, repo).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(DiagnoseInputError);
-    expect((error as DiagnoseInputError).kind).toBe('git-failed');
-    expect((error as Error).message).toBe(
-      `git could not be started: git on this Mac is Apple's ${path.join(apple.dir, 'git')}, which only stands in for the Command Line Tools, and they are not installed (xcode-select -p: xcode-select: error: Unable to get active developer directory. Use \`sudo xcode-select --switch path/to/Xcode.app\` to set one (or see \`man xcode-select\`)); running it would open Apple's installer. Install them with "xcode-select --install" or install git from Homebrew, then try again.`,
+    const report = await diagnose(ctx, repo);
+    expect(report.verdict).toBe('problems');
+    expect(report.findings.map((f) => f.code)).toEqual(['git.missing']);
+    expect(report.findings[0]!.title).toBe(
+      `git cannot be run: git on this Mac is Apple's ${path.join(apple.dir, 'git')}, which only stands in for the Command Line Tools, and they are not installed (xcode-select -p: xcode-select: error: Unable to get active developer directory. Use \`sudo xcode-select --switch path/to/Xcode.app\` to set one (or see \`man xcode-select\`)); running it would open Apple's installer. Install them with "xcode-select --install" or install git from Homebrew, then try again.`,
     );
     expect(await git.ran()).toBe(false);
   });
