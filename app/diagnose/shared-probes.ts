@@ -17,17 +17,18 @@ import type { RemoteTarget } from './target.js';
  * whose result serves each of them. Probes to one server are also limited in number at a time, so
  * a hundred repositories do not open a hundred connections to Bitbucket at once.
  *
- * The key is an HMAC (with a key made for this run) of everything that can change the answer; a
- * credential enters it only inside the HMAC, so no secret is kept in clear, and different
- * credentials never share a probe. One SharedProbes belongs to one run and one engine context
- * (same environment, same timeout); a new run starts with nothing shared.
+ * The key is an HMAC (with a key made for this run) of everything that can change the answer, and
+ * the repository's own transport settings are compared as HMACs too; a credential enters only the
+ * HMAC, so no secret is kept in clear, and different credentials never share a probe. One
+ * SharedProbes belongs to one run and one engine context (same environment, same timeout); a new
+ * run starts with nothing shared.
  */
 
 /** Network probes at once against one server (host:port), like a browser's connections per host. */
 export const PROBES_PER_SERVER = 6;
 
 export interface ProbeKey {
-  /** What the probe asks ("https", "ssh.auth", ...). */
+  /** What the probe asks ("https.read", "ssh.auth", ...). */
   kind: string;
   /** Where it connects ("host:port"): probes to one server are limited together. */
   server: string;

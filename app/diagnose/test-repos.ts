@@ -82,9 +82,9 @@ async function testRepo(ctx: EngineContext, path: string, shared: { signal: Abor
   const testedAt = ctx.now().toISOString();
   try {
     const report = await diagnose(ctx, path, shared);
-    return signal?.aborted ? cancelled(ctx, path) : reportResult(report, testedAt);
+    return signal.aborted ? cancelled(ctx, path) : reportResult(report, testedAt);
   } catch (error) {
-    if (signal?.aborted) return cancelled(ctx, path);
+    if (signal.aborted) return cancelled(ctx, path);
     const message = error instanceof DiagnoseInputError ? error.message : `internal error: ${error instanceof Error ? error.message : String(error)}`;
     return { path, status: 'error', summary: ctx.secrets.redact(message), codes: [], testedAt };
   }
