@@ -50,10 +50,12 @@ export class DiagnoseInputError extends Error {
 export async function diagnose(userCtx: EngineContext, inputPath: string, options: DiagnoseOptions = {}): Promise<DiagnoseReport> {
   // Cancelling kills every command of the diagnosis, from the first `git --version` to the last probe.
   const ctx: EngineContext = options.signal ? { ...userCtx, signal: options.signal } : userCtx;
+  const gitCheckP = checkGit(ctx);
   // Warm-up, off the critical path: how git runs its helpers and ssh (`git --exec-path`) is needed
-  // by every remote's checks, HTTPS and SSH, and depends on nothing of the repository.
-  gitRuntime(ctx).catch(() => {});
-  const [gitCheck, opened] = await Promise.all([checkGit(ctx), openRepository(ctx, inputPath)]);
+  // by every remote's checks, HTTPS and SSH, and depends on nothing of the repository. Only once git
+  // is known to run (never Apple's stand-in for missing developer tools, which would open an installer).
+  gitCheckP.then((check) => (check.kind === 'ok' || check.kind === 'unknown' ? gitRuntime(ctx) : null)).catch(() => {});
+  const [gitCheck, opened] = await Promise.all([gitCheckP, openRepository(ctx, inputPath)]);
   // Bad input is the user's to correct first; a git that cannot run or is too old is a finding.
   if (!opened.ok && opened.error.kind !== 'git-failed') throw new DiagnoseInputError(opened.error.kind, opened.error.message);
   const reporter = new CheckReporter(options.onProgress);
