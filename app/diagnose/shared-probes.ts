@@ -24,8 +24,12 @@ import type { RemoteTarget } from './target.js';
  * run starts with nothing shared.
  */
 
-/** Network probes at once against one server (host:port), like a browser's connections per host. */
-export const PROBES_PER_SERVER = 6;
+/**
+ * Network probes at once against one server (host:port). Each probe is one short connection (an
+ * HTTPS request pair, an SSH session); eight at once is about what a browser opens to one host, far
+ * from the hundred connections a loop over a hundred repositories would open at once.
+ */
+export const PROBES_PER_SERVER = 8;
 
 export interface ProbeKey {
   /** What the probe asks ("https.read", "ssh.auth", ...). */

@@ -26,12 +26,13 @@ export interface FleetStats extends SharedProbeStats {
 
 /**
  * Repositories tested at once. A repository spends most of its test waiting: for its git and ssh
- * processes (about ten short ones, mostly one after the other) and for Bitbucket's answers (which
- * PROBES_PER_SERVER bounds on its own). Eight per core keeps the cores busy while the others wait;
- * at most 32, because each holds a few processes and its report until it is done.
+ * processes (about ten short ones, one or two at a time) and for Bitbucket's answers, which
+ * PROBES_PER_SERVER bounds on its own; one waiting for a probe still holds its place here, so the
+ * pool must be larger than the probe limit. Sixteen per core (at least 16, at most 48) keeps the
+ * cores busy while the others wait, and bounds the processes and memory a large re-test holds.
  */
 export function fleetConcurrency(): number {
-  return Math.min(32, Math.max(8, os.availableParallelism() * 8));
+  return Math.min(48, Math.max(16, os.availableParallelism() * 16));
 }
 
 /**

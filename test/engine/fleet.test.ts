@@ -80,8 +80,8 @@ describe('fleet re-tests', () => {
     expect(stats).toMatchObject({ concurrency: 3, peakRepos: 3, peakPerServer: 2, run: { 'https.read': 8, 'https.write': 8 } });
     // The server never had more than the limit in progress, and did have that many.
     expect(bed.http.peakInFlight).toBe(2);
-    expect(fleetConcurrency()).toBeGreaterThanOrEqual(8);
-    expect(fleetConcurrency()).toBeLessThanOrEqual(32);
+    expect(fleetConcurrency()).toBeGreaterThanOrEqual(16);
+    expect(fleetConcurrency()).toBeLessThanOrEqual(48);
   });
 
   it('asks Bitbucket about a linked account once per run, not once per repository', async () => {
