@@ -3,13 +3,15 @@
  * user, against the local fake Bitbucket servers behind a latency proxy (RTT_MS per round trip).
  * The mix: 60 % on six shared remotes (HTTPS pushing, a revoked credential, read-only; SSH pushing,
  * another key, a missing repository), 40 % on remotes of their own (half HTTPS, half SSH).
- * Prints, per size:
- * - wall: the engine's testRepos over all of them (median of RUNS), with the probes run and shared;
- * - slowest single / sum of singles: each repository tested alone, one after the other;
- * - CLI: `push-doctor test` over all of them as a real process (cold start included), its wall
- *   time and its peak resident memory (the Node process; git and ssh are separate processes);
- * - local only: the same repositories diagnosed offline (no probe at all), the floor sharing cannot
- *   lower: about ten short git and ssh processes per repository.
+ * Every time is a real `push-doctor test` process, so that the engine never shares its event loop
+ * with the fake servers (which run in this process and do SSH's cryptography in JavaScript):
+ * - wall: `push-doctor test` over all of them (median of RUNS), with its peak resident memory (the
+ *   Node process; git and ssh are processes of their own);
+ * - slowest single / sum of singles: `push-doctor test` for each repository alone, one after the other;
+ * - local only: the same repositories diagnosed offline in this process through a pool of the same
+ *   size (no probe at all): the local work, about ten short git processes per repository, that no
+ *   sharing removes;
+ * - probes run and shared, and the most in flight, from one run of the engine here.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -17,7 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { diagnose } from '../app/diagnose/diagnose.js';
-import { fleetConcurrency, testFleet, testRepos, type FleetStats } from '../app/diagnose/test-repos.js';
+import { fleetConcurrency, testFleet, type FleetStats } from '../app/diagnose/test-repos.js';
 import { createLimiter } from '../app/exec/limiter.js';
 import { readOnlyRun } from '../app/exec/once-per-run.js';
 import { startFleetBed, type FleetBed, type FleetKind } from '../test/support/fleet.js';
@@ -35,8 +37,7 @@ export interface FleetBenchRow {
   wallMs: number;
   slowestSingleMs: number;
   sumOfSinglesMs: number;
-  cliWallMs: number;
-  cliPeakRssMb: number;
+  peakRssMb: number;
   /** The same repositories with every network probe skipped: the local work no sharing removes. */
   localOnlyMs: number;
   stats: FleetStats;
@@ -53,27 +54,26 @@ async function makeRepos(bed: FleetBed, count: number): Promise<string[]> {
   return paths;
 }
 
-function runCli(bed: FleetBed, paths: string[]): Promise<{ wallMs: number; peakRssMb: number }> {
-  return (async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'push-doctor-bench-usage-'));
-    const usageFile = path.join(dir, 'usage.json');
-    try {
-      const started = performance.now();
-      await new Promise<void>((resolve, reject) => {
-        execFile(process.execPath, ['--import', REPORT_USAGE, CLI, 'test', '--json', ...paths], { env: { ...bed.home.env, PUSH_DOCTOR_BENCH_USAGE_FILE: usageFile }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout) => {
-          // Exit 1 is expected: some repositories cannot push.
-          if (error && (error as { code?: unknown }).code !== 1) reject(error);
-          else if (JSON.parse(stdout).results.length !== paths.length) reject(new Error('push-doctor test did not answer for every repository'));
-          else resolve();
-        });
+/** `push-doctor test --json PATHS` as a new process: its wall time and its own peak resident memory. */
+async function runCli(bed: FleetBed, paths: string[]): Promise<{ wallMs: number; peakRssMb: number }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'push-doctor-bench-usage-'));
+  const usageFile = path.join(dir, 'usage.json');
+  try {
+    const started = performance.now();
+    await new Promise<void>((resolve, reject) => {
+      execFile(process.execPath, ['--import', REPORT_USAGE, CLI, 'test', '--json', ...paths], { env: { ...bed.home.env, PUSH_DOCTOR_BENCH_USAGE_FILE: usageFile }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout) => {
+        // Exit 1 is expected: some repositories cannot push.
+        if (error && (error as { code?: unknown }).code !== 1) reject(error);
+        else if (JSON.parse(stdout).results.length !== paths.length) reject(new Error('push-doctor test did not answer for every repository'));
+        else resolve();
       });
-      const wallMs = performance.now() - started;
-      const usage = JSON.parse(await readFile(usageFile, 'utf8')) as NodeJS.ResourceUsage;
-      return { wallMs, peakRssMb: usage.maxRSS / 1024 };
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  })();
+    });
+    const wallMs = performance.now() - started;
+    const usage = JSON.parse(await readFile(usageFile, 'utf8')) as NodeJS.ResourceUsage;
+    return { wallMs, peakRssMb: usage.maxRSS / 1024 };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /** Every repository diagnosed offline through a pool of the fleet's size: git, ssh -G, files; no network. */
@@ -94,37 +94,24 @@ export async function benchFleet(): Promise<FleetBenchRow[]> {
     const bed = await startFleetBed({ rttMs: RTT_MS, own: { https: ownCount, ssh: ownCount } });
     try {
       const paths = await makeRepos(bed, size);
-      const ctx = bed.context();
       const singles: number[] = [];
-      for (const repo of paths) {
-        const started = performance.now();
-        await testRepos(ctx, [repo]);
-        singles.push(performance.now() - started);
-      }
-      const walls: number[] = [];
-      let stats: FleetStats | undefined;
-      let verdicts = '';
-      for (let i = 0; i < RUNS; i++) {
-        const started = performance.now();
-        const run = await testFleet(bed.context(), paths);
-        walls.push(performance.now() - started);
-        stats = run.stats;
-        const ok = run.results.filter((r) => r.status === 'ok').length;
-        verdicts = `${ok} ok, ${run.results.length - ok} failing`;
-      }
-      const cli = await runCli(bed, paths);
+      for (const repo of paths) singles.push((await runCli(bed, [repo])).wallMs);
+      const runs: Array<{ wallMs: number; peakRssMb: number }> = [];
+      for (let i = 0; i < RUNS; i++) runs.push(await runCli(bed, paths));
+      // Figures only (not timed): what was shared, and what each repository got.
+      const { results, stats } = await testFleet(bed.context(), paths);
+      const ok = results.filter((r) => r.status === 'ok').length;
       const localOnly = await localChecksOnly(bed, paths);
       rows.push({
         repos: size,
         rttMs: RTT_MS,
-        wallMs: median(walls),
+        wallMs: median(runs.map((r) => r.wallMs)),
         slowestSingleMs: Math.max(...singles),
         sumOfSinglesMs: singles.reduce((a, b) => a + b, 0),
-        cliWallMs: cli.wallMs,
-        cliPeakRssMb: cli.peakRssMb,
+        peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)),
         localOnlyMs: localOnly,
-        stats: stats!,
-        verdicts,
+        stats,
+        verdicts: `${ok} ok, ${results.length - ok} failing`,
       });
     } finally {
       await bed.stop();
