@@ -1,6 +1,6 @@
 // Prepares packages/cli for `npm pack` / `npm publish` (its prepack): the npm package
 // `bitbucket-push-doctor`, whose one command is `push-doctor` (`npx bitbucket-push-doctor diagnose`):
-// dist/push-doctor.mjs (the CLI bundle, no source map), and the project's README.md and LICENSE.
+// dist/push-doctor.mjs and dist/chunks/ (the CLI bundle, no source maps), and the project's README.md and LICENSE.
 import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildCli, PROJECT_ROOT } from './build-cli.mjs';

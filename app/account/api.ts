@@ -57,6 +57,15 @@ export class AccountApiError extends Error {
   }
 }
 
+/**
+ * What went wrong in a REST call, as data. Here, beside AccountApiError, so that the diagnosis
+ * (account/session.ts) needs nothing of the account operations, which bring the fix journal along.
+ */
+export function failureOf(error: unknown): ApiFailure {
+  if (error instanceof AccountApiError) return error.failure;
+  return { kind: 'unexpected', reason: error instanceof Error ? error.message : String(error) };
+}
+
 /** One sentence for a failure (never a secret: Bitbucket's own message at most). Pure. */
 export function describeFailure(failure: ApiFailure, site: Site): string {
   const said = 'message' in failure && failure.message ? ` (Bitbucket said: "${failure.message.replace(/\.$/, '')}")` : '';

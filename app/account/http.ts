@@ -1,7 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import type { IncomingHttpHeaders } from 'node:http';
-import https from 'node:https';
-import tls from 'node:tls';
 import { timedOutReason } from '../diagnose/catalogue.js';
 
 /**
@@ -55,6 +53,13 @@ const LINUX_CA_BUNDLES = [
   '/etc/ssl/cert.pem',
 ];
 
+/**
+ * node:https and node:tls take about 20 ms to load: only when a request is really made, not at every
+ * start of `push-doctor diagnose` (most diagnoses have no linked account to ask about).
+ */
+const loadTls = async () => (await import('node:tls')).default;
+const loadHttps = async () => (await import('node:https')).default;
+
 let systemRoots: Promise<string[]> | null = null;
 
 /**
@@ -65,6 +70,7 @@ let systemRoots: Promise<string[]> | null = null;
  */
 function machineRoots(): Promise<string[]> {
   systemRoots ??= (async () => {
+    const tls = await loadTls();
     const roots = [...tls.rootCertificates];
     const getCa = (tls as unknown as { getCACertificates?: (kind: string) => string[] }).getCACertificates;
     if (getCa) {
@@ -93,6 +99,7 @@ export async function httpRequest(request: HttpRequest): Promise<HttpResponse> {
   if (url.protocol !== 'https:') throw new TransportError('network', `${url.host} is not an https:// address`);
   if (url.username || url.password) throw new TransportError('network', 'credentials never go in the URL');
   const ca = [...(await machineRoots()), ...(request.caCertificates ?? [])];
+  const https = await loadHttps();
   const payload = request.body === undefined ? undefined : Buffer.from(JSON.stringify(request.body), 'utf8');
   const host = url.host;
 

@@ -9,7 +9,7 @@ import type { FixScope } from '../fix/types.js';
 import { looksLikeEmail } from '../repo/url.js';
 import { Secret } from '../secrets/secret.js';
 import { checkPublicKeyLine } from '../ssh/public-key-line.js';
-import { AccountApiError, missingScopes, type AccountKey, type AccountUser, type ApiFailure } from './api.js';
+import { AccountApiError, failureOf, missingScopes, type AccountKey, type AccountUser, type ApiFailure } from './api.js';
 import { accountApi, type AccountApi } from './client.js';
 import { SystemAccountKeyring, type AccountKeyring } from './keyring.js';
 import { ACCOUNT_ENV, CLOUD_SITE, dataCenterBaseUrl, describeLink, siteOf, type AccountLink, type Site } from './link.js';
@@ -143,10 +143,6 @@ async function checkLink(api: AccountApi): Promise<LinkCheck> {
   }
 }
 
-export function failureOf(error: unknown): ApiFailure {
-  if (error instanceof AccountApiError) return error.failure;
-  return { kind: 'unexpected', reason: error instanceof Error ? error.message : String(error) };
-}
 
 /** The sentence for a link Bitbucket did not accept, with the way out. Pure. */
 export function explainLinkFailure(failure: ApiFailure, site: Site): string {

@@ -3,10 +3,9 @@ import type { RemoteTarget } from '../diagnose/target.js';
 import { CLOUD_API_BASE_URL, CLOUD_API_PATHS } from '../facts/bitbucket.js';
 import type { TokenCheck } from '../https/findings.js';
 import { revealSecret, type Secret } from '../secrets/secret.js';
-import type { AccountKey, AccountUser, ApiFailure } from './api.js';
+import { failureOf, type AccountKey, type AccountUser, type ApiFailure } from './api.js';
 import { accountApi } from './client.js';
 import { CLOUD_SITE, describeLink, type AccountLink, type LinkSource, type Site } from './link.js';
-import { failureOf } from './operations.js';
 import { resolveAccount, type AccountResolution } from './resolve.js';
 
 /** What Bitbucket says about a linked account, asked once per diagnosis. */

@@ -1,14 +1,7 @@
-import { DiagnoseInputError } from '../diagnose/diagnose.js';
 import { UsageError } from './args.js';
-import { accountCommand, ACCOUNT_USAGE } from './commands/account.js';
-import { diagnoseCommand, DIAGNOSE_USAGE } from './commands/diagnose.js';
-import { fixCommand, FIX_USAGE } from './commands/fix.js';
-import { keygenCommand, KEYGEN_USAGE } from './commands/keygen.js';
-import { keysCommand, KEYS_USAGE } from './commands/keys.js';
-import { testCommand, TEST_USAGE } from './commands/test.js';
-import { historyCommand, HISTORY_USAGE, undoCommand, UNDO_USAGE } from './commands/undo.js';
 import type { CliIo } from './io.js';
 import { redact } from '../secrets/redact.js';
+import { ACCOUNT_USAGE, DIAGNOSE_USAGE, FIX_USAGE, HISTORY_USAGE, KEYGEN_USAGE, KEYS_USAGE, TEST_USAGE, UNDO_USAGE } from './usage.js';
 
 const USAGE = `Bitbucket Push Doctor: finds why git push to Bitbucket fails, and fixes it.
 
@@ -34,15 +27,20 @@ Exit status: 0 success (pushing works, fix applied), 1 a problem was found or no
 `;
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
-const COMMANDS: Record<string, Command> = {
-  diagnose: diagnoseCommand,
-  fix: fixCommand,
-  test: testCommand,
-  keygen: keygenCommand,
-  undo: undoCommand,
-  history: historyCommand,
-  account: accountCommand,
-  keys: keysCommand,
+/**
+ * Each command is loaded when it runs, not at start: `diagnose` never loads what only `fix`, `undo`,
+ * `keygen`, `account` or `keys` need (zod for the journal, the key generator, the REST client), which
+ * keeps the start fast.
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  diagnose: async () => (await import('./commands/diagnose.js')).diagnoseCommand,
+  fix: async () => (await import('./commands/fix.js')).fixCommand,
+  test: async () => (await import('./commands/test.js')).testCommand,
+  keygen: async () => (await import('./commands/keygen.js')).keygenCommand,
+  undo: async () => (await import('./commands/undo.js')).undoCommand,
+  history: async () => (await import('./commands/undo.js')).historyCommand,
+  account: async () => (await import('./commands/account.js')).accountCommand,
+  keys: async () => (await import('./commands/keys.js')).keysCommand,
 };
 
 /** Runs the CLI and returns the exit code. Errors become one line on stderr, never a stack trace. */
@@ -52,15 +50,17 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(USAGE);
     return name === undefined ? 2 : 0;
   }
-  const command = COMMANDS[name];
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   try {
-    if (!command) throw new UsageError(`unknown command "${name}"`);
-    return await command(args, io);
+    if (!load) throw new UsageError(`unknown command "${name}"`);
+    return await (await load())(args, io);
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr.write(`push-doctor: ${error.message}\nRun "push-doctor --help" for usage.\n`);
       return 2;
     }
+    // Loaded only on this path: bad input is rare, and only the commands that diagnose raise it.
+    const { DiagnoseInputError } = await import('../diagnose/diagnose.js');
     if (error instanceof DiagnoseInputError) {
       io.stderr.write(`push-doctor: ${error.message}\n`);
       return 2;

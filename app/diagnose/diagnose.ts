@@ -4,6 +4,7 @@ import { AccountSession, siteOfTarget } from '../account/session.js';
 import type { EngineContext } from '../context.js';
 import { SCHEMA_VERSION, type CheckResult, type DiagnoseProgress, type DiagnoseReport, type Finding, type Verdict } from '../contract/report.js';
 import { compareGitVersions, formatGitVersion, GIT_FEATURES, MIN_GIT_VERSION } from '../facts/git.js';
+import { gitRuntime } from '../exec/git-runtime.js';
 import { checkGit, gitProblem, type GitCheck } from '../git/version.js';
 import { runHttpsChecks } from '../https/checks.js';
 import { recognizeBitbucket } from '../repo/bitbucket-host.js';
@@ -15,6 +16,7 @@ import { boundCheck, boundFinding } from './bounds.js';
 import { finding } from './catalogue.js';
 import { parseRemote, urlFindings, type ParsedRemote } from './remote-findings.js';
 import { CheckReporter } from './reporter.js';
+import type { SharedProbes } from './shared-probes.js';
 import type { CheckOptions, RemoteTarget } from './target.js';
 
 export interface DiagnoseOptions {
@@ -24,6 +26,10 @@ export interface DiagnoseOptions {
   offline?: boolean;
   signal?: AbortSignal;
   onProgress?: (event: DiagnoseProgress) => void;
+  /** Probes shared with the other repositories of a fleet run (testRepos); none for a single diagnosis. */
+  sharedProbes?: SharedProbes;
+  /** The linked account's answers, shared by a fleet run (one GET /user per site, not one per repository). */
+  account?: AccountSession;
 }
 
 /** Bad input: not a folder, not a repository, an unknown remote. The CLI exits 2 on it. */
@@ -44,7 +50,12 @@ export class DiagnoseInputError extends Error {
 export async function diagnose(userCtx: EngineContext, inputPath: string, options: DiagnoseOptions = {}): Promise<DiagnoseReport> {
   // Cancelling kills every command of the diagnosis, from the first `git --version` to the last probe.
   const ctx: EngineContext = options.signal ? { ...userCtx, signal: options.signal } : userCtx;
-  const [gitCheck, opened] = await Promise.all([checkGit(ctx), openRepository(ctx, inputPath)]);
+  const gitCheckP = checkGit(ctx);
+  // Warm-up, off the critical path: how git runs its helpers and ssh (`git --exec-path`) is needed
+  // by every remote's checks, HTTPS and SSH, and depends on nothing of the repository. Only once git
+  // is known to run (never Apple's stand-in for missing developer tools, which would open an installer).
+  gitCheckP.then((check) => (check.kind === 'ok' || check.kind === 'unknown' ? gitRuntime(ctx) : null)).catch(() => {});
+  const [gitCheck, opened] = await Promise.all([gitCheckP, openRepository(ctx, inputPath)]);
   // Bad input is the user's to correct first; a git that cannot run or is too old is a finding.
   if (!opened.ok && opened.error.kind !== 'git-failed') throw new DiagnoseInputError(opened.error.kind, opened.error.message);
   const reporter = new CheckReporter(options.onProgress);
@@ -53,8 +64,8 @@ export async function diagnose(userCtx: EngineContext, inputPath: string, option
   if (!opened.ok) throw new DiagnoseInputError(opened.error.kind, opened.error.message);
   const root = opened.root;
   // The linked account (if any) is asked only online; without one the diagnosis is unchanged.
-  const account = options.offline ? undefined : new AccountSession(ctx, options.signal);
-  const checkOptions: CheckOptions = { offline: options.offline ?? false, signal: options.signal, account };
+  const account = options.offline ? undefined : (options.account ?? new AccountSession(ctx, options.signal));
+  const checkOptions: CheckOptions = { offline: options.offline ?? false, signal: options.signal, account, sharedProbes: options.sharedProbes };
   // Before anything else runs in the repository: which of its own commands may run.
   const guard = await repoGuard(ctx, root);
   if (guard.commands.length > 0) {
@@ -88,32 +99,44 @@ export async function diagnose(userCtx: EngineContext, inputPath: string, option
   }
 
   const defaultPush = snapshot.defaultPushRemote;
-  const prepared = await Promise.all(snapshot.remotes.map((remote) => prepareRemote(ctx, root, parseRemote(remote, ctx.secrets, ctx.platform), defaultPush)));
-  const selected = prepared.filter(({ parsed: p, target }) =>
-    options.remote ? p.remote.name === options.remote : p.remote.name === defaultPush || (target !== null && target.bitbucket.kind !== 'other'),
-  );
-  // Nothing to push to and no Bitbucket remote: report on every remote so the user sees why.
-  const toCheck = selected.length > 0 ? selected : prepared;
+  const isSelected = ({ parsed: p, target }: PreparedRemote) =>
+    options.remote ? p.remote.name === options.remote : p.remote.name === defaultPush || (target !== null && target.bitbucket.kind !== 'other');
+  const checkRemote = async ({ parsed: p, target, endpoint }: PreparedRemote): Promise<Finding[]> => {
+    const found = urlFindings(p, target, ctx.now());
+    if (!target || target.bitbucket.kind === 'other') return found;
+    const protocol = target.pushUrl.protocol;
+    if (protocol === 'https' || protocol === 'http') return [...found, ...(await runHttpsChecks(ctx, target, reporter, checkOptions))];
+    if (protocol === 'ssh' && endpoint) {
+      const ssh = await runSshChecks(ctx, target, endpoint, reporter, checkOptions);
+      return [...found, ...(account ? await accountSshFindings(ctx, account, target, endpoint, ssh, reporter) : ssh)];
+    }
+    return found;
+  };
 
-  const sites = [...new Set(toCheck.map(({ target }) => (target ? siteOfTarget(ctx, target) : null)).filter((s): s is string => s !== null))];
+  // Each remote is a pipeline of its own: its checks (and with them its network probes, which the
+  // checks start first) begin as soon as this remote's target is known, not once every remote has
+  // been inspected. The local inspection of the others overlaps those probes.
+  const pipelines = await Promise.all(
+    snapshot.remotes.map(async (remote) => {
+      const prepared = await prepareRemote(ctx, root, parseRemote(remote, ctx.secrets, ctx.platform), defaultPush);
+      const checked = isSelected(prepared) ? checkRemote(prepared) : null;
+      // Awaited below, in remote order; until then a failure must not count as unhandled.
+      checked?.catch(() => {});
+      return { prepared, checked };
+    }),
+  );
+  const selected = pipelines.flatMap(({ prepared, checked }) => (checked ? [{ prepared, checked }] : []));
+  // Nothing to push to and no Bitbucket remote: report on every remote so the user sees why (URL
+  // findings only: none of them is Bitbucket, so nothing is probed).
+  const toCheck = selected.length > 0 ? selected : pipelines.map(({ prepared }) => ({ prepared, checked: checkRemote(prepared) }));
+
+  const sites = [...new Set(toCheck.map(({ prepared: { target } }) => (target ? siteOfTarget(ctx, target) : null)).filter((s): s is string => s !== null))];
   const [perRemote, perSite] = await Promise.all([
-    Promise.all(
-      toCheck.map(async ({ parsed: p, target, endpoint }) => {
-        const found = urlFindings(p, target, ctx.now());
-        if (!target || target.bitbucket.kind === 'other') return found;
-        const protocol = target.pushUrl.protocol;
-        if (protocol === 'https' || protocol === 'http') return [...found, ...(await runHttpsChecks(ctx, target, reporter, checkOptions))];
-        if (protocol === 'ssh' && endpoint) {
-          const ssh = await runSshChecks(ctx, target, endpoint, reporter, checkOptions);
-          return [...found, ...(account ? await accountSshFindings(ctx, account, target, endpoint, ssh, reporter) : ssh)];
-        }
-        return found;
-      }),
-    ),
+    Promise.all(toCheck.map(({ checked }) => checked)),
     account ? Promise.all(sites.map((site) => accountLinkFindings(account, site, reporter))) : Promise.resolve([]),
   ]);
   findings.push(...perRemote.flat(), ...perSite.flat());
-  const primary = options.remote ?? defaultPush ?? toCheck[0]?.parsed.remote.name ?? null;
+  const primary = options.remote ?? defaultPush ?? toCheck[0]?.prepared.parsed.remote.name ?? null;
   return report(ctx, root, findings, reporter, primary);
 }
 

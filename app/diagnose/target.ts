@@ -2,6 +2,7 @@ import type { AccountSession } from '../account/session.js';
 import type { BitbucketTarget } from '../repo/bitbucket-host.js';
 import type { RemoteInfo } from '../repo/repository.js';
 import type { RemoteUrl } from '../repo/url.js';
+import type { SharedProbes } from './shared-probes.js';
 
 /** One remote as the checks see it: what is configured, where pushes really go, and which Bitbucket. */
 export interface RemoteTarget {
@@ -20,6 +21,8 @@ export interface CheckOptions {
   /** Skip every network probe. */
   offline: boolean;
   signal?: AbortSignal;
+  /** A fleet run's shared probes: one probe per distinct request, a limit per server (see shared-probes.ts). */
+  sharedProbes?: SharedProbes;
   /** The linked Bitbucket account, when there is one and the diagnosis is online. */
   account?: AccountSession;
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { EngineContext } from '../context.js';
 import { GFW_CHILD_ENV_DEFAULTS, GFW_CHILD_PATH_DIRS, GFW_MINGW_PREFIXES, GFW_SHELL_CANDIDATES, GIT_SHELL_METACHARACTERS } from '../facts/windows.js';
 import { envValue, nonInteractiveEnv, withEnv } from './env.js';
+import { oncePerRun } from './once-per-run.js';
 import { run, type RunOptions, type RunResult } from './run.js';
 import { plainShellWords } from './shell-words.js';
 import { joinPath } from './windows-tools.js';
@@ -39,8 +40,11 @@ const runtimes = new WeakMap<EngineContext, Promise<GitRuntime>>();
 export function gitRuntime(ctx: EngineContext): Promise<GitRuntime> {
   let found = runtimes.get(ctx);
   if (!found) {
-    found = run('git', ['--exec-path'], { env: nonInteractiveEnv(ctx.env), timeoutMs: ctx.timeoutMs }).then((r) =>
-      runtimeFor({ platform: ctx.platform, env: ctx.env, homeDir: ctx.homeDir, execPath: r.exitCode === 0 ? r.stdout.trim() || null : null }),
+    // Once for every repository of a re-test, too (their contexts are copies of one run's).
+    found = oncePerRun(ctx, ['git runtime'], () =>
+      run('git', ['--exec-path'], { env: nonInteractiveEnv(ctx.env), timeoutMs: ctx.timeoutMs }).then((r) =>
+        runtimeFor({ platform: ctx.platform, env: ctx.env, homeDir: ctx.homeDir, execPath: r.exitCode === 0 ? r.stdout.trim() || null : null }),
+      ),
     );
     runtimes.set(ctx, found);
   }

@@ -1,5 +1,6 @@
 import type { EngineContext } from '../context.js';
 import { timedOutReason } from '../diagnose/catalogue.js';
+import { oncePerRun } from '../exec/once-per-run.js';
 import { compareGitVersions, formatGitVersion, MIN_GIT_VERSION, type GitVersion } from '../facts/git.js';
 import { git } from './git.js';
 
@@ -27,7 +28,8 @@ const checks = new WeakMap<EngineContext, Promise<GitCheck>>();
 export function checkGit(ctx: EngineContext): Promise<GitCheck> {
   let check = checks.get(ctx);
   if (!check) {
-    check = runCheck(ctx);
+    // Once for every repository of a re-test, too (their contexts are copies of one run's).
+    check = oncePerRun(ctx, ['git --version'], () => runCheck(ctx));
     checks.set(ctx, check);
   }
   return check;

@@ -8,12 +8,13 @@ import { defaultStoreFiles, entryMatches, readStoreFiles, type StoreEntry } from
 import { credentialUrlParts } from '../credentials/urlmatch.js';
 import { timedOutReason } from '../diagnose/catalogue.js';
 import type { CheckOutcome, CheckReporter } from '../diagnose/reporter.js';
+import { httpsProbeKey, sharedOrOwn } from '../diagnose/shared-probes.js';
 import type { CheckOptions, RemoteTarget } from '../diagnose/target.js';
 import { blockedHelpersFor, notRunSummary, repoGuard } from '../repo/repo-commands.js';
 import { parseRemoteUrl } from '../repo/url.js';
 import { buildHttpsFindings, describeOutcome, type CredentialFacts, type PlaintextEntry } from './findings.js';
 import { gcmFacts, lookPastGcmCheck } from './gcm.js';
-import { probeRemote, type ProbeCredential, type ProbeResult } from './probe.js';
+import { probeRemote, type ProbeCredential, type ProbeKind, type ProbeResult } from './probe.js';
 import { readTransportSettings, transportFindings } from './transport-settings.js';
 
 /** The credential the push sends: what the findings may say about it, and what the probes hand git. */
@@ -58,7 +59,15 @@ export async function runHttpsChecks(ctx: EngineContext, target: RemoteTarget, r
   const gcmFactsP = Promise.all([gcmP, helpersP, firstFillP, heldBackP]).then(([gcm, helpers, first, held]) => (gcm ? gcmFacts(ctx, gcm, helpers, pushUrl, first, held) : null));
   // The probes wait for nothing but the credential.
   const credentialP = fillP.then((fill) => effectiveCredential(target, fill));
-  const probesP = options.offline ? null : credentialP.then((c) => probeRemote(ctx, target, c?.probe ?? null, { signal }));
+  const probesP = options.offline
+    ? null
+    : credentialP.then((c) => {
+        const credential = c?.probe ?? null;
+        // In a fleet run, repositories sending the same request with the same credential share one probe.
+        const { sharedProbes } = options;
+        const via = sharedProbes && ((kind: ProbeKind, probe: () => Promise<ProbeResult>) => sharedOrOwn(sharedProbes, (shared) => httpsProbeKey(ctx, shared, target, credential, kind), probe, signal));
+        return probeRemote(ctx, target, credential, { signal, via });
+      });
   const plaintextP = helpersP.then((helpers) => plaintextEntries(ctx, helpers, pushUrl));
 
   const probeCheck = (id: 'https.read' | 'https.write', title: string, pick: (p: { read: ProbeResult; write: ProbeResult }) => ProbeResult) => {

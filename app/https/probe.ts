@@ -46,6 +46,8 @@ export interface ProbeResult {
 
 export interface ProbeOptions {
   signal?: AbortSignal;
+  /** Runs each probe of probeRemote (a fleet run shares and limits them, see shared-probes.ts); default: at once. */
+  via?: (kind: ProbeKind, probe: () => Promise<ProbeResult>) => Promise<ProbeResult>;
 }
 
 /** Where a probe connects: a remote name (git resolves it) or a URL without a password. */
@@ -126,9 +128,10 @@ export async function probeRemote(
   options: ProbeOptions = {},
 ): Promise<{ read: ProbeResult; write: ProbeResult }> {
   const where = configuredProbeTargets(target);
+  const via = options.via ?? ((_kind, probe) => probe());
   const [read, write] = await Promise.all([
-    runProbe(ctx, target.repoRoot, 'read', where.read, credential, options),
-    runProbe(ctx, target.repoRoot, 'write', where.write, credential, options),
+    via('read', () => runProbe(ctx, target.repoRoot, 'read', where.read, credential, options)),
+    via('write', () => runProbe(ctx, target.repoRoot, 'write', where.write, credential, options)),
   ]);
   return { read, write };
 }

@@ -7,10 +7,15 @@ import { Secret, revealSecret } from './secret.js';
  * message is masked even where no pattern would catch it.
  */
 export class SecretRegistry {
-  private readonly secrets = new Set<Secret>();
+  /**
+   * By value: the same token read by a hundred repositories of a fleet run is one entry, so
+   * redaction costs the same for one repository or many.
+   */
+  private readonly secrets = new Map<string, Secret>();
 
   add(secret: Secret): Secret {
-    this.secrets.add(secret);
+    const value = revealSecret(secret);
+    if (!this.secrets.has(value)) this.secrets.set(value, secret);
     return secret;
   }
 
@@ -20,6 +25,6 @@ export class SecretRegistry {
   }
 
   redact(text: string): string {
-    return redact(text, [...this.secrets].map(revealSecret));
+    return redact(text, this.secrets.keys());
   }
 }

@@ -42,7 +42,7 @@ export function engineServices(): EngineServices {
     undoLast: (ctx) => undoLastFix(ctx),
     history: (ctx) => fixHistory(ctx),
     verifySsh: (ctx, repoRoot, remoteName) => verifySsh(ctx, repoRoot, remoteName),
-    testRepos: (ctx, paths) => testRepos(ctx, paths),
+    testRepos: (ctx, paths, options) => testRepos(ctx, paths, options),
     markdownReport: (report) => markdownReport(report),
     accountStatus: (ctx, site) => account(() => accountStatus(ctx, site ?? CLOUD_SITE)),
     linkAccount: (ctx, input) => account(() => linkAccount(ctx, input)),

@@ -24,8 +24,11 @@ export interface EngineServices {
   undoLast(ctx: EngineContext): Promise<UndoResult>;
   history(ctx: EngineContext): Promise<JournalEntry[]>;
   verifySsh(ctx: EngineContext, repoRoot: string, remoteName: string): Promise<SshVerifyResult>;
-  /** `push-doctor test`: can each repository authenticate and push now? One result per path, same order. */
-  testRepos(ctx: EngineContext, paths: string[]): Promise<RepoTestResult[]>;
+  /**
+   * `push-doctor test`: can each repository authenticate and push now? One result per path, same
+   * order. Many at once, with shared probes; the signal cancels it (every process it started is killed).
+   */
+  testRepos(ctx: EngineContext, paths: string[], options?: { signal?: AbortSignal }): Promise<RepoTestResult[]>;
   /** A redacted Markdown report of a diagnosis, for a support ticket. */
   markdownReport(report: DiagnoseReport): string;
   /** The account link: status, link (verified, then kept in the system keychain), unlink; its SSH keys. Never returns a token. */

@@ -4,6 +4,7 @@ import type { RepoTestResult } from '../contract/fixes.js';
 import type { DiagnoseReport } from '../contract/report.js';
 import { reportResult } from '../diagnose/test-repos.js';
 import type { EngineServices } from './engine.js';
+import { ServiceError } from './errors.js';
 import type { EventSink } from './shell-services.js';
 import type { StateStore } from './state-store.js';
 import { withAppState } from './trust.js';
@@ -83,12 +84,19 @@ export function createRetester(deps: RetestDeps): Retester {
     for (const listener of listeners) listener(event);
   };
 
+  /** Cancels the run going on (dispose: the app quits): its git and ssh processes are killed. */
+  let cancelCurrent: AbortController | null = null;
+
   async function runOnce(): Promise<{ results: RepoTestResult[]; changes: StateChange[] }> {
+    const controller = new AbortController();
+    cancelCurrent = controller;
     const state = await deps.store.read();
     const recent = state.recent;
     // The same trust as a diagnosis from the window: an untrusted repository's commands never run here.
     const ctx = () => withAppState(deps.createContext({ timeoutMs: state.settings.probeTimeoutSeconds * 1000 }), state);
-    const results = recent.length === 0 ? [] : await deps.engine.testRepos(ctx(), recent.map((r) => r.path));
+    // Every recent repository at once, through the engine's pool and shared probes.
+    const results = recent.length === 0 ? [] : await deps.engine.testRepos(ctx(), recent.map((r) => r.path), { signal: controller.signal });
+    if (controller.signal.aborted) throw new ServiceError('cancelled', 'The re-test was cancelled.');
     const changes = stateChanges(recent, results);
     await deps.store.recordResults(results);
     deps.events.emit('retest.finished', { results });
@@ -102,11 +110,13 @@ export function createRetester(deps: RetestDeps): Retester {
       current = runOnce().then(
         ({ results, changes }) => {
           current = null;
+          cancelCurrent = null;
           notify({ type: 'finished', results, changes });
           return results;
         },
         (error: unknown) => {
           current = null;
+          cancelCurrent = null;
           notify({ type: 'failed', error });
           throw error;
         },
@@ -136,6 +146,7 @@ export function createRetester(deps: RetestDeps): Retester {
       retester.schedule((await deps.store.settings()).retestIntervalMinutes);
     },
     dispose() {
+      cancelCurrent?.abort();
       unsubscribeStore?.();
       unsubscribeStore = null;
       if (timer) clearInterval(timer);

@@ -1,6 +1,7 @@
 import type { EngineContext } from '../context.js';
 import type { Finding } from '../contract/report.js';
 import type { CheckOutcome, CheckReporter } from '../diagnose/reporter.js';
+import { sharedOrOwn, sshAuthProbeKey, sshWriteProbeKey } from '../diagnose/shared-probes.js';
 import type { CheckOptions, RemoteTarget } from '../diagnose/target.js';
 import { agentMismatch, inspectAgent, type AgentState } from './agent.js';
 import type { SshOutcome } from './classify.js';
@@ -11,7 +12,7 @@ import { describeIdentityFile, sshFindings } from './findings.js';
 import { keyAclOptions } from './key-acl.js';
 import { inspectIdentityFiles, type IdentityFileInfo } from './keys.js';
 import { checkKnownHosts, type KnownHostsReport } from './known-hosts-check.js';
-import { openProbeSession, probeAuth, probeWrite, type AuthProbeRun, type ProbeRun } from './probe.js';
+import { openProbeSession, probeAuth, probeWrite, type AuthProbeRun, type ProbeRun, type ProbeSession } from './probe.js';
 
 export { inspectSshEndpoint, type SshEndpoint } from './endpoint.js';
 export { verifySsh } from './verify.js';
@@ -51,9 +52,15 @@ export async function runSshChecks(ctx: EngineContext, target: RemoteTarget, end
   const session = options.offline ? null : await openProbeSession(ctx, endpoint);
   try {
     const whoami = target.bitbucket.kind === 'datacenter';
+    const { signal, sharedProbes } = options;
+    // In a fleet run, `ssh -T` is shared by every repository with this endpoint, the push probe by those with the same remote too.
+    const authProbe = (s: ProbeSession, verbose: boolean) =>
+      sharedOrOwn(sharedProbes, () => sshAuthProbeKey(endpoint, { whoami, verbose }), () => probeAuth(ctx, endpoint, s, { whoami, verbose, signal }), signal);
     // Network first: both probes are in flight before any local file is read.
-    const authStarted = session ? probeAuth(ctx, endpoint, session, { whoami, signal: options.signal }) : null;
-    const writeStarted = session ? probeWrite(ctx, target.repoRoot, remote, endpoint, session, options.signal) : null;
+    const authStarted = session ? authProbe(session, false) : null;
+    const writeStarted = session
+      ? sharedOrOwn(sharedProbes, (shared) => sshWriteProbeKey(ctx, shared, target, endpoint), () => probeWrite(ctx, target.repoRoot, remote, endpoint, session, signal), signal)
+      : null;
 
     let keys: IdentityFileInfo[] | null = null;
     let agent: AgentState | null = null;
@@ -103,7 +110,7 @@ export async function runSshChecks(ctx: EngineContext, target: RemoteTarget, end
         reporter.check('ssh.auth', remote, `SSH login to ${host}`, async () => {
           auth = await authStarted;
           if (auth.outcome.kind === 'permission-denied' && endpoint.variant === 'ssh') {
-            verbose = await probeAuth(ctx, endpoint, session, { whoami, verbose: true, signal: options.signal });
+            verbose = await authProbe(session, true);
           }
           return redacted(ctx, probeOutcome(auth.outcome, 'auth'));
         }),

@@ -5,6 +5,7 @@ import type { EngineContext } from '../context.js';
 import { timedOutReason } from '../diagnose/catalogue.js';
 import { nonInteractiveEnv } from '../exec/env.js';
 import { findProgram, gitRuntime, runPlanned, type GitRuntime } from '../exec/git-runtime.js';
+import { oncePerRun } from '../exec/once-per-run.js';
 import { describeRepoCommand, type RepoCommand } from '../contract/trust.js';
 import { blockedSshCommand, notRunSummary, repoGuard } from '../repo/repo-commands.js';
 import type { RemoteUrl } from '../repo/url.js';
@@ -64,11 +65,13 @@ export async function inspectSshEndpoint(ctx: EngineContext, repoRoot: string, u
   }
 
   const openSsh = command.variant === 'ssh' || command.variant === 'auto';
+  // ssh -G and ssh -V do not depend on the repository: a re-test of many asks once per command and destination.
+  const once = <T>(question: unknown[], ask: () => Promise<T>) => oncePerRun(ctx, [...question, command.value, command.shell], ask);
   const [located, g, version] = await Promise.all([
     locateProgram(ctx, runtime, command),
-    openSsh ? runSshG(ctx, runtime, command, url) : Promise.resolve(null),
+    openSsh ? once(['ssh -G', url.username, url.host, url.port], () => runSshG(ctx, runtime, command, url)) : Promise.resolve(null),
     // On Windows the build decides the agent and the key checks: ask it (`ssh -V`).
-    openSsh && ctx.platform === 'win32' ? sshVersion(ctx, runtime, command) : Promise.resolve(null),
+    openSsh && ctx.platform === 'win32' ? once(['ssh -V'], () => sshVersion(ctx, runtime, command)) : Promise.resolve(null),
   ]);
   const missing = located.problem;
   endpoint.commandError = missing;

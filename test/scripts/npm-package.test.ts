@@ -33,8 +33,13 @@ describe('the npm package (packages/cli)', () => {
     expect(pack.code, pack.stderr).toBe(0);
     const [info] = JSON.parse(pack.stdout) as Array<{ name: string; files: Array<{ path: string }>; size: number }>;
     expect(info!.name).toBe('bitbucket-push-doctor');
-    expect(info!.files.map((f) => f.path).sort()).toEqual(['LICENSE', 'README.md', 'bin/push-doctor.mjs', 'dist/push-doctor.mjs', 'package.json']);
-    // Small: the engine as one file; no Electron app, no sources, no source maps.
+    const files = info!.files.map((f) => f.path).sort();
+    // The engine's chunks (one per command, loaded when it runs, and the code they share) beside the entry.
+    const chunks = files.filter((f) => f.startsWith('dist/chunks/'));
+    expect(chunks.length).toBeGreaterThan(0);
+    expect(chunks.every((f) => /^dist\/chunks\/[\w-]+\.mjs$/.test(f))).toBe(true);
+    expect(files.filter((f) => !chunks.includes(f))).toEqual(['LICENSE', 'README.md', 'bin/push-doctor.mjs', 'dist/push-doctor.mjs', 'package.json']);
+    // Small: the bundled engine only; no Electron app, no sources, no source maps.
     expect(info!.size).toBeLessThan(200 * 1024);
   });
 

@@ -5,6 +5,7 @@ import type { RepoTestResult } from '../../app/contract/fixes.js';
 import { engineServices } from '../../app/service/engine-wiring.js';
 import { callHandler } from '../../app/service/handlers.js';
 import { stateChanges, trayState, type RetestEvent } from '../../app/service/retest.js';
+import { PROCESS_LIST_UNAVAILABLE, processesWithHome } from './support/processes.js';
 import { openServedRepos, type ServedRepos } from './support/served-repos.js';
 import { createTestService, type TestService } from './support/service.js';
 import { waitFor } from './support/wait.js';
@@ -77,6 +78,24 @@ describe('retest (real engine, store and scheduling; fake Bitbucket over HTTP)',
       value: [{ path: repos[1], status: 'ok' }, { path: repos[0], status: 'error', summary: `${repos[0]} does not exist.` }],
     });
     expect((await service.store.recent()).find((r) => r.path === repos[0])?.lastResult).toMatchObject({ status: 'error', summary: `${repos[0]} does not exist.` });
+  });
+
+  it(`is cancelled when disposed (the app quits): every probe process is killed and nothing is stored${PROCESS_LIST_UNAVAILABLE ? ` (processes not checked: ${PROCESS_LIST_UNAVAILABLE})` : ''}`, async () => {
+    // Bitbucket holds its answers far longer than this test may run: only the cancel ends the run.
+    await callHandler(service.handlers, 'settings.set', { probeTimeoutSeconds: 120 });
+    served.server.setDelay(60_000);
+    const seen: RetestEvent[] = [];
+    service.retester.subscribe((event) => seen.push(event));
+    const running = callHandler(service.handlers, 'retest.run', {});
+    await vi.waitFor(() => expect(served.server.peakInFlight).toBeGreaterThan(0), { timeout: 20_000 });
+    if (!PROCESS_LIST_UNAVAILABLE) expect(await processesWithHome(service.home.dir)).not.toEqual([]);
+
+    service.retester.dispose();
+    expect(await running).toEqual({ ok: false, error: { code: 'cancelled', message: 'The re-test was cancelled.' } });
+    if (!PROCESS_LIST_UNAVAILABLE) await vi.waitFor(async () => expect(await processesWithHome(service.home.dir)).toEqual([]));
+    expect(seen.map((e) => e.type)).toEqual(['started', 'failed']);
+    expect((await service.store.recent()).every((r) => r.lastResult === null)).toBe(true);
+    expect(finishedRuns()).toBe(0);
   });
 
   it('re-tests periodically once the setting is on, and stops when it is turned off', async () => {

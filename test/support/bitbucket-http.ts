@@ -75,6 +75,8 @@ export interface FakeBitbucketHttp {
   caFile: string | null;
   /** Every request answered, in order. */
   requests: FakeRequest[];
+  /** The most requests that were ever in progress at once (from arrival to the end of the answer). */
+  readonly peakInFlight: number;
   /** The bare repository behind a URL path. */
   repoDir(repoPath: string): string;
   /** Changes the delay before each answer from now on (a slow moment in a longer test). */
@@ -102,7 +104,12 @@ export async function startFakeBitbucketHttp(options: FakeBitbucketHttpOptions =
   const pending = new Set<NodeJS.Timeout>();
   let caFile: string | null = null;
 
+  let inFlight = 0;
+  let peakInFlight = 0;
   const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    inFlight++;
+    peakInFlight = Math.max(peakInFlight, inFlight);
+    res.once('close', () => inFlight--);
     const answer = () =>
       handle(req, res, { flavor, projectRoot, accounts, repos: options.repos ?? {}, requests, workspaceRule: options.workspaceRule ?? null, appPasswordStatus: options.appPasswordStatus ?? 410, basicAuthDisabled: options.basicAuthDisabled ?? false, bare403: options.bare403 ?? false });
     if (delayMs > 0) {
@@ -141,6 +148,9 @@ export async function startFakeBitbucketHttp(options: FakeBitbucketHttpOptions =
     port,
     caFile,
     requests,
+    get peakInFlight() {
+      return peakInFlight;
+    },
     repoDir: (repoPath) => path.join(projectRoot, repoPath),
     setDelay: (ms) => {
       delayMs = ms;

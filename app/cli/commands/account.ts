@@ -9,8 +9,7 @@ import { bitbucketHosts, parseCommandArgs, timeoutMs, UsageError } from '../args
 import { json, writer, type CliIo } from '../io.js';
 import { readStdin } from '../stdin.js';
 import { createStyle, type Style } from '../style.js';
-
-export const ACCOUNT_USAGE = 'push-doctor account link [--input-stdin] [--json] | account status [--json] | account unlink [--json]   [--bitbucket-host HOST] [--timeout SECONDS]';
+import { ACCOUNT_USAGE } from '../usage.js';
 
 const COMMON = {
   json: { type: 'boolean' },

@@ -5,8 +5,6 @@ import { formatReport } from '../format-report.js';
 import { json, writer, type CliIo } from '../io.js';
 import { createStyle } from '../style.js';
 
-export const DIAGNOSE_USAGE = 'push-doctor diagnose [PATH] [--json] [--offline] [--timeout SECONDS] [--remote NAME] [--bitbucket-host HOST] [--no-repo-commands]';
-
 /** `push-doctor diagnose`: exit 0 when pushing works, 1 when it found a problem (or could not confirm). */
 export async function diagnoseCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {

@@ -9,8 +9,7 @@ import { bitbucketHosts, parseCommandArgs, repoCommandGate, timeoutMs, UsageErro
 import { json, writer, type CliIo } from '../io.js';
 import { readStdin } from '../stdin.js';
 import { createStyle, type Style } from '../style.js';
-
-export const FIX_USAGE = 'push-doctor fix FIX_ID [PATH] [--yes] [--json] [--input-stdin] [--remote NAME] [--no-repo-commands]';
+import { FIX_USAGE } from '../usage.js';
 
 /**
  * `push-doctor fix`: applies exactly one fix. Without --yes it shows the plan and asks on a

@@ -4,8 +4,7 @@ import { createKey } from '../../keys/keygen.js';
 import { parseCommandArgs, UsageError } from '../args.js';
 import { json, writer, type CliIo } from '../io.js';
 import { readStdin } from '../stdin.js';
-
-export const KEYGEN_USAGE = 'push-doctor keygen [--file F] [--comment C] [--passphrase-stdin] [--json]';
+import { KEYGEN_USAGE } from '../usage.js';
 
 /**
  * `push-doctor keygen`: creates a new ed25519 key pair and nothing else (config changes are

@@ -7,8 +7,7 @@ import { bitbucketHosts, parseCommandArgs, timeoutMs, UsageError } from '../args
 import { json, writer, type CliIo } from '../io.js';
 import { createStyle, type Style } from '../style.js';
 import { fail } from './account.js';
-
-export const KEYS_USAGE = 'push-doctor keys list [--json] | keys add [--key FILE] [--label TEXT] [--json]   [--remote NAME] [--bitbucket-host HOST] [--timeout SECONDS]';
+import { KEYS_USAGE } from '../usage.js';
 
 const COMMON = {
   json: { type: 'boolean' },
@@ -91,5 +90,4 @@ function formatListing(l: AccountKeysListing, style: Style): string {
   if (l.offered.length === 0) lines.push('', style.warn(`! ssh offers no key to ${l.sshHost}${l.note ? ` (${l.note})` : ''}: create one with push-doctor keygen`));
   return `${lines.join('\n')}\n`;
 }
-
 

@@ -6,8 +6,6 @@ import { bitbucketHosts, parseCommandArgs, repoCommandGate, timeoutMs, UsageErro
 import { json, writer, type CliIo } from '../io.js';
 import { createStyle } from '../style.js';
 
-export const TEST_USAGE = 'push-doctor test [PATH...] [--json] [--timeout SECONDS] [--bitbucket-host HOST] [--no-repo-commands]';
-
 /** `push-doctor test`: can each repository authenticate and push now? 0 all can, 1 any cannot, 2 bad input. */
 export async function testCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {
@@ -23,6 +21,7 @@ export async function testCommand(args: string[], io: CliIo): Promise<number> {
     if (!info.isDirectory()) throw new UsageError(`${p} is a file, not a folder`);
   }
   const ctx = createContext({ env: io.env, timeoutMs: timeoutMs(values.timeout, DEFAULT_TIMEOUT_MS), bitbucketHosts: bitbucketHosts(values['bitbucket-host']), repoCommands: repoCommandGate(values['no-repo-commands']) });
+  // All the repositories at once: a bounded pool, probes shared (Ctrl-C: see main.ts).
   const results = await testRepos(ctx, paths);
   const out = writer(io.stdout, ctx.secrets);
   if (values.json) out(json({ schemaVersion: 1, results }));

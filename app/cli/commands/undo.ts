@@ -4,9 +4,6 @@ import { parseCommandArgs, UsageError } from '../args.js';
 import { json, writer, type CliIo } from '../io.js';
 import { createStyle } from '../style.js';
 
-export const UNDO_USAGE = 'push-doctor undo [--json]';
-export const HISTORY_USAGE = 'push-doctor history [--json]';
-
 /** `push-doctor undo`: restores the state before the most recent applied fix (one per call). */
 export async function undoCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' } });
