@@ -4,6 +4,7 @@
  * the renderer reaches them through the contract and nothing is hard-coded twice.
  */
 export {
+  ACCOUNT_LINK_SCOPES,
   API_TOKEN_PREFIX,
   API_TOKEN_STATIC_USERNAME,
   APP_PASSWORD_PREFIX,
