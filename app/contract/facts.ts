@@ -10,5 +10,6 @@ export {
   APP_PASSWORD_PREFIX,
   APP_PASSWORDS_REMOVED_DATE,
   CLOUD_SSH_HOST,
+  CLOUD_WEB_HOST,
   SCOPES_FOR_PUSH,
 } from '../facts/bitbucket.js';

@@ -152,7 +152,8 @@ export function formatStatus(s: AccountStatus, style: Style): string {
   const bad = (text: string) => `  ${style.error('✗')} ${text}`;
   const warn = (text: string) => `  ${style.warn('!')} ${text}`;
   if (!s.linked) {
-    lines.push((s.keyring === 'none' ? warn : bad)(s.message));
+    const how = s.keyring === 'none' ? ` Link it with: push-doctor account link${s.site === CLOUD_SITE ? '' : ` --bitbucket-host ${s.site}`} --input-stdin` : '';
+    lines.push((s.keyring === 'none' ? warn : bad)(`${s.message}${how}`));
     return `${lines.join('\n')}\n`;
   }
   lines.push(ok(`Linked: ${s.login} (${s.source === 'environment' ? 'BITBUCKET_API_TOKEN in the environment' : 'system keychain'})`));
