@@ -223,10 +223,10 @@ describe('accessibility (axe-core, jsdom)', () => {
     });
     await user.click(await screen.findByRole('button', { name: 'Add this key to my account' }));
     await within(screen.getByRole('main')).findByText('Added the key to your Bitbucket account.');
-    await user.click(screen.getByText('Add it by hand instead'));
     await expectNoViolations();
     await act(() => store.getState().addKeyToAccount(KEY.publicKeyPath));
     await within(screen.getByRole('main')).findByText(/^Bitbucket already has this key/);
+    await user.click(screen.getByText('Add it by hand instead'));
     await expectNoViolations();
   });
 

@@ -135,13 +135,15 @@ function AddStep() {
             </p>
           ) : null}
           <KeyAddAnswer onNewKey={restartSsh} />
-          <details className="why">
-            <summary>Add it by hand instead</summary>
-            <ManualAdd />
-            <button type="button" className="secondary" onClick={() => completeStep('ssh', 'add', BY_HAND)}>
-              I added the key by hand
-            </button>
-          </details>
+          {added ? null : (
+            <details className="why">
+              <summary>Add it by hand instead</summary>
+              <ManualAdd />
+              <button type="button" className="secondary" onClick={() => completeStep('ssh', 'add', BY_HAND)}>
+                I added the key by hand
+              </button>
+            </details>
+          )}
         </>
       ) : null}
       {!linked && !checking ? (
