@@ -1,8 +1,8 @@
 /**
- * Settings: the Bitbucket account link, the tray's background re-test, notifications, the time limit of each check, the
- * Bitbucket Data Center servers the user declares, the recent repositories and the repositories
- * trusted to run their own commands. Every change is saved at once (the live region says "Saved.").
- * One section per concern, in this order, the Bitbucket account first.
+ * Settings: the Bitbucket account link, the tray's background re-test, notifications, the time
+ * limit of each check, the Bitbucket Data Center servers the user declares, the recent repositories
+ * and the repositories trusted to run their own commands. Every change is saved at once (the live
+ * region says "Saved."). One section per concern, in this order, the Bitbucket account first.
  */
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import type { Settings, TrustedRepo } from '../../../app/contract/channels.js';
