@@ -82,7 +82,6 @@ export async function accountStatus(ctx: EngineContext, site: Site = siteFor(ctx
   const resolved = await resolveAccount(ctx, site, options);
   if (!resolved.ok) {
     const unknown: ScopeCheck = { status: 'unknown', missing: [], detail: 'not linked' };
-    const hint = resolved.state === 'none' ? ` Link it with: push-doctor account link${site === CLOUD_SITE ? '' : ` --bitbucket-host ${site}`} --input-stdin` : '';
     return {
       site,
       kind: site === CLOUD_SITE ? 'cloud' : 'datacenter',
@@ -95,7 +94,8 @@ export async function accountStatus(ctx: EngineContext, site: Site = siteFor(ctx
       tokenValid: null,
       grantedScopes: null,
       scopes: { push: unknown, sshKeys: unknown },
-      message: `${resolved.sentence}${hint}`,
+      // The keychain's sentence alone: each front end says how to link in its own words (the CLI's command, the app's button).
+      message: resolved.sentence,
     };
   }
   const checked = await checkLink(accountApi(ctx, resolved.link, options.signal));

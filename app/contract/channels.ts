@@ -62,6 +62,8 @@ export type ClipboardWriteResult = { copied: true } | { copied: false; text: str
 
 export type ExternalTarget =
   | { kind: 'api-token' }
+  /** A Data Center server's page for personal HTTP access tokens ("host", "host:port" or "https://host/context"); the server must be declared. */
+  | { kind: 'access-tokens'; server: string }
   | { kind: 'ssh-keys' }
   | { kind: 'repository'; path: string; remote?: string }
   | { kind: 'url'; url: string };
@@ -101,14 +103,18 @@ export interface RequestChannels {
   /**
    * The Bitbucket account link (Cloud by default; `site` names a Data Center server "host[:port]").
    * A token goes in through account.link and never comes back: no response type has a field for it.
+   * With `path` (and no `site`), the account of the site the repository's remote belongs to.
    */
-  'account.status': { request: { site?: string }; response: AccountStatus };
+  'account.status': { request: { site?: string; path?: string; remote?: string }; response: AccountStatus };
   /** Verified with Bitbucket (GET /user) before it is stored in the system keychain. */
   'account.link': { request: AccountLinkInput; response: AccountStatus };
   'account.unlink': { request: { site?: string }; response: UnlinkResult };
-  /** The SSH keys on the linked account, marking those ssh offers (for the repository's remote when `path` is given). */
+  /** The SSH keys on the linked account, marking those ssh offers (for the repository's remote, and its site, when `path` is given). */
   'keys.list': { request: { path?: string; remote?: string; site?: string }; response: AccountKeysListing };
-  /** Adds a public key (default: the one ssh offers for Bitbucket) to the linked account; journaled, so fix.undo deletes it again. */
+  /**
+   * Adds a public key (default: the one ssh offers for Bitbucket) to the linked account (of the repository's site when
+   * `path` is given); journaled, so fix.undo deletes it again. A key Bitbucket has on another account is a `conflict`.
+   */
   'keys.add': { request: { path?: string; remote?: string; site?: string; publicKeyPath?: string; label?: string }; response: KeyAddResult };
 }
 export type RequestChannel = keyof RequestChannels;
@@ -134,6 +140,8 @@ export type ErrorCode =
   /** More than one item was dropped. */
   | 'several-items'
   | 'not-applicable'
+  /** Bitbucket already has the SSH key, on another account or as an access key. */
+  | 'conflict'
   | 'cancelled'
   | 'failed';
 export interface ContractError {

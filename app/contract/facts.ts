@@ -4,10 +4,12 @@
  * the renderer reaches them through the contract and nothing is hard-coded twice.
  */
 export {
+  ACCOUNT_LINK_SCOPES,
   API_TOKEN_PREFIX,
   API_TOKEN_STATIC_USERNAME,
   APP_PASSWORD_PREFIX,
   APP_PASSWORDS_REMOVED_DATE,
   CLOUD_SSH_HOST,
+  CLOUD_WEB_HOST,
   SCOPES_FOR_PUSH,
 } from '../facts/bitbucket.js';

@@ -92,7 +92,7 @@ export interface RepoTestResult {
   status: 'ok' | 'failing' | 'error';
   /** One line: the first problem's title, or "Push works". */
   summary: string;
-  /** Finding codes of errors, for change detection. */
+  /** Finding codes of errors (and of the linked account's warnings, account.*), for change detection. */
   codes: string[];
   testedAt: string;
 }

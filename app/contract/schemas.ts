@@ -94,6 +94,7 @@ const clipboardContent = z.discriminatedUnion('kind', [
 
 const externalTarget = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('api-token') }),
+  z.strictObject({ kind: z.literal('access-tokens'), server: oneLine('server', MAX_URL_LENGTH) }),
   z.strictObject({ kind: z.literal('ssh-keys') }),
   z.strictObject({ kind: z.literal('repository'), path: absolutePath, remote: remoteName.optional() }),
   // The allow-list (https, Bitbucket and Atlassian hosts) is enforced where the URL is opened.
@@ -159,7 +160,7 @@ export const REQUEST_SCHEMAS: { [C in RequestChannel]: z.ZodType<RequestOf<C>> }
   'settings.get': empty,
   'settings.set': z.strictObject(settingsShape).partial(),
   'retest.run': empty,
-  'account.status': z.strictObject({ site: site.optional() }),
+  'account.status': z.strictObject({ site: site.optional(), path: absolutePath.optional(), remote: remoteName.optional() }),
   'account.link': accountLinkInput,
   'account.unlink': z.strictObject({ site: site.optional() }),
   'keys.list': z.strictObject({ path: absolutePath.optional(), remote: remoteName.optional(), site: site.optional() }),

@@ -97,14 +97,17 @@ function cancelled(ctx: EngineContext, path: string): RepoTestResult {
 
 /**
  * A diagnosis as a push test result: ok only when the push was proven ("Push works", whatever
- * warnings came with it), else failing with the first error (or warning) as its summary.
+ * warnings came with it), else failing with the first error (or warning) as its summary. The linked
+ * account's own problems (its token refused or short of scopes) do not stop a push, but they are
+ * named beside it and listed in the codes: without a working link the account checks do not run.
  */
 export function reportResult(report: DiagnoseReport, testedAt: string): RepoTestResult {
   const errors = report.findings.filter((f) => f.severity === 'error');
-  if (report.verdict === 'ok') return { path: report.path, status: 'ok', summary: 'Push works', codes: [], testedAt };
+  const account = report.findings.filter((f) => f.severity === 'warning' && f.code.startsWith('account.'));
+  if (report.verdict === 'ok') return { path: report.path, status: 'ok', summary: account[0] ? `Push works. ${account[0].title}` : 'Push works', codes: account.map((f) => f.code), testedAt };
   // Checks skipped until the user trusts the repository: not tested, rather than failing.
   const untrusted = report.findings.find((f) => f.code === 'repo.commands-not-run');
   if (untrusted && errors.length === 0) return { path: report.path, status: 'error', summary: 'Not tested: it names commands of its own that you have not trusted', codes: [untrusted.code], testedAt };
   const first = errors[0] ?? report.findings.find((f) => f.severity === 'warning') ?? report.findings[0];
-  return { path: report.path, status: 'failing', summary: first?.title ?? 'Could not confirm that pushing works', codes: errors.map((f) => f.code), testedAt };
+  return { path: report.path, status: 'failing', summary: first?.title ?? 'Could not confirm that pushing works', codes: [...errors, ...account].map((f) => f.code), testedAt };
 }

@@ -126,6 +126,17 @@ export const SCOPE_SSH_KEY_DELETE = 'delete:ssh-key:bitbucket';
 export const SCOPES_FOR_SSH_KEYS: readonly string[] = [SCOPE_SSH_KEY_READ, SCOPE_SSH_KEY_WRITE];
 
 /**
+ * The scopes to tick for the account link's API token, and what each is for (sources above): GET /user, listing and
+ * adding SSH keys, and deleting a key again (what `undo` of an added key needs; the link works without it).
+ */
+export const ACCOUNT_LINK_SCOPES: ReadonlyArray<{ scope: string; use: string; required: boolean }> = [
+  { scope: SCOPE_USER_READ, use: 'tells Push Doctor which Bitbucket user the token belongs to', required: true },
+  { scope: SCOPE_SSH_KEY_READ, use: 'lists the SSH keys on your account', required: true },
+  { scope: SCOPE_SSH_KEY_WRITE, use: 'adds a new SSH key to your account', required: true },
+  { scope: SCOPE_SSH_KEY_DELETE, use: 'lets Undo remove a key Push Doctor added', required: false },
+];
+
+/**
  * [OFFICIAL] Classic scopes (app passwords, OAuth) that cover the same: api-group-ssh lists "account" (read) and
  * "account:write" (add); api-group-users "account"; repository-access-token-permissions "repository", "repository:write".
  * A granted classic scope counts like its new-style equivalent.
@@ -215,6 +226,13 @@ export const DC_API_PATHS = {
   sshKeys: '/rest/ssh/1.0/keys',
   sshKey: (keyId: string) => `/rest/ssh/1.0/keys/${encodeURIComponent(keyId)}`,
 } as const;
+
+/**
+ * [OFFICIAL] Data Center personal HTTP access tokens are created at "Profile picture > Manage account > HTTP access tokens"
+ * (confluence.atlassian.com/bitbucketserver091/http-access-tokens-1443038354.html); that page's address, relative to the
+ * server's base URL (context path included): [3RD-PARTY, consistent across many tools' help texts] /plugins/servlet/access-tokens/manage.
+ */
+export const DC_ACCESS_TOKENS_PAGE = '/plugins/servlet/access-tokens/manage';
 
 /** [3RD-PARTY, consistent] Data Center names the authenticated user in this response header (see DC_API_PATHS). */
 export const DC_USERNAME_HEADER = 'x-ausername';

@@ -6,6 +6,7 @@ import { diagnose } from '../diagnose/diagnose.js';
 import { markdownReport } from '../diagnose/report-markdown.js';
 import { testRepos } from '../diagnose/test-repos.js';
 import { applyFix, describeFix, fixHistory, undoLastFix } from '../fix/registry.js';
+import { accountSiteFor } from '../fix/fixes/ssh-add-key-to-account.js';
 import { resolveFixScope } from '../fix/scope.js';
 import { verifySsh } from '../ssh/verify.js';
 import type { AccountKeysTarget, EngineServices } from './engine.js';
@@ -17,7 +18,7 @@ const ACCOUNT_ERROR_CODES: Record<AccountError['code'], ErrorCode> = {
   refused: 'failed',
   unreachable: 'failed',
   keyring: 'failed',
-  conflict: 'failed',
+  conflict: 'conflict',
 };
 
 /** An account operation whose AccountError becomes the contract's error (its sentence kept). */
@@ -32,6 +33,12 @@ async function account<T>(work: () => Promise<T>): Promise<T> {
 
 const keysScope = (ctx: EngineContext, target: AccountKeysTarget) => (target.repoRoot ? resolveFixScope(ctx, target.repoRoot, target.remoteName) : resolveFixScope(ctx, null));
 
+/** The site named, else the one the repository's remote belongs to (as ssh.add-key-to-account decides it), else Cloud. */
+async function siteOf(ctx: EngineContext, target: AccountKeysTarget): Promise<string> {
+  if (target.site) return target.site;
+  return target.repoRoot ? accountSiteFor(ctx, await keysScope(ctx, target)) : CLOUD_SITE;
+}
+
 /** The engine functions behind EngineServices, for Electron main and the browser preview. */
 export function engineServices(): EngineServices {
   return {
@@ -44,11 +51,11 @@ export function engineServices(): EngineServices {
     verifySsh: (ctx, repoRoot, remoteName) => verifySsh(ctx, repoRoot, remoteName),
     testRepos: (ctx, paths, options) => testRepos(ctx, paths, options),
     markdownReport: (report) => markdownReport(report),
-    accountStatus: (ctx, site) => account(() => accountStatus(ctx, site ?? CLOUD_SITE)),
+    accountStatus: (ctx, target) => account(async () => accountStatus(ctx, await siteOf(ctx, target))),
     linkAccount: (ctx, input) => account(() => linkAccount(ctx, input)),
     unlinkAccount: (ctx, site) => account(() => unlinkAccount(ctx, site ?? CLOUD_SITE)),
-    listAccountKeys: (ctx, target) => account(async () => listAccountKeys(ctx, await keysScope(ctx, target), target.site ?? CLOUD_SITE)),
+    listAccountKeys: (ctx, target) => account(async () => listAccountKeys(ctx, await keysScope(ctx, target), await siteOf(ctx, target))),
     addAccountKey: (ctx, target) =>
-      account(async () => addKeyJournaled(ctx, { site: target.site ?? CLOUD_SITE, scope: await keysScope(ctx, target), keyFile: target.publicKeyPath, label: target.label })),
+      account(async () => addKeyJournaled(ctx, { site: await siteOf(ctx, target), scope: await keysScope(ctx, target), keyFile: target.publicKeyPath, label: target.label })),
   };
 }

@@ -32,14 +32,17 @@ export interface EngineServices {
   /** A redacted Markdown report of a diagnosis, for a support ticket. */
   markdownReport(report: DiagnoseReport): string;
   /** The account link: status, link (verified, then kept in the system keychain), unlink; its SSH keys. Never returns a token. */
-  accountStatus(ctx: EngineContext, site?: string): Promise<AccountStatus>;
+  accountStatus(ctx: EngineContext, target: AccountKeysTarget): Promise<AccountStatus>;
   linkAccount(ctx: EngineContext, input: AccountLinkInput): Promise<AccountStatus>;
   unlinkAccount(ctx: EngineContext, site?: string): Promise<UnlinkResult>;
   listAccountKeys(ctx: EngineContext, target: AccountKeysTarget): Promise<AccountKeysListing>;
   addAccountKey(ctx: EngineContext, target: AccountKeysTarget & { publicKeyPath?: string; label?: string }): Promise<KeyAddResult>;
 }
 
-/** Whose ssh settings decide the offered keys (a repository's remote, or the user's own), and which account site. */
+/**
+ * Whose ssh settings decide the offered keys (a repository's remote, or the user's own), and which account site:
+ * `site`, else the site of the repository's remote, else Bitbucket Cloud.
+ */
 export interface AccountKeysTarget {
   repoRoot: string | null;
   remoteName?: string;

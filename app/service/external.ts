@@ -1,7 +1,8 @@
 import type { EngineContext } from '../context.js';
 import type { ExternalTarget } from '../contract/channels.js';
 import { MAX_URL_LENGTH } from '../contract/schemas.js';
-import { cloudRepoUrl, dataCenterRepoUrl, LINKS, OPEN_EXTERNAL_ALLOWED_HOSTS } from '../facts/bitbucket.js';
+import { dataCenterBaseUrl } from '../account/link.js';
+import { cloudRepoUrl, dataCenterRepoUrl, DC_ACCESS_TOKENS_PAGE, LINKS, OPEN_EXTERNAL_ALLOWED_HOSTS } from '../facts/bitbucket.js';
 import { recognizeBitbucket } from '../repo/bitbucket-host.js';
 import { readRemotes } from '../repo/repository.js';
 import { parseRemoteUrl } from '../repo/url.js';
@@ -51,6 +52,12 @@ export async function resolveExternalTarget(ctx: EngineContext, target: External
   switch (target.kind) {
     case 'api-token':
       return allowed(LINKS.createApiToken, hosts);
+    case 'access-tokens': {
+      // Only a declared server's page: the allow-list below refuses any other host.
+      const base = dataCenterBaseUrl(target.server);
+      if (!base) throw new ServiceError('invalid-request', `"${target.server.slice(0, 80)}" is not a Bitbucket server address (host, host:port or https://host/context).`);
+      return allowed(`${base}${DC_ACCESS_TOKENS_PAGE}`, hosts);
+    }
     case 'ssh-keys':
       return allowed(LINKS.sshKeys, hosts);
     case 'url':

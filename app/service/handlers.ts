@@ -182,7 +182,9 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
     'settings.get': define('settings.get', () => deps.store.settings()),
     'settings.set': define('settings.set', (request) => deps.store.updateSettings(request)),
     'retest.run': define('retest.run', () => retester.run()),
-    'account.status': define('account.status', (request, ctx) => deps.engine.accountStatus(ctx, request.site)),
+    'account.status': define('account.status', async (request, ctx) =>
+      deps.engine.accountStatus(ctx, { repoRoot: request.path ? await repositoryRoot(ctx, request.path) : null, remoteName: request.remote, site: request.site }),
+    ),
     'account.link': define('account.link', (request, ctx) => {
       // Registered first, so that any message mentioning it is masked.
       ctx.secrets.wrap(request.token);

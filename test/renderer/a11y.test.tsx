@@ -7,6 +7,17 @@ import { describe, expect, it } from 'vitest';
 import type { Screen } from '../../renderer/src/state/machine.js';
 import type { Scenario } from './support/fake-api.js';
 import {
+  KEY,
+  ACCOUNT_KEY_PLAN,
+  ACCOUNT_TOKEN,
+  KEY_ADDED,
+  KEY_ELSEWHERE,
+  keyNotOnAccountReport,
+  LINK_REFUSED,
+  LINKED,
+  notLinked,
+  SSH_GREETING,
+  tokenInvalidReport,
   appPasswordReport,
   GADGETS,
   HISTORY,
@@ -170,6 +181,81 @@ describe('accessibility (axe-core, jsdom)', () => {
     await screen.findByRole('list', { name: 'Commands deploy-scripts may run' });
     await user.type(screen.getByRole('textbox', { name: 'Server (host name, or host:port)' }), 'no such host{Enter}');
     await user.click(screen.getByRole('button', { name: 'Clear the list…' }));
+    await expectNoViolations();
+  });
+
+  it('Settings, the account: linked (Cloud), refused, locked and no keychain (Data Center servers), with the unlink confirmation', async () => {
+    const hosts = ['git.corp.example', 'bb.corp.example', 'old.corp.example'];
+    const { user } = renderGuide({
+      ...scenario,
+      settings: { retestIntervalMinutes: 0, notifyOnChange: true, probeTimeoutSeconds: 15, bitbucketHosts: hosts },
+      account: { statuses: { 'bitbucket.org': LINKED, [hosts[0]!]: { ...LINK_REFUSED, site: hosts[0]!, kind: 'datacenter' }, [hosts[1]!]: notLinked('locked', hosts[1]), [hosts[2]!]: notLinked('unavailable', hosts[2]) } },
+    });
+    await user.click(screen.getByRole('button', { name: 'Settings' }));
+    await user.click(await screen.findByRole('button', { name: 'Unlink Bitbucket Cloud…' }));
+    await screen.findByText('No keychain');
+    await expectNoViolations();
+  });
+
+  it('Connect, Cloud with field errors and a refusal; Data Center', async () => {
+    const { user } = renderGuide({ ...scenario, settings: { retestIntervalMinutes: 0, notifyOnChange: true, probeTimeoutSeconds: 15, bitbucketHosts: ['git.corp.example'] }, account: { validToken: 'ATATT3xOther' } });
+    await user.click(screen.getByRole('button', { name: 'Settings' }));
+    await user.click(await screen.findByRole('button', { name: 'Connect your Bitbucket Cloud account…' }));
+    await user.click(screen.getByRole('button', { name: 'Check and connect' }));
+    await expectNoViolations();
+    await user.type(screen.getByLabelText('Atlassian account email'), 'jdoe@example.com');
+    await user.type(screen.getByLabelText('API token'), ACCOUNT_TOKEN);
+    await user.click(screen.getByRole('button', { name: 'Check and connect' }));
+    await within(screen.getByRole('main')).findByText(/^Not linked:/);
+    await user.click(screen.getByRole('button', { name: /Open Atlassian's API token page/ }));
+    await expectNoViolations();
+    await user.click(screen.getByRole('radio', { name: 'Your Data Center server git.corp.example' }));
+    await expectNoViolations();
+  });
+
+  it('SSH guide, add step with a linked account: added; and registered elsewhere', async () => {
+    const account = { statuses: { 'bitbucket.org': LINKED }, keyAdd: [{ ok: true as const, value: KEY_ADDED }, { ok: false as const, error: { code: 'conflict' as const, message: KEY_ELSEWHERE } }] };
+    const { store, user } = await opened(GADGETS.path, { account });
+    await act(async () => {
+      store.getState().startFix('ssh.generate-key', 'origin');
+      await store.getState().apply('ssh.generate-key');
+      store.getState().go({ name: 'ssh', step: 'add' });
+    });
+    await user.click(await screen.findByRole('button', { name: 'Add this key to my account' }));
+    await within(screen.getByRole('main')).findByText('Added the key to your Bitbucket account.');
+    await expectNoViolations();
+    await act(() => store.getState().addKeyToAccount(KEY.publicKeyPath));
+    await within(screen.getByRole('main')).findByText(/^Bitbucket already has this key/);
+    await user.click(screen.getByText('Add it by hand instead'));
+    await expectNoViolations();
+  });
+
+  it('Adding the key ssh offers to the account, through ssh -T', async () => {
+    const { user } = await opened(GADGETS.path, {
+      reports: { [GADGETS.path]: [keyNotOnAccountReport] },
+      plans: { ...PLANS, 'ssh.add-key-to-account': ACCOUNT_KEY_PLAN },
+      sshVerify: [SSH_GREETING],
+      account: { statuses: { 'bitbucket.org': LINKED }, keyAdd: [{ ok: true, value: KEY_ADDED }] },
+    });
+    await user.click(await screen.findByRole('button', { name: 'Add this SSH key to your linked Bitbucket account' }));
+    await screen.findByRole('region', { name: 'What will change' });
+    await expectNoViolations();
+    await user.click(screen.getByRole('button', { name: 'Add this key to my account' }));
+    await user.click(await screen.findByRole('button', { name: 'Test the connection' }));
+    await within(screen.getByRole('main')).findByText(/authenticated via ssh key\./);
+    await expectNoViolations();
+  });
+
+  it('Adding the key without a link', async () => {
+    const { user } = await opened(GADGETS.path, { reports: { [GADGETS.path]: [keyNotOnAccountReport] }, plans: { ...PLANS, 'ssh.add-key-to-account': ACCOUNT_KEY_PLAN } });
+    await user.click(await screen.findByRole('button', { name: 'Add this SSH key to your linked Bitbucket account' }));
+    await screen.findByRole('button', { name: 'Connect your Bitbucket account' });
+    await expectNoViolations();
+  });
+
+  it('An account finding in the verdict', async () => {
+    await opened(GADGETS.path, { reports: { [GADGETS.path]: [tokenInvalidReport] } });
+    await screen.findByRole('button', { name: 'Connect your Bitbucket account again' });
     await expectNoViolations();
   });
 

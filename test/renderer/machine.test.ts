@@ -156,8 +156,8 @@ describe('routing fixes', () => {
       'ssh.configure-host': 'fix',
       'ssh.trust-host-keys': 'fix',
       'ssh.use-windows-openssh': 'fix',
-      // Until the account screens (#10.6): the generic describe → confirm → apply screen.
-      'ssh.add-key-to-account': 'fix',
+      // Its own screen: the key onto the linked account (or the offer to connect), then ssh -T.
+      'ssh.add-key-to-account': 'account-key',
       'open.api-token-page': 'https',
       'open.ssh-keys-page': 'fix',
       'open.repository-page': 'fix',

@@ -174,6 +174,12 @@ describe('Settings', () => {
     expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Settings' }));
     await user.keyboard('{Enter}');
     await h1('Settings');
+    // The account section comes first: one Connect button per site (Cloud, then the declared server).
+    const connectCloud = await screen.findByRole('button', { name: 'Connect your Bitbucket Cloud account…' });
+    await user.tab();
+    expect(document.activeElement).toBe(connectCloud);
+    await user.tab();
+    expect(document.activeElement).toBe(await screen.findByRole('button', { name: 'Connect your account on git.corp.example…' }));
     await user.tab();
     expect(document.activeElement).toBe(await screen.findByRole('combobox', { name: 'Re-test recent repositories' }));
     await user.tab();

@@ -59,7 +59,7 @@ const INVALID: { [C in RequestChannel]: unknown[] } = {
     { kind: 'report', path: 'rel' },
     { kind: 'report', path: '/home/me/widgets', markdown: '# mine' },
   ],
-  'external.open': [{ kind: 'mail' }, { kind: 'url' }, { kind: 'url', url: 'x'.repeat(3000) }, { kind: 'api-token', url: 'https://evil.example' }, { kind: 'repository', path: 'rel' }],
+  'external.open': [{ kind: 'access-tokens' }, { kind: 'access-tokens', server: 'git.example.com\n' }, { kind: 'mail' }, { kind: 'url' }, { kind: 'url', url: 'x'.repeat(3000) }, { kind: 'api-token', url: 'https://evil.example' }, { kind: 'repository', path: 'rel' }],
   'recent.list': [{ all: true }],
   'recent.remove': [{}],
   'recent.clear': [{ path: '/home/me/widgets' }],
@@ -69,7 +69,7 @@ const INVALID: { [C in RequestChannel]: unknown[] } = {
   'settings.get': [{ key: 'x' }],
   'settings.set': [{ retestIntervalMinutes: 3 }, { retestIntervalMinutes: -1 }, { retestIntervalMinutes: 1.5 }, { retestIntervalMinutes: 100_000 }, { probeTimeoutSeconds: 1 }, { probeTimeoutSeconds: 600 }, { notifyOnChange: 'yes' }, { theme: 'dark' }, { bitbucketHosts: 'git.corp.example' }, { bitbucketHosts: ['https://git.corp.example/'] }, { bitbucketHosts: ['Git.Corp.Example'] }, { bitbucketHosts: ['bad host'] }, { bitbucketHosts: ['host:99999'] }, { bitbucketHosts: Array.from({ length: 21 }, (_, i) => `h${i}.example`) }],
   'retest.run': [{ paths: ['/etc'] }],
-  'account.status': [{ site: 'https://evil.example/x' }, { site: 'a b' }, { token: 'x' }],
+  'account.status': [{ site: 'https://evil.example/x' }, { site: 'a b' }, { token: 'x' }, { path: 'relative/widgets' }, { path: '/home/me/widgets', remote: '-x' }],
   'account.link': [
     { kind: 'cloud', email: 'jdoe@example.com' },
     { kind: 'cloud', email: 'jdoe@example.com', token: 'two words' },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LINKS, OPEN_EXTERNAL_ALLOWED_HOSTS } from '../../app/facts/bitbucket.js';
+import { DC_ACCESS_TOKENS_PAGE, LINKS, OPEN_EXTERNAL_ALLOWED_HOSTS } from '../../app/facts/bitbucket.js';
 import { checkExternalUrl, externalAllowList } from '../../app/service/external.js';
 import { callHandler } from '../../app/service/handlers.js';
 import { useTestService, type TestService } from './support/service.js';
@@ -96,6 +96,16 @@ describe('external.open', () => {
     // Another port of a declared host is another server.
     expect(await callHandler(service.handlers, 'external.open', { kind: 'url', url: 'https://git.example.com:8443/' })).toMatchObject({ ok: false });
     expect(service.shell.opened).toEqual(['https://git.example.com/bitbucket/projects/PROJ/repos/widgets', 'https://git.example.com/bitbucket/plugins/servlet/ssh/account/keys']);
+  });
+
+  it('opens a Data Center server’s HTTP access tokens page only for a declared server, context path kept', async () => {
+    expect(await callHandler(service.handlers, 'external.open', { kind: 'access-tokens', server: 'git.example.com' })).toMatchObject({ ok: false, error: { code: 'invalid-request', message: 'Push Doctor does not open that address: git.example.com is not a Bitbucket or Atlassian page.' } });
+    expect(await callHandler(service.handlers, 'external.open', { kind: 'access-tokens', server: 'http://git.example.com' })).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+    expect(service.shell.opened).toEqual([]);
+    await callHandler(service.handlers, 'settings.set', { bitbucketHosts: ['git.example.com'] });
+    expect(await callHandler(service.handlers, 'external.open', { kind: 'access-tokens', server: 'git.example.com' })).toEqual({ ok: true, value: { opened: true, url: `https://git.example.com${DC_ACCESS_TOKENS_PAGE}` } });
+    expect(await callHandler(service.handlers, 'external.open', { kind: 'access-tokens', server: 'https://git.example.com/bitbucket' })).toMatchObject({ ok: true, value: { url: `https://git.example.com/bitbucket${DC_ACCESS_TOKENS_PAGE}` } });
+    expect(service.shell.opened).toHaveLength(2);
   });
 
   it('builds the allow-list from the facts and the declared servers only', () => {

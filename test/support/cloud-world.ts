@@ -57,6 +57,8 @@ function run(file: string, args: string[], env: NodeJS.ProcessEnv, cwd: string, 
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
+    // A command that exits without reading stdin (most of them) must not crash the run with EPIPE.
+    child.stdin.on('error', () => {});
     child.stdin.end(input ?? '');
   });
 }

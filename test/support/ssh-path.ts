@@ -7,7 +7,7 @@ import type { FixResult, SshVerifyResult } from '../../app/contract/fixes.js';
 import { applyFix } from '../../app/fix/registry.js';
 import { resolveFixScope } from '../../app/fix/scope.js';
 import { verifySsh } from '../../app/ssh/verify.js';
-import { startFakeBitbucketSsh, type FakeBitbucketSsh } from './bitbucket-ssh.js';
+import { startFakeBitbucketSsh, type FakeBitbucketSsh, type FakeBitbucketSshOptions } from './bitbucket-ssh.js';
 import type { TestHome } from './home.js';
 import { startPublishedKeysServer, type PublishedKeysServer } from './published-host-keys.js';
 import { CLOUD_HOST } from './ssh-scenario.js';
@@ -28,8 +28,8 @@ export interface EmptySshHome {
   stop(): Promise<void>;
 }
 
-export async function emptySshHome(home: TestHome): Promise<EmptySshHome> {
-  const server = await startFakeBitbucketSsh();
+export async function emptySshHome(home: TestHome, options: Pick<FakeBitbucketSshOptions, 'accountKeys'> = {}): Promise<EmptySshHome> {
+  const server = await startFakeBitbucketSsh(options);
   await server.createRepo('acme/widgets');
   const keysServer = await startPublishedKeysServer(server.hostKeys.map((k) => `bitbucket.org ${k.line}`));
   await rm(home.sshDir, { recursive: true, force: true });

@@ -4,7 +4,7 @@ import { AccountError, accountStatus, linkAccount, siteFor, unlinkAccount } from
 import { CLOUD_SITE } from '../../account/link.js';
 import type { AccountLinkInput, AccountStatus, ScopeCheck } from '../../contract/account.js';
 import { createContext, DEFAULT_TIMEOUT_MS, type EngineContext } from '../../context.js';
-import { LINKS, SCOPES_FOR_PUSH, SCOPES_FOR_SSH_KEYS, SCOPE_SSH_KEY_DELETE, SCOPE_USER_READ } from '../../facts/bitbucket.js';
+import { ACCOUNT_LINK_SCOPES, LINKS, SCOPES_FOR_PUSH } from '../../facts/bitbucket.js';
 import { bitbucketHosts, parseCommandArgs, timeoutMs, UsageError } from '../args.js';
 import { json, writer, type CliIo } from '../io.js';
 import { readStdin } from '../stdin.js';
@@ -129,7 +129,7 @@ async function promptLinkInput(io: CliIo, site: string): Promise<AccountLinkInpu
     });
   try {
     if (site === CLOUD_SITE) {
-      io.stdout.write(`Create an API token with scopes at ${LINKS.createApiToken} (${[SCOPE_USER_READ, ...SCOPES_FOR_SSH_KEYS, SCOPE_SSH_KEY_DELETE, ...SCOPES_FOR_PUSH].join(', ')}).\n`);
+      io.stdout.write(`Create an API token with scopes at ${LINKS.createApiToken} (${[...ACCOUNT_LINK_SCOPES.map((s) => s.scope), ...SCOPES_FOR_PUSH].join(', ')}).\n`);
       const email = await ask('Atlassian account email: ');
       const token = await ask('API token (not shown): ', true);
       return { kind: 'cloud', email, token };
@@ -151,7 +151,8 @@ export function formatStatus(s: AccountStatus, style: Style): string {
   const bad = (text: string) => `  ${style.error('✗')} ${text}`;
   const warn = (text: string) => `  ${style.warn('!')} ${text}`;
   if (!s.linked) {
-    lines.push((s.keyring === 'none' ? warn : bad)(s.message));
+    const how = s.keyring === 'none' ? ` Link it with: push-doctor account link${s.site === CLOUD_SITE ? '' : ` --bitbucket-host ${s.site}`} --input-stdin` : '';
+    lines.push((s.keyring === 'none' ? warn : bad)(`${s.message}${how}`));
     return `${lines.join('\n')}\n`;
   }
   lines.push(ok(`Linked: ${s.login} (${s.source === 'environment' ? 'BITBUCKET_API_TOKEN in the environment' : 'system keychain'})`));

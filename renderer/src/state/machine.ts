@@ -5,9 +5,11 @@
  * directly. Nothing here holds a secret: tokens and passphrases live only in a form's local state
  * and are cleared after use.
  */
+import type { AccountStatus, KeyAddResult } from '../../../app/contract/account.js';
 import type { ClipboardWriteResult, ContractError, ExternalTarget, RecentRepo, RepoSummary, Result } from '../../../app/contract/channels.js';
 import type { FixPlan, FixResult, JournalEntry, KeygenResult, SshVerifyResult, UndoResult } from '../../../app/contract/fixes.js';
 import type { CheckStatus, DiagnoseProgress, DiagnoseReport, Finding, FixId } from '../../../app/contract/report.js';
+import type { AccountPanel } from './account.js';
 import type { SettingsPanel } from './settings.js';
 
 // ─── Async operations ─────────────────────────────────────────────────────────────────────────────
@@ -51,7 +53,11 @@ export type Screen =
   | { name: 'ssh'; step: SshStep }
   | { name: 'done' }
   /** Settings, over whatever screen the user was on (Back returns there). */
-  | { name: 'settings'; returnTo: Screen };
+  | { name: 'settings'; returnTo: Screen }
+  /** Connecting a Bitbucket account (optional), over the screen it was offered on; `site` preselects where. */
+  | { name: 'account'; returnTo: Screen; site?: string }
+  /** The fix ssh.add-key-to-account: the key ssh offers onto the linked account, then ssh -T. */
+  | { name: 'account-key' };
 
 /** The three phases of the step indicator. */
 export type Phase = 'diagnose' | 'fix' | 'verify';
@@ -105,6 +111,9 @@ export interface Ops {
   report: Async<ClipboardWriteResult>;
   /** Trusting the repository to run its own commands. */
   trust: Async<RepoSummary>;
+  /** The account of the repository's remote (account.status with its path), and a key added to it (keys.add). */
+  account: Async<AccountStatus>;
+  keyAdd: Async<KeyAddResult>;
 }
 
 export interface GuideState {
@@ -121,10 +130,11 @@ export interface GuideState {
   /** The latest message for the aria-live region. */
   announcement: string;
   settings: SettingsPanel;
+  account: AccountPanel;
 }
 
 export function emptyOps(): Ops {
-  return { plans: {}, applies: {}, sshVerify: IDLE, copyKey: IDLE, external: IDLE, history: IDLE, undo: IDLE, report: IDLE, trust: IDLE };
+  return { plans: {}, applies: {}, sshVerify: IDLE, copyKey: IDLE, external: IDLE, history: IDLE, undo: IDLE, report: IDLE, trust: IDLE, account: IDLE, keyAdd: IDLE };
 }
 
 export function emptyGuide(): RepoGuide {
@@ -143,6 +153,7 @@ export function initialState(): GuideState {
     fixTitles: {},
     announcement: '',
     settings: { values: IDLE, trusted: IDLE, failure: null },
+    account: { sites: {}, link: IDLE, unlink: IDLE },
   };
 }
 
@@ -169,7 +180,10 @@ export function phaseOf(s: GuideState): Phase {
     case 'trust':
       return 'diagnose';
     case 'settings':
+    case 'account':
       return phaseOf({ ...s, screen: s.screen.returnTo });
+    case 'account-key':
+      return 'fix';
     case 'diagnosis':
       return currentGuide(s).applied.length > 0 ? 'verify' : 'diagnose';
     case 'fix':
@@ -190,7 +204,9 @@ export function isBusy(s: GuideState): boolean {
     Object.values(ops.applies).some((a) => a?.status === 'running') ||
     ops.sshVerify.status === 'running' ||
     ops.undo.status === 'running' ||
-    ops.trust.status === 'running'
+    ops.trust.status === 'running' ||
+    ops.keyAdd.status === 'running' ||
+    s.account.link.status === 'running'
   );
 }
 
@@ -216,10 +232,11 @@ const HTTPS_ENTRY: Partial<Record<FixId, HttpsStep>> = {
 };
 const SSH_ENTRY: ReadonlySet<FixId> = new Set(['ssh.generate-key', 'remote.use-ssh']);
 
-/** Which screen a fix opens: the HTTPS token guide, the SSH guide, or the generic describe → confirm → apply. */
-export function routeForFix(fixId: FixId): 'https' | 'ssh' | 'fix' {
+/** Which screen a fix opens: the HTTPS token guide, the SSH guide, adding a key to the account, or the generic describe → confirm → apply. */
+export function routeForFix(fixId: FixId): 'https' | 'ssh' | 'account-key' | 'fix' {
   if (HTTPS_ENTRY[fixId]) return 'https';
   if (SSH_ENTRY.has(fixId)) return 'ssh';
+  if (fixId === 'ssh.add-key-to-account') return 'account-key';
   return 'fix';
 }
 
@@ -360,6 +377,7 @@ export function fixStarted(s: GuideState, fixId: FixId, remote: string | null): 
   const route = routeForFix(fixId);
   const base = withGuide(s, (g) => ({ ...g, remote }));
   if (route === 'fix') return { ...base, screen: { name: 'fix', fixId } };
+  if (route === 'account-key') return { ...base, screen: { name: 'account-key' } };
   if (route === 'https') {
     const steps = httpsStepsFor(fixId);
     const entry = HTTPS_ENTRY[fixId] ?? 'token';
@@ -461,7 +479,10 @@ export function backFrom(s: GuideState): Screen {
     case 'start':
       return screen;
     case 'settings':
+    case 'account':
       return screen.returnTo;
+    case 'account-key':
+      return { name: 'diagnosis' };
     case 'trust':
     case 'diagnosis':
       return { name: 'start' };
@@ -507,6 +528,10 @@ export function entryEffect(s: GuideState, screen: Screen): EntryEffect {
       return { recent: true };
     case 'settings':
       return { settings: true, recent: true };
+    case 'account':
+      return { settings: true };
+    case 'account-key':
+      return { describe: 'ssh.add-key-to-account' };
     case 'trust':
     case 'diagnosis':
       return {};
@@ -563,6 +588,8 @@ export function hintFor(error: ContractError): string {
       return 'Nothing to change here. Go back and pick another way.';
     case 'cancelled':
       return 'Run the checks again when you are ready.';
+    case 'conflict':
+      return 'Use a new key for this account, or remove the key where it is registered.';
     case 'invalid-request':
     case 'untrusted-sender':
       return 'Try again. If it keeps happening, restart Push Doctor.';

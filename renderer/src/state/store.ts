@@ -7,6 +7,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ExternalTarget, PushDoctorApi, Result, Settings } from '../../../app/contract/channels.js';
 import type { FixInput, FixPlan, FixResult } from '../../../app/contract/fixes.js';
 import type { FixId } from '../../../app/contract/report.js';
+import { createAccountActions, type AccountActions } from './account-actions.js';
 import {
   announce,
   applyFinished,
@@ -18,6 +19,7 @@ import {
   dropRejected,
   entryEffect,
   fixStarted,
+  IDLE,
   initialState,
   isBusy,
   nextStep,
@@ -46,7 +48,7 @@ export interface GuideDeps {
   newRunId?: () => string;
 }
 
-export interface GuideActions {
+export interface GuideActions extends AccountActions {
   /** Loads recent repositories and subscribes to engine events; returns the unsubscribe. */
   init(): () => void;
   openPath(path: string): Promise<void>;
@@ -132,6 +134,8 @@ export function createGuideStore(api: PushDoctorApi, deps: GuideDeps = {}): Stor
     };
 
     const actions: GuideActions = {
+      ...createAccountActions(api, get, update, call),
+
       init() {
         void loadRecent();
         const offProgress = api.on('diagnose.progress', ({ runId, progress }) => update((s) => progressReceived(s, runId, progress)));
@@ -276,7 +280,8 @@ export function createGuideStore(api: PushDoctorApi, deps: GuideDeps = {}): Stor
       },
 
       restartSsh() {
-        update(sshRestarted);
+        // Bitbucket's answer about the old key is not about the next one.
+        update((s) => opFinished(sshRestarted(s), 'keyAdd', IDLE));
         get().go({ name: 'ssh', step: 'generate' });
       },
 

@@ -6,6 +6,8 @@
 import { useEffect, useRef, useState, type DragEvent } from 'react';
 import { useGuide, useGuideStore } from '../state/context.js';
 import { screenKey, type Screen } from '../state/machine.js';
+import { AccountConnectScreen } from './AccountConnect.js';
+import { AccountKeyScreen } from './AccountKey.js';
 import { DiagnosisScreen } from './Diagnosis.js';
 import { DoneScreen } from './DoneScreen.js';
 import { FixScreen } from './FixScreen.js';
@@ -43,6 +45,10 @@ function CurrentScreen({ screen, dragging }: { screen: Screen; dragging: boolean
       return <TrustScreen />;
     case 'settings':
       return <SettingsScreen />;
+    case 'account':
+      return <AccountConnectScreen {...(screen.site ? { site: screen.site } : {})} />;
+    case 'account-key':
+      return <AccountKeyScreen />;
   }
 }
 

@@ -1,5 +1,6 @@
 /** Diagnosis: the checks as they run, then the verdict card with the recommended fix first. */
 import type { DiagnoseReport, Finding, FixRef } from '../../../app/contract/report.js';
+import { isLinkFinding } from '../state/account.js';
 import { useActions, useGuide, useRepoGuide } from '../state/context.js';
 import { otherFindings, topFinding, type Async, type CheckLine } from '../state/machine.js';
 import { Actions, ErrorNote, Evidence, PrimaryButton, StatusBadge, StepHeading } from './common.js';
@@ -60,10 +61,16 @@ function WhyWeThinkSo({ finding }: { finding: Finding }) {
 const UNTRUSTED = 'repo.commands-not-run';
 const REVIEW = 'Review these commands';
 
-/** The cause in one sentence, its evidence, and the fixes: the recommended one as the primary button. */
+const CONNECT_AGAIN = 'Connect your Bitbucket account again';
+
+/**
+ * The cause in one sentence, its evidence, and the fixes: the recommended one as the primary button.
+ * A finding about the account link itself is fixed by connecting again, with a new token.
+ */
 export function VerdictCard({ finding }: { finding: Finding }) {
-  const { go, startFix, recheck } = useActions();
-  const [first, ...alternatives] = finding.fixes;
+  const { connectAccount, go, startFix, recheck } = useActions();
+  const relink = isLinkFinding(finding.code);
+  const [first, ...alternatives] = relink ? [] : finding.fixes;
   return (
     <section className="card verdict" aria-label="Verdict">
       <p className="eyebrow">
@@ -82,7 +89,9 @@ export function VerdictCard({ finding }: { finding: Finding }) {
         ) : (
           <span />
         )}
-        {first ? (
+        {relink ? (
+          <PrimaryButton onClick={() => connectAccount()}>{CONNECT_AGAIN}</PrimaryButton>
+        ) : first ? (
           <PrimaryButton onClick={() => startFix(first.id, finding.remote)}>{first.title}</PrimaryButton>
         ) : finding.code === UNTRUSTED ? (
           <PrimaryButton onClick={() => go({ name: 'trust' })}>{REVIEW}</PrimaryButton>
@@ -118,7 +127,7 @@ function AllGood() {
 }
 
 function OtherFindings({ findings }: { findings: Finding[] }) {
-  const { go } = useActions();
+  const { connectAccount, go } = useActions();
   if (findings.length === 0) return null;
   return (
     <section className="others" aria-labelledby="others-heading">
@@ -131,7 +140,13 @@ function OtherFindings({ findings }: { findings: Finding[] }) {
               <p className="finding-title">{f.title}</p>
               <p className="muted">{f.detail}</p>
               <WhyWeThinkSo finding={f} />
-              <FixLinks fixes={f.fixes} remote={f.remote} />
+              {isLinkFinding(f.code) ? (
+                <button type="button" className="link" onClick={() => connectAccount()}>
+                  {CONNECT_AGAIN}
+                </button>
+              ) : (
+                <FixLinks fixes={f.fixes} remote={f.remote} />
+              )}
               {f.code === UNTRUSTED ? (
                 <button type="button" className="link" onClick={() => go({ name: 'trust' })}>
                   {REVIEW}

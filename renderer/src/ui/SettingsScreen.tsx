@@ -1,15 +1,17 @@
 /**
- * Settings: the tray's background re-test, notifications, the time limit of each check, the
- * Bitbucket Data Center servers the user declares, the recent repositories and the repositories
- * trusted to run their own commands. Every change is saved at once (the live region says "Saved.").
- * One section per concern, in this order; the Bitbucket account section goes first when it exists.
+ * Settings: the Bitbucket account link, the tray's background re-test, notifications, the time
+ * limit of each check, the Bitbucket Data Center servers the user declares, the recent repositories
+ * and the repositories trusted to run their own commands. Every change is saved at once (the live
+ * region says "Saved."). One section per concern, in this order, the Bitbucket account first.
  */
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import type { Settings, TrustedRepo } from '../../../app/contract/channels.js';
 import { useActions, useGuide } from '../state/context.js';
+import { valueOf } from '../state/machine.js';
 import { hostToAdd, intervalWords, RETEST_CHOICES, TIMEOUT_CHOICES } from '../state/settings.js';
 import { Actions, ErrorNote, PrimaryButton, StepHeading, TextField, Working } from './common.js';
 import { formatMoment } from './format.js';
+import { AccountLinks } from './Account.js';
 import { RepoCommandItem } from './TrustScreen.js';
 
 export function Section({ title, children }: { title: string; children: ReactNode }) {
@@ -227,6 +229,11 @@ export function SettingsScreen() {
       {failure ? <ErrorNote error={{ code: 'failed', message: failure }} hint="The change was not saved. Try again." /> : null}
       {values.status === 'idle' || values.status === 'running' ? <Working>Loading the settings…</Working> : null}
       {values.status === 'failed' ? <ErrorNote error={values.error} /> : null}
+      {values.status === 'done' || values.status === 'failed' ? (
+        <Section title="Your Bitbucket account">
+          <AccountLinks values={valueOf(values)} />
+        </Section>
+      ) : null}
       {values.status === 'done' ? (
         <>
           <BackgroundSection values={values.value} />

@@ -1,14 +1,19 @@
 /**
- * The SSH guide: create a key → copy the public key → add it on Bitbucket → trust Bitbucket's host
- * keys → point ssh at the key → ssh -T → switch the remote → final check.
+ * The SSH guide: create a key → copy the public key → add it to Bitbucket (for you, through the
+ * linked account, or by pasting it on Bitbucket's page) → trust Bitbucket's host keys → point ssh at
+ * the key → ssh -T → switch the remote → final check.
  */
 import { useState } from 'react';
 import { CLOUD_SSH_HOST } from '../../../app/contract/facts.js';
+import { keyAddHeadline } from '../state/account.js';
 import { useActions, useGuide, useRepoGuide } from '../state/context.js';
 import { currentGuide, switchFixFor, remoteUrl, type SshStep } from '../state/machine.js';
-import { Actions, ErrorNote, Evidence, ManualSteps, PrimaryButton, SecretField, Working } from './common.js';
+import { ConnectOffer, usableLink, useRepoAccount } from './Account.js';
+import { KeyAddAnswer, LinkedAccountLine } from './AccountKey.js';
+import { Actions, ErrorNote, ManualSteps, PrimaryButton, SecretField, Working } from './common.js';
 import { FinalCheck } from './HttpsGuide.js';
 import { CopyFingerprintButton, CopyKeyButton, OpenPageButton } from './PageButtons.js';
+import { VerifyAnswer } from './SshAnswer.js';
 import { PlannedStep, WizardFrame } from './Wizard.js';
 
 function GenerateStep() {
@@ -81,14 +86,13 @@ function CopyStep() {
   );
 }
 
-function AddStep() {
-  const { back, completeStep } = useActions();
+/** Adding the key by hand: Bitbucket's SSH keys page, what to do there, the key to paste. */
+function ManualAdd() {
   const plan = useGuide((s) => s.ops.plans['open.ssh-keys-page']);
   const key = useRepoGuide()?.ssh?.key ?? null;
   const steps = plan?.status === 'done' ? plan.value.manualSteps : [];
   return (
-    <WizardFrame flow="ssh" step="add">
-      <p>Bitbucket lets you push with a key once the public key is added to your personal settings.</p>
+    <>
       <OpenPageButton target={{ kind: 'ssh-keys' }}>Open Bitbucket&apos;s SSH keys page</OpenPageButton>
       {steps.length > 0 ? (
         <>
@@ -99,8 +103,69 @@ function AddStep() {
         <p>Choose Add key, give it a name you will recognise (this computer&apos;s name), paste the public key, and save.</p>
       )}
       {key ? <CopyKeyButton /> : null}
+    </>
+  );
+}
+
+const BY_HAND = 'You added the public key in Bitbucket.';
+
+/**
+ * With a linked account: "Add this key to my account" (keys.add for the key this guide created),
+ * Bitbucket's answer in plain words, and pasting by hand as the alternative. Without one: the
+ * copy-and-paste path, and the offer to connect.
+ */
+function AddStep() {
+  const { addKeyToAccount, back, completeStep, restartSsh } = useActions();
+  const key = useRepoGuide()?.ssh?.key ?? null;
+  const account = useRepoAccount();
+  const keyAdd = useGuide((s) => s.ops.keyAdd);
+  const linked = usableLink(account);
+  const added = keyAdd.status === 'done' && (!key || keyAdd.value.fingerprint === key.fingerprint) ? keyAdd.value : null;
+  const checking = account.status === 'idle' || account.status === 'running';
+  return (
+    <WizardFrame flow="ssh" step="add">
+      <p>Bitbucket lets you push with a key once the public key is on your account.</p>
+      {checking ? <Working>Checking whether your Bitbucket account is connected…</Working> : null}
+      {linked ? (
+        <>
+          <LinkedAccountLine status={linked} />
+          {key ? (
+            <p>
+              The key to add: <span className="mono">{key.fingerprint}</span> (<span className="mono">{key.publicKeyPath}</span>)
+            </p>
+          ) : null}
+          <KeyAddAnswer onNewKey={restartSsh} />
+          {added ? null : (
+            <details className="why">
+              <summary>Add it by hand instead</summary>
+              <ManualAdd />
+              <button type="button" className="secondary" onClick={() => completeStep('ssh', 'add', BY_HAND)}>
+                I added the key by hand
+              </button>
+            </details>
+          )}
+        </>
+      ) : null}
+      {!linked && !checking ? (
+        <>
+          <ManualAdd />
+          <ConnectOffer status={account.status === 'done' ? account.value : null}>
+            Or let Push Doctor add the key for you: connect your Bitbucket account (optional).
+          </ConnectOffer>
+        </>
+      ) : null}
       <Actions onBack={back}>
-        <PrimaryButton onClick={() => completeStep('ssh', 'add', 'You added the public key in Bitbucket.')}>I added the key</PrimaryButton>
+        {linked && added ? (
+          <PrimaryButton onClick={() => completeStep('ssh', 'add', `${keyAddHeadline(added)} (${added.fingerprint})`)}>Next</PrimaryButton>
+        ) : linked ? (
+          <PrimaryButton onClick={() => void addKeyToAccount(key?.publicKeyPath)} busy={keyAdd.status === 'running'}>
+            Add this key to my account
+          </PrimaryButton>
+        ) : (
+          <PrimaryButton onClick={() => completeStep('ssh', 'add', BY_HAND)} disabled={checking}>
+            I added the key
+          </PrimaryButton>
+        )}
       </Actions>
     </WizardFrame>
   );
@@ -140,31 +205,7 @@ function TestStep() {
         This runs <span className="mono">ssh -T</span> the way git does. Bitbucket answers with a greeting when it accepts your key.
       </p>
       {verify.status === 'running' ? <Working>Connecting to Bitbucket…</Working> : null}
-      {result ? (
-        <div className={result.ok ? 'note note-ok' : 'note note-error'}>
-          <p>
-            <span className="note-icon" aria-hidden="true">
-              {result.ok ? '✓ ' : '✗ '}
-            </span>
-            {result.ok ? `Bitbucket answered (${result.host}):` : `Bitbucket did not accept the key (${result.host}):`}
-          </p>
-          <pre className="mono greeting">{result.message}</pre>
-          {!result.ok ? (
-            <>
-              <p>Check that the public key was saved under Personal settings → SSH keys, then try again.</p>
-              {result.evidence.length > 0 ? (
-                <details className="why">
-                  <summary>What ssh said</summary>
-                  <Evidence lines={result.evidence} />
-                </details>
-              ) : null}
-              <button type="button" className="link" onClick={() => go({ name: 'ssh', step: 'add' })}>
-                Back to adding the key
-              </button>
-            </>
-          ) : null}
-        </div>
-      ) : null}
+      {result ? <VerifyAnswer result={result} onBackToAdd={() => go({ name: 'ssh', step: 'add' })} /> : null}
       {verify.status === 'idle' && note ? <p className="note note-ok">{note}</p> : null}
       {verify.status === 'failed' ? <ErrorNote error={verify.error} /> : null}
       <Actions onBack={back}>

@@ -3,6 +3,7 @@
  * a scenario, emits progress events for diagnoses, and records every call (the secrets a form sends
  * included, so tests can check they went to the API and nowhere else).
  */
+import type { AccountStatus, KeyAddResult } from '../../../app/contract/account.js';
 import type { ContractError, EventChannel, EventChannels, PushDoctorApi, RecentRepo, RepoSummary, Result, Settings, TrustedRepo } from '../../../app/contract/channels.js';
 import { DEFAULT_SETTINGS } from '../../../app/contract/schemas.js';
 import type { FixPlan, FixResult, JournalEntry, SshVerifyResult, UndoResult } from '../../../app/contract/fixes.js';
@@ -34,6 +35,27 @@ export interface Scenario {
   holds?: Array<keyof PushDoctorApi>;
   settings?: Settings;
   trusted?: TrustedRepo[];
+  account?: AccountScenario;
+}
+
+/** The Bitbucket account as the engine would answer for it. Default: nothing linked anywhere. */
+export interface AccountScenario {
+  /** account.status per site; a site not listed has no link (keychain: no entry). */
+  statuses?: Record<string, AccountStatus>;
+  /** The site a repository's remote belongs to (account.status with a path). Default bitbucket.org. */
+  repoSite?: string;
+  /** account.link accepts exactly this token (and then answers `linkedAs`); any other is refused. */
+  validToken?: string;
+  linkedAs?: AccountStatus;
+  /** Successive keys.add answers; the last one repeats. */
+  keyAdd?: Array<Result<KeyAddResult>>;
+}
+
+const KEYRING_NONE = (site: string) => `No Bitbucket account is linked for ${site} on this computer (the system keychain holds none).`;
+
+function notLinkedStatus(site: string): AccountStatus {
+  const unknown = { status: 'unknown' as const, missing: [], detail: 'not linked' };
+  return { site, kind: site === 'bitbucket.org' ? 'cloud' : 'datacenter', linked: false, source: null, keyring: 'none', login: null, username: null, displayName: null, tokenValid: null, grantedScopes: null, scopes: { push: unknown, sshKeys: unknown }, message: KEYRING_NONE(site) };
 }
 
 export interface Call {
@@ -82,6 +104,8 @@ export function createFakeApi(scenario: Scenario = {}): FakeApi {
   let repos = [...(scenario.repos ?? [])];
   let settings: Settings = scenario.settings ?? { ...DEFAULT_SETTINGS, notifyOnChange: false };
   let trusted = [...(scenario.trusted ?? [])];
+  const statuses: Record<string, AccountStatus> = { ...(scenario.account?.statuses ?? {}) };
+  const statusOf = (site: string) => statuses[site] ?? notLinkedStatus(site);
   let release: (() => void) | null = null;
   const cancelled = new Set<string>();
   let broken = false;
@@ -229,16 +253,32 @@ export function createFakeApi(scenario: Scenario = {}): FakeApi {
         return ok(trusted);
       }),
     retestRun: (request) => record('retestRun', request, () => ok([])),
-    // No screen uses the account yet (#10.6): nothing is linked in these scenarios.
-    accountStatus: (request) =>
-      record('accountStatus', request, () => {
-        const unknown = { status: 'unknown' as const, missing: [], detail: 'not linked' };
-        return ok({ site: 'bitbucket.org', kind: 'cloud' as const, linked: false, source: null, keyring: 'none' as const, login: null, username: null, displayName: null, tokenValid: null, grantedScopes: null, scopes: { push: unknown, sshKeys: unknown }, message: 'No Bitbucket account is linked for bitbucket.org on this computer.' });
+    accountStatus: (request) => record('accountStatus', request, () => ok(statusOf(request.site ?? (request.path ? (scenario.account?.repoSite ?? 'bitbucket.org') : 'bitbucket.org')))),
+    accountLink: (request) =>
+      record('accountLink', request, () => {
+        const site = request.kind === 'cloud' ? 'bitbucket.org' : request.server.replace(/^https:\/\//, '').replace(/\/.*$/, '');
+        if (statusOf(site).keyring === 'unavailable') return err('failed', `Not linked: ${statusOf(site).message}`);
+        if (!scenario.account?.validToken || request.token !== scenario.account.validToken) {
+          return err('failed', 'Not linked: Bitbucket refused the token for this email: the email is not the token\'s Atlassian account, or the token is revoked, expired, or was created without scopes. Nothing was stored.');
+        }
+        const status = scenario.account.linkedAs ?? { ...notLinkedStatus(site), linked: true, keyring: 'found', source: 'keyring', login: request.kind === 'cloud' ? request.email : request.username, tokenValid: true, message: `Linked ${site}.` };
+        statuses[site] = status;
+        return ok(status);
       }),
-    accountLink: (request) => record('accountLink', request, () => err('failed', 'Linking is not part of these scenarios.')),
-    accountUnlink: (request) => record('accountUnlink', request, () => ok({ site: 'bitbucket.org', unlinked: false, message: 'No account was linked for bitbucket.org; nothing to remove.' })),
+    accountUnlink: (request) =>
+      record('accountUnlink', request, () => {
+        const site = request.site ?? 'bitbucket.org';
+        const was = statusOf(site).linked;
+        statuses[site] = notLinkedStatus(site);
+        return ok({ site, unlinked: was, message: was ? `Unlinked ${site}: the token was removed from the system keychain.` : `No account was linked for ${site}; nothing to remove.` });
+      }),
     keysList: (request) => record('keysList', request, () => err('not-applicable', 'No Bitbucket account is linked.')),
-    keysAdd: (request) => record('keysAdd', request, () => err('not-applicable', 'No Bitbucket account is linked.')),
+    keysAdd: (request) =>
+      record('keysAdd', request, () => {
+        const site = request.site ?? (request.path ? (scenario.account?.repoSite ?? 'bitbucket.org') : 'bitbucket.org');
+        if (!statusOf(site).linked) return err('not-applicable', KEYRING_NONE(site));
+        return nth(scenario.account?.keyAdd, count('keysAdd')) ?? err('failed', 'The key could not be added.');
+      }),
     on(event, listener) {
       const set = listeners.get(event) ?? new Set();
       set.add(listener as (payload: never) => void);
