@@ -38,7 +38,7 @@ describe('git config files', () => {
 
     const before = await snapshotTree(home.dir, { exclude: [path.join(home.dir, '.local')] });
     const change = await beginChange(ctx, { fixId: 'credential.use-secure-helper', repo });
-    await change.runGitConfig(['config', '--global', 'credential.helper', 'cache'], { file: await globalGitConfigFile(ctx) });
+    await change.editGitConfig(await globalGitConfigFile(ctx), [['credential.helper', 'cache']]);
     await change.commit();
     expect(await home.git(['config', '--global', 'credential.helper'])).toBe('cache\n');
     await undoLast(ctx);
