@@ -73,7 +73,6 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array,
     writePoint('file.rename', file);
     await rename(temp, file);
     renamed = true;
-    writePoint('file.renamed', file);
     await syncDir(dir);
   } finally {
     if (!renamed) {

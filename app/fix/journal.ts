@@ -264,6 +264,9 @@ function stateFolderRefs(journal: JournalFile): Set<string> {
 async function recoverInterrupted(ctx: EngineContext, paths: StatePaths, journal: JournalFile, secrets: UndoSecretStores): Promise<Recovery> {
   const recovery: Recovery = { rolledBack: [], undoFinished: [], undoReopened: [], busy: false };
   const interrupted = journal.entries.filter((e) => e.state !== 'committed').reverse();
+  // First the temp files a killed writer left beside the files (a new key's, in a folder the
+  // change made): a rollback then finds that folder empty and removes it.
+  for (const file of new Set(interrupted.flatMap((e) => e.steps).flatMap((s) => (s.kind === 'file' ? [s.path] : [])))) await removeStaleTemps(file);
   for (const entry of interrupted) {
     const undoer = new StepUndoer(ctx, paths, entry, secrets);
     if (entry.state === 'pending' || entry.state === 'undoing') {
@@ -284,7 +287,7 @@ async function recoverInterrupted(ctx: EngineContext, paths: StatePaths, journal
     else recovery.undoFinished.push(entry.fixId);
     await dropEntry(paths, journal, entry, undoer);
   }
-  await removeLeftovers(ctx, paths, journal, interrupted);
+  await removeLeftovers(ctx, paths, journal);
   return recovery;
 }
 
@@ -300,14 +303,13 @@ async function dropEntry(paths: StatePaths, journal: JournalFile, entry: StoredE
 }
 
 /**
- * What killed writers leave outside the journal: temp files beside the files the interrupted
- * entries changed (they would show in the user's folders), backups and undo-secret files no entry
- * refers to, and the scratch folders (an ssh-add askpass, an ssh-keygen key, a git config copy).
- * All of these are made only under the journal lock, which the caller holds.
+ * What killed writers leave in the state folder: temp files of the journal and its lock, backups
+ * and undo-secret files no entry refers to, and the scratch folders (an ssh-add askpass, an
+ * ssh-keygen key, a git config copy). All of these are made only under the journal lock, which the
+ * caller holds.
  */
-async function removeLeftovers(ctx: EngineContext, paths: StatePaths, journal: JournalFile, interrupted: readonly StoredEntry[]): Promise<void> {
-  const files = new Set(interrupted.flatMap((e) => e.steps).flatMap((s) => (s.kind === 'file' ? [s.path] : [])));
-  for (const file of [...files, paths.journal, paths.lock]) await removeStaleTemps(file);
+async function removeLeftovers(ctx: EngineContext, paths: StatePaths, journal: JournalFile): Promise<void> {
+  for (const file of [paths.journal, paths.lock]) await removeStaleTemps(file);
   await removeOrphanedUndoSecrets(ctx.stateDir, stateFolderRefs(journal));
   await removeOrphanedBackups(paths, journal);
   await rm(scratchRoot(ctx), { recursive: true, force: true });

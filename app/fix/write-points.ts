@@ -11,10 +11,11 @@
  * point costs one property lookup.
  */
 export type WritePoint =
-  // atomic-write.ts: a file replaced through a temp file beside it
+  // atomic-write.ts: a file replaced through a temp file beside it. (The folder fsync after the
+  // rename has no point of its own: only a power cut, never a killed process, could tell a kill
+  // just before it from one at the next point.)
   | 'file.temp' // before the temp file is created
   | 'file.rename' // the temp file is written and synced; before the rename over the target
-  | 'file.renamed' // renamed; before the folder is synced
   // atomic-write.ts: a new file that must not replace one (keys, backups, undo secrets)
   | 'create.temp'
   | 'create.link' // the temp file is written and synced; before it is linked to its name

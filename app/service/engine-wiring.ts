@@ -6,6 +6,7 @@ import { diagnose } from '../diagnose/diagnose.js';
 import { markdownReport } from '../diagnose/report-markdown.js';
 import { testRepos } from '../diagnose/test-repos.js';
 import { applyFix, describeFix, fixHistory, undoLastFix } from '../fix/registry.js';
+import { recoverInterruptedChanges } from '../fix/journal.js';
 import { resolveFixScope } from '../fix/scope.js';
 import { verifySsh } from '../ssh/verify.js';
 import type { AccountKeysTarget, EngineServices } from './engine.js';
@@ -50,5 +51,6 @@ export function engineServices(): EngineServices {
     listAccountKeys: (ctx, target) => account(async () => listAccountKeys(ctx, await keysScope(ctx, target), target.site ?? CLOUD_SITE)),
     addAccountKey: (ctx, target) =>
       account(async () => addKeyJournaled(ctx, { site: target.site ?? CLOUD_SITE, scope: await keysScope(ctx, target), keyFile: target.publicKeyPath, label: target.label })),
+    recoverChanges: (ctx) => recoverInterruptedChanges(ctx),
   };
 }

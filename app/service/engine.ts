@@ -8,6 +8,7 @@ import type { EngineContext } from '../context.js';
 import type { FixInput, FixPlan, FixResult, JournalEntry, RepoTestResult, SshVerifyResult, UndoResult } from '../contract/fixes.js';
 import type { DiagnoseReport, FixId } from '../contract/report.js';
 import type { DiagnoseOptions } from '../diagnose/diagnose.js';
+import type { Recovery } from '../fix/journal.js';
 
 export type { DiagnoseOptions };
 
@@ -34,6 +35,8 @@ export interface EngineServices {
   unlinkAccount(ctx: EngineContext, site?: string): Promise<UnlinkResult>;
   listAccountKeys(ctx: EngineContext, target: AccountKeysTarget): Promise<AccountKeysListing>;
   addAccountKey(ctx: EngineContext, target: AccountKeysTarget & { publicKeyPath?: string; label?: string }): Promise<KeyAddResult>;
+  /** The app's start: finishes or rolls back a fix or undo a killed process left half-done (see recovery.ts). */
+  recoverChanges?(ctx: EngineContext): Promise<Recovery>;
 }
 
 /** Whose ssh settings decide the offered keys (a repository's remote, or the user's own), and which account site. */
