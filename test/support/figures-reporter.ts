@@ -71,7 +71,8 @@ function crashFigures(tests: TestCase[]): FiguresFile {
       const m = t.meta().crashSweep;
       const state = t.result().state;
       if (!m) return { name: name(t), value: state };
-      return { name: name(t), value: `${state}: ${m.fixPoints} points in the change, ${m.undoPoints} in its undo; ${m.passed}/${m.cases} cases passed (${m.finished} finished, ${m.rolledBack} rolled back on the next start), ${m.seconds} s` };
+      const next = m.finished + m.rolledBack > 0 ? ` (${m.finished} finished, ${m.rolledBack} rolled back on the next start)` : '';
+      return { name: name(t), value: `${state}: ${m.fixPoints} points in the change, ${m.undoPoints} in its undo; ${m.passed}/${m.cases} cases passed${next}, ${m.seconds} s` };
     }),
   };
 }

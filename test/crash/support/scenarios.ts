@@ -76,7 +76,7 @@ export interface Prepared {
 }
 
 /** The test file a scenario runs in (files run in parallel). */
-export type ScenarioGroup = 'credentials' | 'remotes' | 'ssh';
+export type ScenarioGroup = 'credentials' | 'keyring' | 'remotes' | 'ssh';
 
 export interface CrashScenario {
   /** "credential.clear (plain-text store)". */
@@ -158,6 +158,7 @@ export const SCENARIOS: CrashScenario[] = [
     name: 'credential.clear (plain-text store)',
     fixId: 'credential.clear',
     group: 'credentials',
+    subset: true,
     unavailable: null,
     async prepare() {
       const { w, server, repo } = await httpsWorld({ userinfo: 'jdoe', helper: 'store', keyring: false });
@@ -168,7 +169,7 @@ export const SCENARIOS: CrashScenario[] = [
   {
     name: 'credential.clear (keyring helper)',
     fixId: 'credential.clear',
-    group: 'credentials',
+    group: 'keyring',
     unavailable: NEEDS_KEYRING,
     async prepare() {
       const { w, server, repo } = await httpsWorld({ userinfo: 'jdoe', helper: 'libsecret' });
@@ -180,8 +181,7 @@ export const SCENARIOS: CrashScenario[] = [
     name: 'credential.save-token (plain-text store)',
     fixId: 'credential.save-token',
     group: 'credentials',
-    // The subset's credential scenario where no keyring is (use-secure-helper needs one).
-    subset: NEEDS_KEYRING !== null,
+
     unavailable: null,
     async prepare() {
       const { w, server, repo } = await httpsWorld({ userinfo: 'jdoe', helper: 'store', keyring: false });
@@ -192,7 +192,7 @@ export const SCENARIOS: CrashScenario[] = [
   {
     name: 'credential.save-token (keyring helper)',
     fixId: 'credential.save-token',
-    group: 'credentials',
+    group: 'keyring',
     unavailable: NEEDS_KEYRING,
     async prepare() {
       const { w, server, repo } = await httpsWorld({ userinfo: 'jdoe', helper: 'libsecret' });
@@ -203,7 +203,7 @@ export const SCENARIOS: CrashScenario[] = [
   {
     name: 'credential.use-secure-helper (store file → keyring, git config)',
     fixId: 'credential.use-secure-helper',
-    group: 'credentials',
+    group: 'keyring',
     subset: true,
     unavailable: NEEDS_KEYRING,
     async prepare() {
@@ -304,7 +304,7 @@ export const SCENARIOS: CrashScenario[] = [
   {
     name: 'remote.remove-secret (token into the keyring, .git/config)',
     fixId: 'remote.remove-secret',
-    group: 'remotes',
+    group: 'keyring',
     unavailable: NEEDS_KEYRING,
     async prepare() {
       const { w, server, repo } = await httpsWorld({ userinfo: `jdoe:${URL_TOKEN}`, helper: 'libsecret' });
