@@ -14,6 +14,8 @@ import { casesOf, record, runCase, type CrashCase, type Recording } from './swee
 
 export const FULL = process.env.PUSH_DOCTOR_CRASH_SWEEP === 'full';
 const ONLY = process.env.PUSH_DOCTOR_CRASH_ONLY;
+/** One test is one scenario with all its cases (seconds each, more on a busy machine running the whole suite). */
+const SCENARIO_BUDGET_MS = (FULL ? 30 : 5) * 60_000;
 
 /** SIGKILL at a write point and the process semantics the sweep relies on (children in their own sessions, pids) are Linux's here. */
 export const NOT_LINUX = process.platform === 'linux' ? null : 'killing the real process at a write point needs Linux process semantics; the sweep runs on the Linux CI';
@@ -85,7 +87,7 @@ export function crashSuite(group: ScenarioGroup): void {
         } finally {
           await prepared.world.stop();
         }
-      });
+      }, SCENARIO_BUDGET_MS);
     }
   });
 }
