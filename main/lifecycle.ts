@@ -1,13 +1,14 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, clipboard, dialog, session, shell, type BrowserWindow } from 'electron';
-import { createContext } from '../app/context.js';
+import { createContext, DEFAULT_TIMEOUT_MS } from '../app/context.js';
 import { describeOutcome } from '../app/env/login-shell.js';
 import { userEnvironment } from '../app/env/user-environment.js';
 import { stopAllCommands } from '../app/exec/run.js';
 import type { EngineServices } from '../app/service/engine.js';
 import { engineServices } from '../app/service/engine-wiring.js';
 import { externalAllowList } from '../app/service/external.js';
+import { recoverAtStart } from '../app/service/recovery.js';
 import { createService, type HandlerTable } from '../app/service/handlers.js';
 import { registerAppScheme, serveRenderer } from './app-protocol.js';
 import { WindowEvents } from './events.js';
@@ -118,9 +119,10 @@ export async function startShell(options: ShellOptions = {}): Promise<Shell | nu
   const store = createAppStateStore();
   declaredHosts = (await store.settings()).bitbucketHosts;
   store.subscribe((state) => (declaredHosts = state.settings.bitbucketHosts));
-  const engine = options.engine ?? engineServices();
   const env = await engineEnv;
   const contextFor = ({ timeoutMs }: { timeoutMs: number }) => createContext({ env, timeoutMs });
+  // A fix or undo that was killed half-way (the app or the CLI) is finished or rolled back now.
+  const engine = recoverAtStart(options.engine ?? engineServices(), contextFor({ timeoutMs: DEFAULT_TIMEOUT_MS }), console);
   const { handlers, retester } = createService({
     engine,
     store,

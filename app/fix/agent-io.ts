@@ -9,7 +9,7 @@ import type { Secret } from '../secrets/secret.js';
 import { revealSecret } from '../secrets/secret.js';
 import { parseAgentList } from '../ssh/agent.js';
 import { sha256Fingerprint } from '../ssh/fingerprint.js';
-import { ensurePrivateDir } from './state-dir.js';
+import { ensurePrivateDir, scratchRoot } from './state-dir.js';
 
 /**
  * ssh-add against ONE agent socket (the one ssh uses for the host), for the add-key-to-agent fix
@@ -46,7 +46,7 @@ export async function agentFingerprints(ctx: EngineContext, socket: string): Pro
 
 /** A private scratch folder in our state folder, removed afterwards. */
 async function withScratch<T>(ctx: EngineContext, work: (dir: string) => Promise<T>): Promise<T> {
-  const root = path.join(ctx.stateDir, 'tmp');
+  const root = scratchRoot(ctx);
   await ensurePrivateDir(root);
   const dir = await mkdtemp(path.join(root, 'ssh-add-'));
   try {

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { lstat, open, readdir, readFile, realpath, rename, rm, stat, unlink } from 'node:fs/promises';
+import { link, lstat, open, readdir, readFile, realpath, rename, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
+import { writePoint } from './write-points.js';
 
 export interface AtomicWriteOptions {
   /** Mode of a new file (default 0600). An existing file keeps its own mode. */
@@ -57,6 +58,7 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array,
   const mode = options.forceMode ?? (existing ? existing.mode & 0o7777 : (options.mode ?? 0o600));
 
   const temp = tempPathFor(file);
+  writePoint('file.temp', file);
   const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
   let renamed = false;
   try {
@@ -68,6 +70,7 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array,
     await handle.sync();
     await handle.close();
     await options.beforeRename?.(temp);
+    writePoint('file.rename', file);
     await rename(temp, file);
     renamed = true;
     await syncDir(dir);
@@ -80,12 +83,32 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array,
 }
 
 /**
- * Creates a new file that must never replace an existing one (private keys): O_EXCL, so an
- * existing file (or a racing writer) makes it fail with EEXIST; mode set explicitly; synced.
- * A partly written file is removed on failure.
+ * Creates a new file that must never replace an existing one (private keys, backups): the bytes go
+ * to a temp file beside it (mode set, synced), which is then hard-linked to the name. link() fails
+ * with EEXIST when the name is taken (an existing key, or a racing writer), and the name appears
+ * whole or not at all: a crash never leaves a half-written key under the real name. A file
+ * system without hard links (FAT, some network shares) gets the file created in place with O_EXCL.
  */
 export async function createFileExclusive(target: string, data: string | Uint8Array, mode: number): Promise<void> {
-  const handle = await open(target, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+  const temp = tempPathFor(target);
+  writePoint('create.temp', target);
+  await writeNewFile(temp, data, mode);
+  try {
+    writePoint('create.link', target);
+    await link(temp, target);
+    writePoint('create.linked', target);
+  } catch (error) {
+    await rm(temp, { force: true });
+    if (!isCode(error, 'EPERM') && !isCode(error, 'ENOTSUP') && !isCode(error, 'ENOSYS') && !isCode(error, 'EOPNOTSUPP')) throw error;
+    await writeNewFile(target, data, mode);
+  }
+  await rm(temp, { force: true });
+  await syncDir(path.dirname(target));
+}
+
+/** O_EXCL create, exact mode (chmod: the open mode is masked by the umask), write, sync; removed again on failure. */
+async function writeNewFile(file: string, data: string | Uint8Array, mode: number): Promise<void> {
+  const handle = await open(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
   try {
     await handle.chmod(mode);
     await handle.writeFile(data);
@@ -93,10 +116,9 @@ export async function createFileExclusive(target: string, data: string | Uint8Ar
     await handle.close();
   } catch (error) {
     await handle.close().catch(() => {});
-    await unlink(target).catch(() => {});
+    await unlink(file).catch(() => {});
     throw error;
   }
-  await syncDir(path.dirname(target));
 }
 
 async function syncDir(dir: string): Promise<void> {

@@ -68,8 +68,8 @@ export function describeGcmSetting(plan: GcmSettingPlan): string {
   return `Set ${plan.key} = ${plan.value} (Git Credential Manager's check of stored credentials rejects API tokens)`;
 }
 
-export function applyGcmSetting(change: ChangeRecorder, plan: GcmSettingPlan): Promise<unknown> {
-  return change.runGitConfig(['config', '--file', plan.file, plan.key, plan.value], { file: plan.file, cwd: plan.repoRoot });
+export function applyGcmSetting(change: ChangeRecorder, plan: GcmSettingPlan): Promise<void> {
+  return change.editGitConfig(plan.file, [[plan.key, plan.value]], { cwd: plan.repoRoot });
 }
 
 interface GcmSettingFixSpec {

@@ -29,8 +29,10 @@ const fileStep = z.object({
   path: z.string(),
   before: fileState,
   backup: backupRef.nullable(),
-  /** What we left (intended before the write, measured at commit); null for a change made by another program until commit. */
+  /** What we leave (intended, written before the write; measured at commit); null: a change by another program, in journals of earlier versions. */
   after: fileState.nullable(),
+  /** What an earlier write of the same fix left, while it is being applied: a crash between two writes of one file leaves one of these. */
+  passed: z.array(fileState).optional(),
 });
 const modeStep = z.object({
   kind: z.literal('mode'),
@@ -53,6 +55,8 @@ const credentialStep = z.object({
   afterRef: z.string().nullable(),
   /** Where those are kept (undo-secrets.ts); absent: the system keychain (earlier versions). */
   keptIn: z.enum(['state-folder', 'helper', 'keychain']).optional(),
+  /** false while the copies are being made (the helper is not called before): a crash then has nothing to put back. Absent: true (earlier versions). */
+  kept: z.boolean().optional(),
 });
 /** A key added to an ssh-agent (the public half only: undo removes it with ssh-add -d). */
 const agentKeyStep = z.object({
@@ -79,8 +83,12 @@ const entry = z.object({
   fixId: z.enum(FIX_IDS),
   appliedAt: z.string(),
   repo: z.string().nullable(),
-  /** pending: being applied (or its process died: rolled back by the next run); committed: can be undone. */
-  state: z.enum(['pending', 'committed']),
+  /**
+   * pending: being applied (its process died: the next start rolls it back); committed: can be
+   * undone; undoing: being undone (its process died: the next start finishes the undo); undone:
+   * put back, its undo data being removed (the next start finishes that). See journal.ts.
+   */
+  state: z.enum(['pending', 'committed', 'undoing', 'undone']),
   pid: z.number().int(),
   steps: z.array(step),
 });

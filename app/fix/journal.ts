@@ -5,20 +5,20 @@ import type { EngineContext } from '../context.js';
 import type { JournalEntry, UndoResult } from '../contract/fixes.js';
 import { formatDay } from '../contract/dates.js';
 import type { FixId } from '../contract/report.js';
-import type { RunResult } from '../exec/run.js';
-import { git } from '../git/git.js';
 import type { Secret} from '../secrets/secret.js';
 import { revealSecret } from '../secrets/secret.js';
-import { createFileExclusive, isCode, writeFileAtomic } from './atomic-write.js';
+import { createFileExclusive, isCode, removeStaleTemps, writeFileAtomic } from './atomic-write.js';
 import { FIX_CATALOGUE } from './catalogue.js';
 import { helperCall, type CredentialKey } from './credential-io.js';
 import { currentSddl, restoreAcl, restrictAcl, saveAcl } from './acl-io.js';
 import { addKeyToAgent, agentFingerprints, removeKeyFromAgent } from './agent-io.js';
 import { accountKeyState, describeAccountKeyStep, removeAccountKey, removeByHand } from '../account/journal-step.js';
 import type { AccountKey } from '../account/api.js';
+import { editConfigCopy } from './git-config-edit.js';
 import { readJournal, writeJournal, type AccountKeyStep, type AclStep, type AgentKeyStep, type CredentialStep, type FileStep, type JournalFile, type Step, type StoredEntry } from './journal-store.js';
-import { acquireLock, ensurePrivateDir, FILE_MODE, readFileState, sameState, sha256, statePaths, type FileState, type StatePaths } from './state-dir.js';
+import { acquireLock, ensurePrivateDir, FILE_MODE, LockBusyError, readFileState, sameState, scratchRoot, sha256, statePaths, type FileState, type StatePaths } from './state-dir.js';
 import { newSecretRef, removeOrphanedUndoSecrets, UndoSecretStores, type UndoSecretPlace, type UndoSecretStore } from './undo-secrets.js';
+import { writePoint } from './write-points.js';
 
 export { JournalError } from './journal-store.js';
 
@@ -87,10 +87,12 @@ export interface ChangeRecorder {
   createFile(file: string, content: string | Uint8Array, mode: number): Promise<void>;
   deleteFile(file: string, options?: Pick<FileChangeOptions, 'sensitive'>): Promise<void>;
   chmod(file: string, mode: number): Promise<void>;
-  /** Backs up a file another program is about to change (git config); what it left is recorded at commit. */
-  snapshotFile(file: string, options?: Pick<FileChangeOptions, 'sensitive'>): Promise<void>;
-  /** Runs `git <args>` after snapshotting the config file it writes; throws when git fails. */
-  runGitConfig(args: readonly string[], options: { file: string; cwd?: string }): Promise<RunResult>;
+  /**
+   * Changes a git config file with `git config --file FILE <edit>` for each edit, all in one atomic
+   * replace: git edits a private copy, then the file gets the result (see editConfigCopy). Throws
+   * when git refuses an edit; the file is then unchanged.
+   */
+  editGitConfig(file: string, edits: ReadonlyArray<readonly string[]>, options?: { cwd?: string; sensitive?: boolean }): Promise<void>;
   /** Saves or erases a credential in one helper, keeping the old one for undo as protected as the helper kept it. */
   setCredential(change: CredentialChange): Promise<void>;
   /** Adds a key to an ssh-agent (a no-op when it holds the key already); undo removes it again. */
@@ -103,20 +105,53 @@ export interface ChangeRecorder {
   rollback(): Promise<{ restored: string[]; leftAlone: string[] }>;
 }
 
-/** Takes the journal lock, reads the journal and rolls back any change whose process died; releases the lock on failure. */
+/**
+ * Takes the journal lock, reads the journal and recovers what a killed process left (see
+ * recoverInterrupted); releases the lock on failure.
+ */
 async function openJournal(ctx: EngineContext, keychain: UndoSecretStore | undefined) {
   const paths = statePaths(ctx);
   const lock = await acquireLock(paths);
   try {
     const journal = await readJournal(paths);
     const secrets = new UndoSecretStores(ctx, keychain);
-    await recoverPending(ctx, paths, journal, secrets);
-    await removeOrphanedUndoSecrets(ctx.stateDir, stateFolderRefs(journal));
-    return { paths, journal, secrets, release: lock.release };
+    const recovered = await recoverInterrupted(ctx, paths, journal, secrets);
+    return { paths, journal, secrets, recovered, release: lock.release };
   } catch (error) {
     await lock.release();
     throw error;
   }
+}
+
+/** What a start found of a process that was killed while it changed things. */
+export interface Recovery {
+  /** Fixes that died before they were committed: put back as they were. */
+  rolledBack: FixId[];
+  /** Undos that died part-way: finished. */
+  undoFinished: FixId[];
+  /** Undos that died part-way and could not be finished now: undoable again (`push-doctor undo` says why). */
+  undoReopened: FixId[];
+  /** Another push-doctor is changing files right now: nothing was looked at. */
+  busy: boolean;
+}
+
+/**
+ * Crash recovery on its own, for a start that changes nothing else: the app's start, `history`.
+ * Does nothing (and creates no state folder) when push-doctor never changed anything here, and
+ * nothing when another process holds the journal lock (that process recovers when it starts).
+ */
+export async function recoverInterruptedChanges(ctx: EngineContext, options: { keychain?: UndoSecretStore } = {}): Promise<Recovery> {
+  const none: Recovery = { rolledBack: [], undoFinished: [], undoReopened: [], busy: false };
+  if (!(await stat(statePaths(ctx).root).then(() => true, () => false))) return none;
+  let opened: Awaited<ReturnType<typeof openJournal>>;
+  try {
+    opened = await openJournal(ctx, options.keychain);
+  } catch (error) {
+    if (error instanceof LockBusyError) return { ...none, busy: true };
+    throw error;
+  }
+  await opened.release();
+  return opened.recovered;
 }
 
 export async function beginChange(ctx: EngineContext, options: BeginOptions): Promise<ChangeRecorder> {
@@ -124,8 +159,9 @@ export async function beginChange(ctx: EngineContext, options: BeginOptions): Pr
   return new Change(ctx, paths, journal, release, secrets, options);
 }
 
-/** Committed entries, newest first. */
+/** Committed entries, newest first (after recovering what a killed process left, when no other process is busy). */
 export async function listJournal(ctx: EngineContext): Promise<JournalEntry[]> {
+  await recoverInterruptedChanges(ctx);
   const journal = await readJournal(statePaths(ctx));
   return journal.entries
     .filter((e) => e.state === 'committed')
@@ -152,16 +188,19 @@ export async function undoLast(ctx: EngineContext, options: { keychain?: UndoSec
       }
       if (where === 'changed') return refuse(`${describeStep(step)} was changed after "${title}" was applied (${entry.appliedAt}); undoing would overwrite that change`);
     }
+    // Write-ahead: if this process dies while putting things back, the next start finishes the undo.
+    entry.state = 'undoing';
+    await writeJournal(paths, journal);
     let outcome: { restored: string[]; leftAlone: string[] };
     try {
       outcome = await undoer.restoreAll({ onlyIfOurs: false });
     } catch (error) {
       // Steps already put back read as "before" next time, so running undo again finishes the job.
+      entry.state = 'committed';
+      await writeJournal(paths, journal);
       return { undone: false, fixId: entry.fixId, restored: [], message: ctx.secrets.redact(`Undo stopped part-way: ${errorText(error)}. Run undo again to finish.`) };
     }
-    journal.entries = journal.entries.filter((e) => e !== entry);
-    await writeJournal(paths, journal);
-    await undoer.discardUndoData();
+    await dropEntry(paths, journal, entry, undoer);
     const kept = leftAloneMessage(entry, outcome.leftAlone);
     return { undone: true, fixId: entry.fixId, restored: outcome.restored, message: ctx.secrets.redact(`Undid "${title}" (applied ${readableTime(entry.appliedAt)}).${kept}`) };
   } finally {
@@ -207,16 +246,86 @@ function stateFolderRefs(journal: JournalFile): Set<string> {
   return refs;
 }
 
-/** A change whose process died before commit or rollback: put back what it did. */
-async function recoverPending(ctx: EngineContext, paths: StatePaths, journal: JournalFile, secrets: UndoSecretStores): Promise<void> {
-  const pending = journal.entries.filter((e) => e.state === 'pending');
-  if (!pending.length) return;
-  for (const entry of pending.reverse()) {
+// ---- Crash recovery -------------------------------------------------------------------------
+// Every change is written ahead into the journal (see Change), so a process killed at any point
+// leaves an entry that says what to do next. The states an entry goes through:
+//   pending   → a fix is applying it; killed here: the next start rolls it back
+//   committed → applied and undoable; `undo` then marks it
+//   undoing   → being undone; killed here: the next start finishes the undo
+//   undone    → everything is put back, its undo data is being removed; killed here: the next start
+//               removes the rest and drops the entry
+// Rollback (a fix that failed, or a pending entry) also goes through `undone`, so undo copies kept
+// in a credential helper are never forgotten there.
+
+/**
+ * Brings every entry a killed process left back to committed or gone, newest first, then removes
+ * what killed writers leave outside the journal. Runs with the journal lock held.
+ */
+async function recoverInterrupted(ctx: EngineContext, paths: StatePaths, journal: JournalFile, secrets: UndoSecretStores): Promise<Recovery> {
+  const recovery: Recovery = { rolledBack: [], undoFinished: [], undoReopened: [], busy: false };
+  const interrupted = journal.entries.filter((e) => e.state !== 'committed').reverse();
+  // First the temp files a killed writer left beside the files (a new key's, in a folder the
+  // change made): a rollback then finds that folder empty and removes it.
+  for (const file of new Set(interrupted.flatMap((e) => e.steps).flatMap((s) => (s.kind === 'file' ? [s.path] : [])))) await removeStaleTemps(file);
+  for (const entry of interrupted) {
     const undoer = new StepUndoer(ctx, paths, entry, secrets);
-    await undoer.restoreAll({ onlyIfOurs: true });
-    journal.entries = journal.entries.filter((e) => e !== entry);
+    if (entry.state === 'pending' || entry.state === 'undoing') {
+      try {
+        // What someone else changed since is left alone, as in a rollback.
+        await undoer.restoreAll({ onlyIfOurs: true });
+      } catch (error) {
+        // A rollback that cannot finish stops here (the error says why); an undo that cannot
+        // finish becomes undoable again, so that `undo` reports why and can be retried.
+        if (entry.state === 'pending') throw error;
+        entry.state = 'committed';
+        await writeJournal(paths, journal);
+        recovery.undoReopened.push(entry.fixId);
+        continue;
+      }
+    }
+    if (entry.state === 'pending') recovery.rolledBack.push(entry.fixId);
+    else recovery.undoFinished.push(entry.fixId);
+    await dropEntry(paths, journal, entry, undoer);
+  }
+  await removeLeftovers(ctx, paths, journal);
+  return recovery;
+}
+
+/** Once an entry's changes are put back: marks it undone, removes its undo data, then drops it. */
+async function dropEntry(paths: StatePaths, journal: JournalFile, entry: StoredEntry, undoer: StepUndoer): Promise<void> {
+  if (entry.state !== 'undone') {
+    entry.state = 'undone';
     await writeJournal(paths, journal);
-    await undoer.discardUndoData();
+  }
+  await undoer.discardUndoData();
+  journal.entries = journal.entries.filter((e) => e !== entry);
+  await writeJournal(paths, journal);
+}
+
+/**
+ * What killed writers leave in the state folder: temp files of the journal and its lock, backups
+ * and undo-secret files no entry refers to, and the scratch folders (an ssh-add askpass, an
+ * ssh-keygen key, a git config copy). All of these are made only under the journal lock, which the
+ * caller holds.
+ */
+async function removeLeftovers(ctx: EngineContext, paths: StatePaths, journal: JournalFile): Promise<void> {
+  for (const file of [paths.journal, paths.lock]) await removeStaleTemps(file);
+  await removeOrphanedUndoSecrets(ctx.stateDir, stateFolderRefs(journal));
+  await removeOrphanedBackups(paths, journal);
+  await rm(scratchRoot(ctx), { recursive: true, force: true });
+}
+
+/** Backup folders of entries the journal does not have, and files in the others no step refers to. */
+async function removeOrphanedBackups(paths: StatePaths, journal: JournalFile): Promise<void> {
+  for (const id of await readdir(paths.backups).catch(() => [] as string[])) {
+    const entry = journal.entries.find((e) => e.id === id);
+    const dir = path.join(paths.backups, id);
+    if (!entry) {
+      await rm(dir, { recursive: true, force: true });
+      continue;
+    }
+    const names = new Set(entry.steps.flatMap((s) => (s.kind === 'file' && s.backup?.in === 'file' ? [s.backup.name] : s.kind === 'acl' ? [s.backup] : [])));
+    for (const name of await readdir(dir).catch(() => [] as string[])) if (!names.has(name)) await rm(path.join(dir, name), { recursive: true, force: true });
   }
 }
 
@@ -295,10 +404,20 @@ class Change implements ChangeRecorder {
     return this.entry.steps.find((s): s is FileStep => s.kind === 'file' && s.path === file);
   }
 
-  /** The file step for a path, created with a backup of its current bytes the first time the fix touches it. */
-  private async touch(file: string, sensitive: boolean): Promise<{ step: FileStep; isNew: boolean }> {
+  /**
+   * The file step for a path, its `after` set (from what the path holds now) to what the fix is
+   * about to leave, written ahead into the journal; created with a backup of the current bytes the
+   * first time the fix touches the file.
+   */
+  private async touch(file: string, sensitive: boolean, after: (now: FileState) => FileState): Promise<{ step: FileStep; isNew: boolean }> {
     const existing = this.fileStep(file);
-    if (existing) return { step: existing, isNew: false };
+    if (existing) {
+      const passed = existing.after;
+      if (passed && !existing.passed?.some((p) => sameState(p, passed))) existing.passed = [...(existing.passed ?? []), passed];
+      existing.after = after(await readFileState(file));
+      await this.persist();
+      return { step: existing, isNew: false };
+    }
     const { state, bytes } = await readWithState(file);
     let before = state;
     const modeStep = this.entry.steps.find((s) => s.kind === 'mode' && s.path === file);
@@ -318,7 +437,7 @@ class Change implements ChangeRecorder {
         backup = { in: 'file', name };
       }
     }
-    const step: FileStep = { kind: 'file', path: file, before, backup, after: null };
+    const step: FileStep = { kind: 'file', path: file, before, backup, after: after(state) };
     if (modeStep) this.entry.steps = this.entry.steps.filter((s) => s !== modeStep);
     await this.record(step);
     return { step, isNew: true };
@@ -351,6 +470,7 @@ class Change implements ChangeRecorder {
     }
     for (const folder of missing) {
       await this.record({ kind: 'mkdir', path: folder });
+      writePoint('dir.make', folder);
       await mkdir(folder, { mode });
       await chmod(folder, mode);
     }
@@ -358,28 +478,27 @@ class Change implements ChangeRecorder {
 
   async writeFile(file: string, content: string | Uint8Array, options: FileChangeOptions = {}): Promise<void> {
     this.open();
-    const { step, isNew } = await this.touch(file, options.sensitive ?? false);
-    const current = await readFileState(file);
-    const mode = current.exists ? current.mode : (options.mode ?? 0o600);
-    step.after = { exists: true, mode, sha256: sha256(content) };
-    await this.persist();
+    let mode = options.mode ?? 0o600;
+    const { step, isNew } = await this.touch(file, options.sensitive ?? false, (now) => {
+      if (now.exists) mode = now.mode;
+      return { exists: true, mode, sha256: sha256(content) };
+    });
     await this.act(step, isNew, () => writeFileAtomic(file, content, { mode }));
   }
 
   async createFile(file: string, content: string | Uint8Array, mode: number): Promise<void> {
     this.open();
-    const { step, isNew } = await this.touch(file, false);
-    step.after = { exists: true, mode, sha256: sha256(content) };
-    await this.persist();
+    const { step, isNew } = await this.touch(file, false, () => ({ exists: true, mode, sha256: sha256(content) }));
     await this.act(step, isNew, () => createFileExclusive(file, content, mode));
   }
 
   async deleteFile(file: string, options: Pick<FileChangeOptions, 'sensitive'> = {}): Promise<void> {
     this.open();
-    const { step, isNew } = await this.touch(file, options.sensitive ?? false);
-    step.after = { exists: false };
-    await this.persist();
-    await this.act(step, isNew, () => unlink(file).catch((error: unknown) => (isCode(error, 'ENOENT') ? undefined : Promise.reject(error))));
+    const { step, isNew } = await this.touch(file, options.sensitive ?? false, () => ({ exists: false }));
+    await this.act(step, isNew, () => {
+      writePoint('file.delete', file);
+      return unlink(file).catch((error: unknown) => (isCode(error, 'ENOENT') ? undefined : Promise.reject(error)));
+    });
   }
 
   async chmod(file: string, mode: number): Promise<void> {
@@ -388,30 +507,25 @@ class Change implements ChangeRecorder {
     if (step) {
       if (step.after?.exists) step.after = { ...step.after, mode };
       await this.persist();
+      writePoint('file.chmod', file);
       await chmod(file, mode);
       return;
     }
     const state = await readFileState(file);
     if (!state.exists) throw new Error(`${file} does not exist`);
     const previous = this.entry.steps.find((s) => s.kind === 'mode' && s.path === file);
-    if (previous?.kind === 'mode') previous.afterMode = mode;
-    else await this.record({ kind: 'mode', path: file, sha256: state.sha256, beforeMode: state.mode, afterMode: mode });
-    await this.persist();
+    if (previous?.kind === 'mode') {
+      previous.afterMode = mode;
+      await this.persist();
+    } else await this.record({ kind: 'mode', path: file, sha256: state.sha256, beforeMode: state.mode, afterMode: mode });
+    writePoint('file.chmod', file);
     await chmod(file, mode);
   }
 
-  async snapshotFile(file: string, options: Pick<FileChangeOptions, 'sensitive'> = {}): Promise<void> {
+  async editGitConfig(file: string, edits: ReadonlyArray<readonly string[]>, options: { cwd?: string; sensitive?: boolean } = {}): Promise<void> {
     this.open();
-    const { step } = await this.touch(file, options.sensitive ?? false);
-    step.after = null;
-    await this.persist();
-  }
-
-  async runGitConfig(args: readonly string[], options: { file: string; cwd?: string }): Promise<RunResult> {
-    await this.snapshotFile(options.file);
-    const result = await git(this.ctx, args, { cwd: options.cwd });
-    if (result.exitCode !== 0) throw new Error(this.ctx.secrets.redact(`git ${args.join(' ')} failed: ${result.stderr.trim() || result.spawnError || `exit ${result.exitCode}`}`));
-    return result;
+    const edited = await editConfigCopy(this.ctx, file, edits, options.cwd);
+    await this.writeFile(file, edited.bytes, { mode: edited.mode, sensitive: options.sensitive });
   }
 
   async setCredential(change: CredentialChange): Promise<void> {
@@ -424,6 +538,10 @@ class Change implements ChangeRecorder {
     if (sameSecret(current.password, change.password)) return;
     const beforeRef = current.password ? newSecretRef() : null;
     const afterRef = change.password ? newSecretRef() : null;
+    // Write-ahead: the journal names the copies before they are made (kept: false), so copies a
+    // killed process made are found and removed; `kept` turns true only once both are there.
+    const step: CredentialStep = { kind: 'credential', helper: change.helper, ...change.key, cwd, beforeRef, afterRef, keptIn, kept: false };
+    await this.record(step);
     // Both copies are kept before anything changes; if either cannot be, nothing changes.
     const kept: string[] = [];
     try {
@@ -434,10 +552,11 @@ class Change implements ChangeRecorder {
       }
     } catch (error) {
       for (const ref of kept) await store.delete(ref).catch(() => {});
+      await this.forget(step);
       throw new Error(this.ctx.secrets.redact(cannotKeep(keptIn, change.helper, error)));
     }
-    const step: CredentialStep = { kind: 'credential', helper: change.helper, ...change.key, cwd, beforeRef, afterRef, keptIn };
-    await this.record(step);
+    step.kept = true;
+    await this.persist();
     await applyCredential(this.ctx, step, change.password, current.password);
   }
 
@@ -449,6 +568,7 @@ class Change implements ChangeRecorder {
     const step: AgentKeyStep = { kind: 'agent-key', socket: change.socket, publicKey: change.publicKey, fingerprint: change.fingerprint, keychain: change.keychain };
     await this.record(step);
     try {
+      writePoint('agent.add', change.socket);
       await addKeyToAgent(this.ctx, { socket: change.socket, keyPath: change.keyPath, passphrase: change.passphrase, keychain: change.keychain });
     } catch (error) {
       if (!(await agentFingerprints(this.ctx, change.socket))?.includes(change.fingerprint)) await this.forget(step);
@@ -463,6 +583,7 @@ class Change implements ChangeRecorder {
     const before = await saveAcl(this.ctx, file, path.join(this.backupDir(), name));
     const step: AclStep = { kind: 'acl', path: file, backup: name, before, after: null };
     await this.record(step);
+    writePoint('acl.restrict', file);
     step.after = await restrictAcl(this.ctx, file);
     await this.persist();
   }
@@ -472,6 +593,7 @@ class Change implements ChangeRecorder {
     const step: AccountKeyStep = { kind: 'account-key', ...change, keyId: null };
     await this.record(step);
     try {
+      writePoint('account-key.add', change.site);
       const key = await add();
       step.keyId = key.id;
       await this.persist();
@@ -493,7 +615,11 @@ class Change implements ChangeRecorder {
         }
         return null;
       }
-      for (const step of this.entry.steps) if (step.kind === 'file') step.after = await readFileState(step.path);
+      for (const step of this.entry.steps) {
+        if (step.kind !== 'file') continue;
+        step.after = await readFileState(step.path);
+        delete step.passed;
+      }
       this.entry.state = 'committed';
       await this.persist();
       return toJournalEntry(this.entry);
@@ -509,11 +635,8 @@ class Change implements ChangeRecorder {
     try {
       const undoer = new StepUndoer(this.ctx, this.paths, this.entry, this.secrets);
       const result = await undoer.restoreAll({ onlyIfOurs: true });
-      if (this.persisted) {
-        this.journal.entries = this.journal.entries.filter((e) => e !== this.entry);
-        await writeJournal(this.paths, this.journal);
-      }
-      await undoer.discardUndoData();
+      if (this.persisted) await dropEntry(this.paths, this.journal, this.entry, undoer);
+      else await undoer.discardUndoData();
       return result;
     } finally {
       await this.releaseLock();
@@ -526,9 +649,11 @@ async function applyCredential(ctx: EngineContext, step: CredentialStep, passwor
   const key: CredentialKey = { protocol: step.protocol, host: step.host, path: step.path, username: step.username };
   const cwd = step.cwd ?? undefined;
   if (password) {
+    writePoint('credential.store', step.helper);
     const stored = await helperCall(ctx, step.helper, 'store', key, password, cwd);
     if (!stored.ok) throw new Error(`credential helper ${step.helper} could not save: ${stored.error}`);
   } else {
+    writePoint('credential.erase', step.helper);
     const erased = await helperCall(ctx, step.helper, 'erase', key, previous, cwd);
     if (!erased.ok) throw new Error(`credential helper ${step.helper} could not erase: ${erased.error}`);
   }
@@ -584,10 +709,14 @@ class StepUndoer {
         const now = await readFileState(step.path);
         if (step.after && sameState(now, step.after)) return 'after';
         if (sameState(now, step.before)) return 'before';
+        // Killed between two writes of this file by one fix: what the first one left is ours too.
+        if (step.passed?.some((state) => sameState(now, state))) return 'after';
         // A change made by another program that died before we measured it: ours to put back.
         return step.after === null ? 'after' : 'changed';
       }
       case 'credential': {
+        // The copies were not all made yet, so the helper was not called: nothing to put back.
+        if (step.kept === false) return 'before';
         const key = { protocol: step.protocol, host: step.host, path: step.path, username: step.username };
         const now = await helperCall(this.ctx, step.helper, 'get', key, null, step.cwd ?? undefined);
         const store = credentialStore(this.secrets, step);
@@ -641,14 +770,17 @@ class StepUndoer {
         const left = await readdir(step.path).catch(() => null);
         if (left === null) return true;
         if (left.length) return false;
+        writePoint('dir.remove', step.path);
         await rmdir(step.path);
         return true;
       }
       case 'mode':
+        writePoint('file.chmod', step.path);
         await chmod(step.path, step.beforeMode);
         return true;
       case 'file': {
         if (!step.before.exists) {
+          writePoint('file.delete', step.path);
           await unlink(step.path).catch((error: unknown) => (isCode(error, 'ENOENT') ? undefined : Promise.reject(error)));
           return true;
         }
@@ -665,12 +797,15 @@ class StepUndoer {
         return true;
       }
       case 'acl':
+        writePoint('acl.restore', step.path);
         await restoreAcl(this.ctx, step.path, path.join(this.paths.backups, this.entry.id, step.backup));
         return true;
       case 'agent-key':
+        writePoint('agent.remove', step.socket);
         await removeKeyFromAgent(this.ctx, { socket: step.socket, publicKey: step.publicKey, keychain: step.keychain });
         return true;
       case 'account-key':
+        writePoint('account-key.remove', step.site);
         return removeAccountKey(this.ctx, step);
     }
   }
@@ -686,6 +821,7 @@ class StepUndoer {
 
   /** Removes the entry's backups (files and undo secrets) once they are no longer needed. */
   async discardUndoData(): Promise<void> {
+    writePoint('undo-data.discard', path.join(this.paths.backups, this.entry.id));
     await rm(path.join(this.paths.backups, this.entry.id), { recursive: true, force: true });
     for (const step of this.entry.steps) {
       if (step.kind === 'file') await discardBackup(this.paths, this.entry, step, this.secrets);

@@ -23,7 +23,7 @@ import { generateKey } from './fixes/ssh-generate-key.js';
 import { fixKeyPermissions } from './fixes/ssh-key-permissions.js';
 import { trustHostKeys } from './fixes/ssh-trust-host-keys.js';
 import { useWindowsOpenSsh } from './fixes/ssh-use-windows-openssh.js';
-import { beginChange, listJournal, undoLast, type ChangeRecorder } from './journal.js';
+import { beginChange, listJournal, recoverInterruptedChanges, undoLast, type ChangeRecorder } from './journal.js';
 import { fixPlan, type Fix, type FixScope } from './types.js';
 import type { UndoSecretStore } from './undo-secrets.js';
 
@@ -115,6 +115,9 @@ export async function applyFix(ctx: EngineContext, id: FixId, scope: FixScope, i
 
   let change: ChangeRecorder | null = null;
   try {
+    // A change a killed process left half-done is put right first: the fix must not judge (or
+    // report "already in effect" from) a state the next journal access rolls back.
+    await recoverInterruptedChanges(ctx, { keychain: options.keychain });
     const untrusted = await untrustedReason(ctx, id, scope);
     if (untrusted) return result(false, untrusted);
     const current = await fix.inEffect(ctx, scope);

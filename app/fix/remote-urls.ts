@@ -182,19 +182,19 @@ async function holdsSecret(ctx: EngineContext, file: string): Promise<boolean> {
 /** Applies the planned edits through the journal. */
 export async function applyUrlEdits(ctx: EngineContext, change: ChangeRecorder, repoRoot: string, edits: readonly UrlEdit[]): Promise<void> {
   for (const edit of edits) {
-    if (await holdsSecret(ctx, edit.file)) await change.snapshotFile(edit.file, { sensitive: true });
-    const config = (args: string[]) => {
+    // A file that holds a secret: its backup is kept as an undo secret.
+    const sensitive = await holdsSecret(ctx, edit.file);
+    const config = (...changes: string[][]) => {
       // A value that still holds a secret would reach git's command line: refuse instead (remove-secret takes it out first).
-      if (args.some((arg) => ctx.secrets.redact(arg) !== arg)) throw new Error('a URL of this remote holds a password or token: take it out first (remote.remove-secret)');
-      return change.runGitConfig(['config', '--file', edit.file, ...args], { file: edit.file, cwd: repoRoot });
+      if (changes.flat().some((arg) => ctx.secrets.redact(arg) !== arg)) throw new Error('a URL of this remote holds a password or token: take it out first (remote.remove-secret)');
+      return change.editGitConfig(edit.file, changes, { cwd: repoRoot, sensitive });
     };
     if (edit.kind === 'value') {
       if (edit.before.length === 1 && edit.after.length === 1) {
         await config([edit.key, edit.after[0]!]);
       } else {
-        // Old values may hold secrets: never pass them to git; replace the whole list instead.
-        await config(['--unset-all', edit.key]);
-        for (const value of edit.after) await config(['--add', edit.key, value]);
+        // Old values may hold secrets: never pass them to git; replace the whole list instead (one change of the file).
+        await config(['--unset-all', edit.key], ...edit.after.map((value) => ['--add', edit.key, value]));
       }
       continue;
     }

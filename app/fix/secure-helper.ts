@@ -213,10 +213,9 @@ export async function planHelperConfig(ctx: EngineContext, site: CredentialSite,
 
 /** Writes the planned setting through the journal. */
 export async function applyHelperConfig(change: ChangeRecorder, plan: HelperConfigPlan, repoRoot: string): Promise<void> {
-  const config = (args: string[]) => change.runGitConfig(['config', '--file', plan.file, ...args], { file: plan.file, cwd: repoRoot });
-  if (plan.replaces.length) await config(['--unset-all', plan.key]);
-  await config(['--add', plan.key, '']);
-  await config(['--add', plan.key, plan.helper]);
+  // One change of the file: never a state where the old helpers are dropped and the new one is not there yet.
+  const edits = [...(plan.replaces.length ? [['--unset-all', plan.key]] : []), ['--add', plan.key, ''], ['--add', plan.key, plan.helper]];
+  await change.editGitConfig(plan.file, edits, { cwd: repoRoot });
 }
 
 export function describeHelperConfig(plan: HelperConfigPlan): string {

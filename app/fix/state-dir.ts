@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { chmod, mkdir, open, readFile, rm, stat } from 'node:fs/promises';
-import { constants } from 'node:fs';
+import { chmod, mkdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { EngineContext } from '../context.js';
-import { isCode, isProcessAlive } from './atomic-write.js';
+import { createFileExclusive, isCode, isProcessAlive } from './atomic-write.js';
+import { writePoint } from './write-points.js';
 
 /**
  * The app's own state folder (journal, backups, lock). Folders are 0700 and files 0600, set with
@@ -26,6 +26,11 @@ export function statePaths(ctx: Pick<EngineContext, 'stateDir'>): StatePaths {
     lock: path.join(ctx.stateDir, 'journal.lock'),
     backups: path.join(ctx.stateDir, 'backups'),
   };
+}
+
+/** Private scratch folders (an ssh-add askpass, an ssh-keygen key, a git config copy): used only under the journal lock, emptied by crash recovery. */
+export function scratchRoot(ctx: { stateDir: string }): string {
+  return path.join(ctx.stateDir, 'tmp');
 }
 
 /** Creates a private folder (and its missing parents) and makes sure it is 0700 even if it existed. */
@@ -56,6 +61,11 @@ export function sameState(a: FileState, b: FileState): boolean {
   return a.mode === b.mode && a.sha256 === b.sha256;
 }
 
+/** The journal lock is held by a live process (another push-doctor, or this one). */
+export class LockBusyError extends Error {
+  override readonly name = 'LockBusyError';
+}
+
 /**
  * One writer of the journal at a time (two windows, or the CLI and the app): an exclusive lock
  * file holding the owner's pid. A lock whose owner is gone is stale and is taken over; the caller
@@ -66,18 +76,21 @@ export async function acquireLock(paths: StatePaths): Promise<{ release(): Promi
   let staleOwner: number | null = null;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      const handle = await open(paths.lock, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, FILE_MODE);
-      await handle.chmod(FILE_MODE);
-      await handle.writeFile(String(process.pid));
-      await handle.close();
-      return { staleOwner, release: () => rm(paths.lock, { force: true }) };
+      // Created whole (temp file + link): another process never reads an empty lock as a stale one.
+      writePoint('lock.take', paths.lock);
+      await createFileExclusive(paths.lock, String(process.pid), FILE_MODE);
+      const release = async () => {
+        writePoint('lock.release', paths.lock);
+        await rm(paths.lock, { force: true });
+      };
+      return { staleOwner, release };
     } catch (error) {
       if (!isCode(error, 'EEXIST')) throw error;
       const owner = Number((await readFile(paths.lock, 'utf8').catch(() => '')).trim());
       if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isProcessAlive(owner)) {
-        throw new Error(`Another push-doctor (process ${owner}) is changing files right now; try again when it has finished.`);
+        throw new LockBusyError(`Another push-doctor (process ${owner}) is changing files right now; try again when it has finished.`);
       }
-      if (owner === process.pid) throw new Error('A change is already in progress in this process; finish it first.');
+      if (owner === process.pid) throw new LockBusyError('A change is already in progress in this process; finish it first.');
       staleOwner = Number.isInteger(owner) && owner > 0 ? owner : staleOwner;
       await rm(paths.lock, { force: true });
     }

@@ -8,6 +8,7 @@ import { Secret, revealSecret } from '../secrets/secret.js';
 import { createFileExclusive, isCode } from './atomic-write.js';
 import { helperCall, type CredentialKey } from './credential-io.js';
 import { ensurePrivateDir, FILE_MODE } from './state-dir.js';
+import { writePoint } from './write-points.js';
 
 /**
  * Where undo keeps the secrets a fix removes or replaces (a saved password, the bytes of a
@@ -100,6 +101,7 @@ export class StateFolderUndoSecretStore implements UndoSecretStore {
   }
 
   async delete(ref: string): Promise<void> {
+    writePoint('undo-copy.erase', this.file(ref));
     await rm(this.file(ref), { force: true });
   }
 }
@@ -160,6 +162,7 @@ export class HelperUndoSecretStore implements UndoSecretStore {
   }
 
   async put(ref: string, value: Secret): Promise<void> {
+    writePoint('undo-copy.store', this.name);
     const stored = await this.call('store', ref, value);
     const back = stored.ok ? await this.call('get', ref) : null;
     if (back?.password && revealSecret(back.password) === revealSecret(value)) return;
@@ -177,6 +180,7 @@ export class HelperUndoSecretStore implements UndoSecretStore {
   }
 
   async delete(ref: string): Promise<void> {
+    writePoint('undo-copy.erase', this.name);
     await this.call('erase', ref);
   }
 }
@@ -240,6 +244,7 @@ export class KeyringUndoSecretStore implements UndoSecretStore {
 
   async put(ref: string, value: Secret): Promise<void> {
     const entry = await this.entry(ref);
+    writePoint('undo-copy.store', this.name);
     const kept = await this.guard(async () => {
       await entry.setPassword(revealSecret(value));
       return (await entry.getPassword()) === revealSecret(value);
@@ -260,6 +265,7 @@ export class KeyringUndoSecretStore implements UndoSecretStore {
 
   async delete(ref: string): Promise<void> {
     const entry = await this.entry(ref);
+    writePoint('undo-copy.erase', this.name);
     await this.guard(() => entry.deleteCredential());
   }
 }

@@ -9,7 +9,7 @@ import { nonInteractiveEnv } from '../exec/env.js';
 import { run } from '../exec/run.js';
 import { isCode } from '../fix/atomic-write.js';
 import type { ChangeRecorder } from '../fix/journal.js';
-import { ensurePrivateDir } from '../fix/state-dir.js';
+import { ensurePrivateDir, scratchRoot } from '../fix/state-dir.js';
 import type { Secret} from '../secrets/secret.js';
 import { revealSecret } from '../secrets/secret.js';
 import { sha256Fingerprint } from '../ssh/fingerprint.js';
@@ -125,7 +125,7 @@ function generateWithSsh2(options: GenerateOptions): Promise<WorkerPair> {
  * stdin. The files are made in a private folder of our state folder, read, and removed.
  */
 async function generateWithSshKeygen(ctx: EngineContext, options: GenerateOptions): Promise<{ privateKey: string; publicKey: string }> {
-  const tmpRoot = path.join(ctx.stateDir, 'tmp');
+  const tmpRoot = scratchRoot(ctx);
   await ensurePrivateDir(tmpRoot);
   const dir = await mkdtemp(path.join(tmpRoot, 'keygen-'));
   try {

@@ -7,6 +7,7 @@ import { markdownReport } from '../diagnose/report-markdown.js';
 import { testRepos } from '../diagnose/test-repos.js';
 import { applyFix, describeFix, fixHistory, undoLastFix } from '../fix/registry.js';
 import { accountSiteFor } from '../fix/fixes/ssh-add-key-to-account.js';
+import { recoverInterruptedChanges } from '../fix/journal.js';
 import { resolveFixScope } from '../fix/scope.js';
 import { verifySsh } from '../ssh/verify.js';
 import type { AccountKeysTarget, EngineServices } from './engine.js';
@@ -57,5 +58,6 @@ export function engineServices(): EngineServices {
     listAccountKeys: (ctx, target) => account(async () => listAccountKeys(ctx, await keysScope(ctx, target), await siteOf(ctx, target))),
     addAccountKey: (ctx, target) =>
       account(async () => addKeyJournaled(ctx, { site: await siteOf(ctx, target), scope: await keysScope(ctx, target), keyFile: target.publicKeyPath, label: target.label })),
+    recoverChanges: (ctx) => recoverInterruptedChanges(ctx),
   };
 }

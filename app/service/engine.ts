@@ -8,6 +8,7 @@ import type { EngineContext } from '../context.js';
 import type { FixInput, FixPlan, FixResult, JournalEntry, RepoTestResult, SshVerifyResult, UndoResult } from '../contract/fixes.js';
 import type { DiagnoseReport, FixId } from '../contract/report.js';
 import type { DiagnoseOptions } from '../diagnose/diagnose.js';
+import type { Recovery } from '../fix/journal.js';
 
 export type { DiagnoseOptions };
 
@@ -37,6 +38,8 @@ export interface EngineServices {
   unlinkAccount(ctx: EngineContext, site?: string): Promise<UnlinkResult>;
   listAccountKeys(ctx: EngineContext, target: AccountKeysTarget): Promise<AccountKeysListing>;
   addAccountKey(ctx: EngineContext, target: AccountKeysTarget & { publicKeyPath?: string; label?: string }): Promise<KeyAddResult>;
+  /** The app's start: finishes or rolls back a fix or undo a killed process left half-done (see recovery.ts). */
+  recoverChanges?(ctx: EngineContext): Promise<Recovery>;
 }
 
 /**

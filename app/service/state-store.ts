@@ -5,7 +5,7 @@ import type { RecentRepo, Settings } from '../contract/channels.js';
 import { REPO_COMMAND_KINDS, type RepoCommand, type TrustedRepo } from '../contract/trust.js';
 import type { RepoTestResult } from '../contract/fixes.js';
 import { DEFAULT_SETTINGS, isAbsolutePath, settingsSchema } from '../contract/schemas.js';
-import { writeFileAtomic } from '../fix/atomic-write.js';
+import { removeStaleTemps, writeFileAtomic } from '../fix/atomic-write.js';
 
 export const STATE_FILE_NAME = 'state.json';
 export const RECENT_LIMIT = 10;
@@ -174,6 +174,8 @@ export function createStateStore(dir: string, options: StateStoreOptions = {}): 
 }
 
 async function loadState(file: string, now: () => Date, onRecovered: StateStoreOptions['onRecovered']): Promise<AppState> {
+  // A write killed before its rename left the old file whole and a temp file beside it: remove that.
+  await removeStaleTemps(file).catch(() => []);
   let text: string;
   try {
     text = await readFile(file, 'utf8');

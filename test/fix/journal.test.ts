@@ -140,7 +140,7 @@ describe('journal', () => {
     await writeFile(configFile, `${await readFile(configFile, 'utf8')}# user comment\n[remote "origin"]\n\turl = https://someone@bitbucket.org/ws/repo.git\n`);
     const before = await userTree();
     const change = await beginChange(ctx, { fixId: 'remote.use-ssh', repo });
-    await change.runGitConfig(['remote', 'set-url', 'origin', 'git@ssh.bitbucket.org:ws/repo.git'], { file: configFile, cwd: repo });
+    await change.editGitConfig(configFile, [['remote.origin.url', 'git@ssh.bitbucket.org:ws/repo.git']], { cwd: repo });
     await change.commit();
     expect(await home.git(['remote', 'get-url', 'origin'], repo)).toBe('git@ssh.bitbucket.org:ws/repo.git\n');
     await undoLast(ctx);

@@ -1,11 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
-import { FIGURES_DIR, type FiguresFile } from './figures.js';
+import { FIGURES_DIR, type CrashSweepFigures, type FiguresFile } from './figures.js';
 
 /**
- * Writes the figures CI prints (`npm run figures`): how many fault cases ran and passed, and how
- * many fast-check runs each property made. Only the kinds present in a run are written, so running
+ * Writes the figures CI prints (`npm run figures`): how many fault cases ran and passed, how
+ * many fast-check runs each property made, and the crash sweep's points and cases. Only the kinds present in a run are written, so running
  * one test file does not wipe the others' figures with zeros.
  */
 export default class FiguresReporter implements Reporter {
@@ -40,10 +40,41 @@ export default class FiguresReporter implements Reporter {
       ]);
     }
 
+    const crash = tests.filter((t) => t.module.moduleId.includes(`${path.sep}test${path.sep}crash${path.sep}`));
+    if (crash.length > 0) files.push(['crash.json', crashFigures(crash)]);
+
     if (files.length === 0) return;
     await mkdir(FIGURES_DIR, { recursive: true });
     for (const [file, figures] of files) await writeFile(path.join(FIGURES_DIR, file), `${JSON.stringify(figures, null, 2)}\n`);
   }
+}
+
+/** The crash sweep: write points, cases killed at them, and what the next start made of them. */
+function crashFigures(tests: TestCase[]): FiguresFile {
+  const swept = tests.map((t) => t.meta().crashSweep).filter((m): m is CrashSweepFigures => m !== undefined);
+  const sum = (pick: (m: CrashSweepFigures) => number) => swept.reduce((total, m) => total + pick(m), 0);
+  const full = swept.length > 0 && swept.every((m) => m.full);
+  return {
+    title: `Crash safety: push-doctor SIGKILLed at write points (${full ? 'full sweep, npm run test:crash' : 'npm test subset; npm run test:crash kills at every point'})`,
+    figures: {
+      'fixes covered': new Set(swept.filter((m) => m.fixId && m.passed === m.cases).map((m) => m.fixId)).size,
+      scenarios: swept.length,
+      'crash points': sum((m) => m.points),
+      'cases run': sum((m) => m.cases),
+      passed: sum((m) => m.passed),
+      'finished on next start': sum((m) => m.finished),
+      'rolled back on next start': sum((m) => m.rolledBack),
+      'tests failed': tests.filter((t) => t.result().state === 'failed').length,
+      'tests skipped': tests.filter((t) => t.result().state === 'skipped').length,
+    },
+    rows: tests.map((t) => {
+      const m = t.meta().crashSweep;
+      const state = t.result().state;
+      if (!m) return { name: name(t), value: state };
+      const next = m.finished + m.rolledBack > 0 ? ` (${m.finished} finished, ${m.rolledBack} rolled back on the next start)` : '';
+      return { name: name(t), value: `${state}: ${m.fixPoints} points in the change, ${m.undoPoints} in its undo; ${m.passed}/${m.cases} cases passed${next}, ${m.seconds} s` };
+    }),
+  };
 }
 
 function name(test: TestCase): string {

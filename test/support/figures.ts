@@ -9,7 +9,28 @@ declare module '@vitest/runner' {
     fuzzRuns?: number;
     /** Fault suite: the slowest surface of the case and how long it took. */
     faultSlowest?: { surface: string; ms: number };
+    /** Crash sweep (test/crash): one scenario's write points and the cases killed at them. */
+    crashSweep?: CrashSweepFigures;
   }
+}
+
+export interface CrashSweepFigures {
+  scenario: string;
+  /** The fix the scenario applies (null: not a fix, e.g. the app's state file). */
+  fixId: string | null;
+  /** Every point (true) or the subset of npm test. */
+  full: boolean;
+  /** Write points the fix and its undo pass, in all. */
+  points: number;
+  fixPoints: number;
+  undoPoints: number;
+  /** Runs killed at a point, and how many of them passed every check. */
+  cases: number;
+  passed: number;
+  /** What the next start did: finished the interrupted change, or rolled it back. */
+  finished: number;
+  rolledBack: number;
+  seconds: number;
 }
 
 /** The format of a figures file, printed by scripts/figures.mjs. */

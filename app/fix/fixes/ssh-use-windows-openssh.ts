@@ -52,7 +52,7 @@ export const useWindowsOpenSsh: Fix = {
   async apply(ctx, scope, change) {
     const s = await situation(ctx, scope);
     if (s.blocked || !s.file) throw new Error(s.blocked ?? 'no global git config');
-    await change.runGitConfig(['config', '--global', 'core.sshCommand', s.value], { file: s.file, cwd: ctx.homeDir });
+    await change.editGitConfig(s.file, [['core.sshCommand', s.value]], { cwd: ctx.homeDir });
     return { message: `git now runs ${s.value} for SSH.` };
   },
 
