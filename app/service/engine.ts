@@ -8,7 +8,7 @@ import type { EngineContext } from '../context.js';
 import type { FixInput, FixPlan, FixResult, JournalEntry, RepoTestResult, SshVerifyResult, UndoResult } from '../contract/fixes.js';
 import type { DiagnoseReport, FixId } from '../contract/report.js';
 import type { DiagnoseOptions } from '../diagnose/diagnose.js';
-import type { Recovery } from '../fix/journal.js';
+import type { Recovery } from '../fix/crash-recovery.js';
 
 export type { DiagnoseOptions };
 
