@@ -6,7 +6,7 @@
  * and are cleared after use.
  */
 import type { AccountStatus, KeyAddResult } from '../../../app/contract/account.js';
-import type { ClipboardWriteResult, ContractError, ExternalTarget, RecentRepo, RepoSummary, Result } from '../../../app/contract/channels.js';
+import type { ClipboardWriteResult, ContractError, ExternalTarget, RecentRepo, RemoteSummary, RepoSummary, Result } from '../../../app/contract/channels.js';
 import type { FixPlan, FixResult, JournalEntry, KeygenResult, SshVerifyResult, UndoResult } from '../../../app/contract/fixes.js';
 import type { CheckStatus, DiagnoseProgress, DiagnoseReport, Finding, FixId } from '../../../app/contract/report.js';
 import type { AccountPanel } from './account.js';
@@ -255,15 +255,15 @@ export function previousStep<S extends string>(steps: readonly S[], at: S): S | 
   return i > 0 ? (steps[i - 1] ?? null) : null;
 }
 
-/** HTTPS remotes switch to SSH; SSH remotes (on the legacy host) move to ssh.bitbucket.org. */
-export function switchFixFor(remoteUrl: string | null): FixId {
-  return remoteUrl !== null && /^https?:\/\//i.test(remoteUrl) ? 'remote.use-ssh' : 'remote.use-ssh-host';
+/** The remote being fixed: the one the guide names, else the repository's first. */
+export function remoteOf(repo: RepoSummary | null, remote: string | null): RemoteSummary | null {
+  if (!repo) return null;
+  return (remote ? repo.remotes.find((r) => r.name === remote) : repo.remotes[0]) ?? null;
 }
 
-export function remoteUrl(repo: RepoSummary | null, remote: string | null): string | null {
-  if (!repo) return null;
-  const found = remote ? repo.remotes.find((r) => r.name === remote) : repo.remotes[0];
-  return found?.url ?? null;
+/** The SSH guide's last fix, as the engine decided it for the remote; without a remote, the host move (which then says there is nothing to move). */
+export function switchFixOf(s: GuideState): FixId {
+  return remoteOf(s.repo, currentGuide(s).remote)?.switchFix ?? 'remote.use-ssh-host';
 }
 
 /** open.* fixes are pages in the user's browser, opened through the shell's allow-listed targets. */
@@ -546,7 +546,7 @@ export function entryEffect(s: GuideState, screen: Screen): EntryEffect {
     }
     case 'ssh': {
       if (screen.step === 'verify') return { diagnose: true };
-      if (screen.step === 'switch') return { describe: switchFixFor(remoteUrl(s.repo, currentGuide(s).remote)) };
+      if (screen.step === 'switch') return { describe: switchFixOf(s) };
       const describe = SSH_STEP_PLAN[screen.step];
       return describe ? { describe } : {};
     }
@@ -558,17 +558,6 @@ export function screenShown(s: GuideState, screen: Screen): GuideState {
   const fresh = { ...s, ops: { ...s.ops, external: IDLE, copyKey: IDLE } };
   if (screen.name === 'https' || screen.name === 'ssh') return stepEntered(fresh, screen.name, screen.step);
   return { ...fresh, screen };
-}
-
-/** The username written in an HTTPS remote URL, to prefill the token form; an email is no help there. */
-export function usernameFromRemote(url: string | null): string {
-  if (!url || !/^https?:\/\//i.test(url)) return '';
-  try {
-    const name = decodeURIComponent(new URL(url).username);
-    return name.includes('@') ? '' : name;
-  } catch {
-    return '';
-  }
 }
 
 // ─── Words ────────────────────────────────────────────────────────────────────────────────────────
