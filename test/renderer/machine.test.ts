@@ -1,34 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import type { ContractError, ErrorCode, RepoSummary } from '../../app/contract/channels.js';
 import { FIX_IDS, type DiagnoseReport } from '../../app/contract/report.js';
+import { initialState, type GuideState } from '../../renderer/src/state/guide-state.js';
+import { externalTargetFor, httpsStepsFor, routeForFix, SSH_STEPS } from '../../renderer/src/state/guide-steps.js';
+import { backFrom, entryEffect, fixStarted, screenShown, stepEntered, stepNoted } from '../../renderer/src/state/navigation.js';
+import { isBusy, otherFindings, phaseOf, switchFixOf, topFinding } from '../../renderer/src/state/selectors.js';
 import {
   applyFinished,
   applyStarted,
-  backFrom,
   diagnosisFinished,
   diagnosisStarted,
   dropRejected,
-  entryEffect,
-  externalTargetFor,
-  fixStarted,
-  hintFor,
-  httpsStepsFor,
-  initialState,
-  isBusy,
   openFinished,
-  otherFindings,
-  phaseOf,
   progressReceived,
-  routeForFix,
-  screenShown,
-  SSH_STEPS,
-  stepEntered,
-  stepNoted,
-  switchFixOf,
-  topFinding,
   undoFinished,
-  type GuideState,
-} from '../../renderer/src/state/machine.js';
+} from '../../renderer/src/state/transitions.js';
+import { hintFor } from '../../renderer/src/state/wording.js';
 import { hostToAdd, intervalWords, settingsScreen, trustDeclined, trustGranted, trustRevoked } from '../../renderer/src/state/settings.js';
 import { appPasswordReport, GADGETS, httpsOkReport, KEY, LEGACY, RESULTS, sshNoKeyReport, STRANGER, WIDGETS } from '../fixtures/guide.js';
 

@@ -5,7 +5,8 @@
 import { useState, type FormEvent } from 'react';
 import { API_TOKEN_PREFIX, API_TOKEN_STATIC_USERNAME, APP_PASSWORD_PREFIX, APP_PASSWORDS_REMOVED_DATE, SCOPES_FOR_PUSH } from '../../../app/contract/facts.js';
 import { useActions, useGuide, useRepoGuide } from '../state/context.js';
-import { remoteOf, type HttpsStep } from '../state/machine.js';
+import type { HttpsStep } from '../state/guide-steps.js';
+import { remoteOf } from '../state/selectors.js';
 import { Actions, ErrorNote, ManualSteps, PlanView, PrimaryButton, SecretField, TextField } from './common.js';
 import { DiagnosisBody } from './Diagnosis.js';
 import { formatDay } from './format.js';
