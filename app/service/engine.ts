@@ -1,6 +1,6 @@
 /**
- * What the shell needs from the engine. The diagnosis, fixes, journal, SSH verification and the
- * re-test live in the engine modules; the shell (Electron main, the browser preview, tests) reaches
+ * What the main process needs from the engine. The diagnosis, fixes, journal, SSH verification and
+ * the re-test live in the engine modules; main (Electron main, the browser preview, tests) reaches
  * them only through this interface, so the handler table does not depend on how they are built.
  */
 import type { AccountKeysListing, AccountLinkInput, AccountStatus, KeyAddResult, UnlinkResult } from '../contract/account.js';

@@ -92,9 +92,9 @@ describe('opening a repository (repo.open, repo.drop, repo.choose)', () => {
   });
 
   it('opens the folder the user chooses, and answers null when they cancel', async () => {
-    service.shell.nextFolder = null;
+    service.main.nextFolder = null;
     expect(await callHandler(service.handlers, 'repo.choose', {})).toEqual({ ok: true, value: null });
-    service.shell.nextFolder = path.join(repo);
+    service.main.nextFolder = path.join(repo);
     expect(await callHandler(service.handlers, 'repo.choose', {})).toMatchObject({ ok: true, value: { path: repo } });
   });
 });

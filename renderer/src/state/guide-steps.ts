@@ -55,7 +55,7 @@ export const SSH_STEP_PLAN: Partial<Record<SshStep, FixId>> = {
   configure: 'ssh.configure-host',
 };
 
-/** open.* fixes are pages in the user's browser, opened through the shell's allow-listed targets. */
+/** open.* fixes are pages in the user's browser, opened by the main process through its allow-listed targets. */
 export function externalTargetFor(fixId: FixId, path: string, remote: string | null): ExternalTarget | null {
   switch (fixId) {
     case 'open.api-token-page':
