@@ -34,7 +34,8 @@ export interface HandlerDeps {
 
 /**
  * The handler table and the re-test scheduler it shares with the tray, wired from one set of
- * dependencies: Electron main, the browser preview and the main-process tests all build the service here.
+ * dependencies: Electron main, the browser preview and the main-process tests all build the
+ * service here.
  */
 export function createService(deps: Omit<HandlerDeps, 'retester'>): { handlers: HandlerTable; retester: Retester } {
   const retester = createRetester(deps);
