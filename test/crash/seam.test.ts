@@ -18,10 +18,10 @@ afterEach(async () => {
 
 describe('the write-point seam in the product', () => {
   it('the bundled CLI never reads a crash variable; only the hook the sweep loads with --import does', async () => {
-    // The CLI is an entry file plus the chunks it loads lazily (its commands): read them all.
+    // The bundle is push-doctor.mjs and the chunks its commands load when they run (scripts/build-cli.mjs).
     const chunks = path.join(path.dirname(CLI), 'chunks');
-    const files = [CLI, ...(await readdir(chunks)).filter((f) => f.endsWith('.mjs')).map((f) => path.join(chunks, f))];
-    const bundle = (await Promise.all(files.map((f) => readFile(f, 'utf8')))).join('\n');
+    const files = [CLI, ...(await readdir(chunks)).filter((name) => name.endsWith('.mjs')).map((name) => path.join(chunks, name))];
+    const bundle = (await Promise.all(files.map((file) => readFile(file, 'utf8')))).join('\n');
     expect(bundle).not.toContain('PUSH_DOCTOR_CRASH');
     expect(bundle).toContain("Symbol.for(\"push-doctor.write-point\")");
   });
