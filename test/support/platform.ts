@@ -26,6 +26,8 @@ export const posixOnly = unlessWindows('the fake programs are POSIX sh scripts')
 export const posixSsh = unlessWindows("the SSH scenarios use POSIX ssh-agent sockets, /dev/null paths and sh scripts");
 /** POSIX file modes (chmod 600/644): NTFS has ACLs instead. */
 export const posixModes = unlessWindows('checks POSIX file modes; NTFS keeps ACLs (covered by the key ACL tests)');
+/** A process killed at a chosen point (the crash hook SIGKILLs itself): Windows has no signals, its TerminateProcess looks like an ordinary exit to the parent. */
+export const posixKill = unlessWindows('killing a process at a chosen write point needs SIGKILL, and Windows ends a process without a signal its parent can tell from an exit');
 /** Unix domain sockets and process groups. */
 export const posixProcesses = unlessWindows('uses Unix process groups and /dev/tty');
 
