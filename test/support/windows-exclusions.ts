@@ -86,6 +86,7 @@ export const RUN_ON_WINDOWS: readonly string[] = [
   'test/engine/account-no-keyring.test.ts',
   'test/engine/account-ui-fixtures.test.ts',
   'test/engine/ci-workflow.test.ts',
+  'test/engine/credential-handoff.test.ts',
   'test/engine/credentials-classify.test.ts',
   'test/engine/fingerprint.test.ts',
   'test/engine/git-runtime.test.ts',
