@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { systemEnv } from '../support/platform.js';
 import { excludedHere, RUN_ON_WINDOWS, WINDOWS_EXCLUSIONS, windowsDecision } from '../support/windows-exclusions.js';
 
 const onWindows = process.platform === 'win32';
@@ -44,6 +45,13 @@ describe('test files on Windows', () => {
     const projects = (await readFile('vitest.config.ts', 'utf8')).split(/\bname: '/).slice(1);
     expect(projects.length).toBeGreaterThan(4);
     for (const project of projects.filter((p) => !p.startsWith('headless'))) expect(project, project.slice(0, 20)).toMatch(/\bexclude: (\[\.\.\.)?excluded\b/);
+  });
+
+  it("environments the tests build from scratch carry Windows' system variables there (Node aborts without SystemRoot), and nothing elsewhere", () => {
+    const windows = { SYSTEMROOT: 'C:\\Windows', windir: 'C:\\Windows', Path: 'C:\\Git\\cmd', TEMP: 'C:\\T', USERPROFILE: 'C:\\Users\\me', GIT_DIR: 'x' };
+    expect(systemEnv('win32', windows)).toEqual({ SystemRoot: 'C:\\Windows', windir: 'C:\\Windows', TEMP: 'C:\\T' });
+    expect(systemEnv('linux', windows)).toEqual({});
+    expect(systemEnv('darwin', windows)).toEqual({});
   });
 
   // On Windows every left-out file shows up here as a skipped test that says why.
