@@ -1,15 +1,14 @@
-import { realpathSync } from 'node:fs';
-import os from 'node:os';
 import { configDefaults, defineConfig } from 'vitest/config';
 import { FIX_SUITES } from './test/support/fix-suites.js';
+import { usePhysicalTmpdir } from './test/support/physical-tmpdir.js';
 import { excludedHere } from './test/support/windows-exclusions.js';
 
 /** Files that need POSIX-only parts are left out on Windows; windows-exclusions.test.ts lists them with the reason. */
 const excluded = [...configDefaults.exclude, ...excludedHere()];
 
-// macOS reaches its temporary folder through a symlink (/var → /private/var), while git and ssh
-// report physical paths: give every test (the workers inherit this) the physical one.
-if (process.platform === 'darwin') process.env.TMPDIR = realpathSync(os.tmpdir());
+// git and ssh report physical paths: every test (the workers inherit this) gets the physical name of
+// the temporary folder (macOS: /private/var, Windows: no 8.3 short names).
+usePhysicalTmpdir();
 
 /**
  * One test run, five kinds of tests:
@@ -67,6 +66,7 @@ export default defineConfig({
         test: {
           name: 'renderer',
           include: ['test/renderer/**/*.test.{ts,tsx}'],
+          exclude: excluded,
           environment: 'jsdom',
           setupFiles: ['test/renderer/support/setup.ts'],
         },
@@ -75,6 +75,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          exclude: excluded,
           globalSetup: ['test/e2e/support/global-setup.ts'],
           environment: 'node',
           testTimeout: 180_000,
@@ -86,6 +87,7 @@ export default defineConfig({
         test: {
           name: 'scripts',
           include: ['test/scripts/**/*.test.ts'],
+          exclude: excluded,
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 60_000,

@@ -1,4 +1,7 @@
 import { defineConfig } from 'vitest/config';
+import { usePhysicalTmpdir } from './test/support/physical-tmpdir.js';
+
+usePhysicalTmpdir();
 
 /**
  * `npm run test:crash`: the full crash sweep (test/crash), the real CLI SIGKILLed at every write

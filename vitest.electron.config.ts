@@ -1,4 +1,7 @@
 import { defineConfig } from 'vitest/config';
+import { usePhysicalTmpdir } from './test/support/physical-tmpdir.js';
+
+usePhysicalTmpdir();
 
 /**
  * The Electron smoke test: the built app in real Electron, driven by Playwright. Not part of

@@ -13,7 +13,12 @@ import { installedElectronBinary } from './electron-binary.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => path.join(root, 'node_modules', '.bin', process.platform === 'win32' ? `${name}.cmd` : name);
-const run = (command, args) => spawnSync(command, args, { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' }).status ?? 1;
+// Windows starts the .cmd shims of node_modules/.bin only through cmd.exe, which splits on spaces: quote
+// them there. Everything else (node itself, often in C:\Program Files) starts without a shell.
+const viaCmd = (command) => process.platform === 'win32' && /\.cmd$/i.test(command);
+const quoted = (word) => (/[\s"]/.test(word) ? `"${word.replace(/"/g, '""')}"` : word);
+const run = (command, args) =>
+  (viaCmd(command) ? spawnSync([command, ...args].map(quoted).join(' '), { cwd: root, stdio: 'inherit', shell: true }) : spawnSync(command, args, { cwd: root, stdio: 'inherit' })).status ?? 1;
 
 const required = process.env.PUSH_DOCTOR_REQUIRE_ELECTRON === '1';
 const ensured = run(process.execPath, [path.join(root, 'scripts', 'ensure-electron.mjs'), ...(required ? [] : ['--optional'])]);

@@ -16,7 +16,7 @@ import { classifyGitHttpOutput, type HttpsOutcome } from './classify.js';
  * only and ignores `store` and `erase`. Each `get` reads one username/password pair, so a push to
  * several push URLs (one git-remote-https each) gets one pair per URL.
  */
-const ONE_SHOT_HELPER =
+export const ONE_SHOT_HELPER =
   '!f() { cat >/dev/null; test "$1" = get || return 0; IFS= read -r u <&3 && IFS= read -r p <&3 && printf "%s\\n%s\\n" "$u" "$p"; }; f';
 
 /**
@@ -98,7 +98,7 @@ export async function runProbe(
   return { kind, outcome, command, evidence, exitCode: result.exitCode, durationMs: result.durationMs };
 }
 
-function credentialLines(credential: ProbeCredential): string | null {
+export function credentialLines(credential: ProbeCredential): string | null {
   const secret = revealSecret(credential.secret);
   const username = credential.username ?? '';
   if (/[\n\r\0]/.test(secret) || /[\n\r\0]/.test(username)) return null;

@@ -44,9 +44,18 @@ export async function openRepository(ctx: EngineContext, inputPath: string): Pro
   const [bare, top] = result.stdout.split('\n');
   if (bare === 'true') {
     const gitDir = await git(ctx, ['rev-parse', '--absolute-git-dir'], { cwd: absolute });
-    return { ok: true, root: gitDir.stdout.trim() || absolute };
+    return { ok: true, root: nativePath(gitDir.stdout.trim()) || absolute };
   }
-  return { ok: true, root: top?.trim() || absolute };
+  return { ok: true, root: nativePath(top?.trim() ?? '') || absolute };
+}
+
+/**
+ * A path git printed, in this system's own form: Git for Windows prints `C:/Users/me/work`, while
+ * the user, Node and the app's saved state write `C:\Users\me\work` (the same folder must be one
+ * entry in the recent list, one trust, one path in the report). Elsewhere it is unchanged. Pure.
+ */
+export function nativePath(printed: string, paths: path.PlatformPath = path): string {
+  return printed ? paths.normalize(printed) : printed;
 }
 
 export interface RemoteInfo {

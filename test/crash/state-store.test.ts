@@ -12,8 +12,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createStateStore, STATE_FILE_NAME } from '../../app/service/state-store.js';
 import '../support/figures.js';
+import { posixKill, skipNote } from '../support/platform.js';
 import { STATE_CHANGES } from './support/state-store-changes.js';
-import { NOT_LINUX } from './support/suite.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const HOOK = pathToFileURL(path.join(here, 'support', 'crash-hook.mjs')).href;
@@ -47,7 +47,7 @@ afterEach(async () => {
   for (const dir of folders.splice(0)) await rm(dir, { recursive: true, force: true });
 });
 
-describe.skipIf(NOT_LINUX !== null)(`the app's state file killed at each write point${NOT_LINUX ? ` (skipped: ${NOT_LINUX})` : ''}`, () => {
+describe.skipIf(posixKill.skip)(`the app's state file killed at each write point${skipNote(posixKill)}`, () => {
   it('is always a whole state the app wrote; the next start reads it as it is and removes the temp file', async ({ task }) => {
     const started = Date.now();
     // The state the app had before: one repository opened earlier.

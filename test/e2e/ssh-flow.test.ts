@@ -20,7 +20,8 @@ import { missingFixesReason } from './support/fixes.js';
 
 const unavailable = chromiumUnavailableReason() ?? missingFixesReason(['ssh.generate-key', 'ssh.trust-host-keys', 'ssh.configure-host']);
 
-describe(`the SSH guide, end to end${unavailable ? ` (skipped: ${unavailable})` : ''}`, () => {
+// The setup (homes, servers, the preview) runs only where the browser does.
+describe.skipIf(unavailable !== null)(`the SSH guide, end to end${unavailable ? ` (skipped: ${unavailable})` : ''}`, () => {
   let home: TestHome;
   let setup: EmptySshHome;
   let server: PreviewServer;
@@ -41,8 +42,7 @@ describe(`the SSH guide, end to end${unavailable ? ` (skipped: ${unavailable})` 
     await home.cleanup();
   });
 
-  it('SSH remote, no key → the whole SSH guide → ssh -T greeting → git push over SSH works', async (ctx) => {
-    ctx.skip(unavailable !== null, unavailable ?? '');
+  it('SSH remote, no key → the whole SSH guide → ssh -T greeting → git push over SSH works', async () => {
     guide = await openGuide(server, 'ssh');
     const { page } = guide;
     const main = guide.main();

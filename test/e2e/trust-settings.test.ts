@@ -18,7 +18,8 @@ import { chromiumUnavailableReason, openGuide, type GuidePage } from './support/
 
 const unavailable = chromiumUnavailableReason();
 
-describe(`repository trust and Settings, end to end${unavailable ? ` (skipped: ${unavailable})` : ''}`, () => {
+// The setup (homes, servers, the preview) runs only where the browser does.
+describe.skipIf(unavailable !== null)(`repository trust and Settings, end to end${unavailable ? ` (skipped: ${unavailable})` : ''}`, () => {
   let home: TestHome;
   let bitbucket: FakeBitbucketSsh;
   let repo: string;
@@ -44,8 +45,7 @@ describe(`repository trust and Settings, end to end${unavailable ? ` (skipped: $
     await home.cleanup();
   });
 
-  it("asks before running the repository's own ssh command, checks without it, changes Settings, then trusts it and revokes the trust", async (ctx) => {
-    ctx.skip(unavailable !== null, unavailable ?? '');
+  it("asks before running the repository's own ssh command, checks without it, changes Settings, then trusts it and revokes the trust", async () => {
     guide = await openGuide(server, 'trust-settings');
     const { page } = guide;
     const main = guide.main();

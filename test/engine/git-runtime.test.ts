@@ -6,6 +6,7 @@ import { findProgram, gitForWindowsLayout, gitRuntime, planCommandLine, planProg
 import { plainShellWords } from '../../app/exec/shell-words.js';
 import { helperCall } from '../../app/fix/credential-io.js';
 import { inspectSshEndpoint } from '../../app/ssh/endpoint.js';
+import { nativePath } from '../../app/repo/repository.js';
 import { parseRemoteUrl } from '../../app/repo/url.js';
 import { chooseSshCommand, portArgs, variantSwitches } from '../../app/ssh/command.js';
 import { fakeGitForWindows, type FakeGitForWindows } from '../support/git-for-windows.js';
@@ -60,6 +61,13 @@ describe('Git for Windows layout from git --exec-path', () => {
     ['C:/msys64/usr/lib/git-core', null],
   ])('%s', (execPath, layout) => {
     expect(gitForWindowsLayout(execPath)).toEqual(layout);
+  });
+
+  it('a path git prints (git rev-parse --show-toplevel: C:/Users/…) becomes the form Windows writes, one folder one name', () => {
+    expect(nativePath('C:/Users/jdoe/src/widgets', path.win32)).toBe('C:\\Users\\jdoe\\src\\widgets');
+    expect(nativePath('//server/share/widgets', path.win32)).toBe('\\\\server\\share\\widgets');
+    expect(nativePath('/home/jdoe/src/widgets', path.posix)).toBe('/home/jdoe/src/widgets');
+    expect(nativePath('', path.win32)).toBe('');
   });
 });
 

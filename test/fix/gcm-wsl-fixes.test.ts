@@ -48,9 +48,12 @@ afterEach(async () => {
   wsl = null;
 });
 
+/** The engine inside WSL: Linux (whatever system runs the test) with WSL's files, variables and cmd.exe. */
+const inWsl = (w: FakeWsl): EngineContext => ({ ...bed.ctx(), platform: 'linux', systemRoot: w.root });
+
 async function onWsl(): Promise<FakeWsl> {
   wsl = await makeWsl(bed.home, { gcm: true });
-  ctx = { ...bed.ctx(), systemRoot: wsl.root };
+  ctx = inWsl(wsl);
   return wsl;
 }
 
@@ -240,7 +243,7 @@ describe('WSL with Git Credential Manager for Windows', () => {
     expect(plan.details).toContain("In WSL, git's ssh reads keys from the Linux home's ~/.ssh, which is where this key is made (Windows' own ssh keeps its keys elsewhere).");
     await mkdir(path.join(w.profile, '.ssh'));
     await writeFile(path.join(w.profile, '.ssh', 'id_ed25519'), 'a Windows key');
-    plan = await describeFix({ ...bed.ctx(), systemRoot: w.root }, 'ssh.generate-key', await resolveFixScope(ctx, repo));
+    plan = await describeFix(inWsl(w), 'ssh.generate-key', await resolveFixScope(ctx, repo));
     expect(plan.details).toContain(
       "In WSL, git's ssh reads keys from the Linux home's ~/.ssh, not from Windows' C:\\Users\\username\\.ssh\\id_ed25519: if that key is already on your Bitbucket account, you can copy it into ~/.ssh (mode 600) instead of making a new one.",
     );

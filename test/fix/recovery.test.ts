@@ -18,11 +18,11 @@ import { listJournal, undoLast } from '../../app/fix/undo.js';
 import type { EngineServices } from '../../app/service/engine.js';
 import { recoverAtStart } from '../../app/service/recovery.js';
 import { createHome, type TestHome } from '../support/home.js';
+import { posixKill, skipNote } from '../support/platform.js';
 import { snapshotTree } from '../support/tree.js';
 
 const HOOK = pathToFileURL(fileURLToPath(new URL('../crash/support/crash-hook.mjs', import.meta.url))).href;
 const SCRIPT = fileURLToPath(new URL('./support/journal-script.ts', import.meta.url));
-const NOT_LINUX = process.platform === 'linux' ? null : 'killing a process at a write point relies on Linux process semantics';
 
 let home: TestHome;
 let ctx: EngineContext;
@@ -62,7 +62,7 @@ async function script(command: 'apply' | 'undo', at?: string): Promise<string[]>
 
 const entryStates = async () => (await readJournal(statePaths(ctx))).entries.map((e) => e.state);
 
-describe.skipIf(NOT_LINUX !== null)(`crash recovery${NOT_LINUX ? ` (skipped: ${NOT_LINUX})` : ''}`, () => {
+describe.skipIf(posixKill.skip)(`crash recovery${skipNote(posixKill)}`, () => {
   it("a git config edit of three steps is one write of the file; a new key's name appears whole or not at all", async () => {
     const points = await script('apply');
     const gitconfig = points.filter((p) => p.endsWith(' .gitconfig'));

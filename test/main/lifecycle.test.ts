@@ -12,16 +12,19 @@ vi.mock('electron', () => import('./support/fake-electron.js'));
 const electron = await import('./support/fake-electron.js');
 const { folderFromArgv, startMainProcess } = await import('../../main/lifecycle.js');
 
+/** A folder as this system names it (on Windows '/home/me' is a folder of the current drive: C:\\home\\me). */
+const local = (folder: string) => path.resolve(folder);
+
 describe('folderFromArgv', () => {
   it('takes the first argument after the executable that is not a switch, resolved against the launch folder', () => {
-    expect(folderFromArgv(['/opt/push-doctor/push-doctor', 'widgets'], '/home/me/src', 1)).toBe('/home/me/src/widgets');
-    expect(folderFromArgv(['/opt/push-doctor/push-doctor', '/abs/repo'], '/home/me', 1)).toBe('/abs/repo');
-    expect(folderFromArgv(['push-doctor', '--allow-file-access-from-files', '--original-process-start-time=1', '.'], '/home/me/repo', 1)).toBe('/home/me/repo');
-    expect(folderFromArgv(['electron', '.', 'widgets'], '/home/me', 2)).toBe('/home/me/widgets');
+    expect(folderFromArgv(['/opt/push-doctor/push-doctor', 'widgets'], '/home/me/src', 1)).toBe(local('/home/me/src/widgets'));
+    expect(folderFromArgv(['/opt/push-doctor/push-doctor', '/abs/repo'], '/home/me', 1)).toBe(local('/abs/repo'));
+    expect(folderFromArgv(['push-doctor', '--allow-file-access-from-files', '--original-process-start-time=1', '.'], '/home/me/repo', 1)).toBe(local('/home/me/repo'));
+    expect(folderFromArgv(['electron', '.', 'widgets'], '/home/me', 2)).toBe(local('/home/me/widgets'));
   });
 
   it('skips switches wherever they are, also before the app path when running from source', () => {
-    expect(folderFromArgv(['/opt/electron', '--inspect=0', '--remote-debugging-port=0', '/src/push-doctor', '--user-data-dir=/tmp/x', 'widgets'], '/home/me', 2)).toBe('/home/me/widgets');
+    expect(folderFromArgv(['/opt/electron', '--inspect=0', '--remote-debugging-port=0', '/src/push-doctor', '--user-data-dir=/tmp/x', 'widgets'], '/home/me', 2)).toBe(local('/home/me/widgets'));
     expect(folderFromArgv(['/opt/electron', '--no-sandbox', '/src/push-doctor'], '/home/me', 2)).toBeNull();
   });
 
@@ -97,7 +100,7 @@ describe('startMainProcess', () => {
     electron.app.emit('second-instance', {}, ['/opt/push-doctor/push-doctor', '--some-chromium-switch', 'widgets'], '/home/me/src');
     expect(window().visible).toBe(true);
     expect(window().focused).toBe(true);
-    expect(sent()).toEqual([{ channel: 'repo.requested', payload: { path: '/home/me/src/widgets' } }]);
+    expect(sent()).toEqual([{ channel: 'repo.requested', payload: { path: local('/home/me/src/widgets') } }]);
 
     electron.app.emit('second-instance', {}, ['/opt/push-doctor/push-doctor'], '/home/me');
     expect(sent()).toHaveLength(1);
@@ -107,7 +110,7 @@ describe('startMainProcess', () => {
     await start(['/opt/push-doctor/push-doctor', 'repo']);
     expect(sent()).toEqual([]);
     window().webContents.emit('did-finish-load');
-    expect(sent()).toEqual([{ channel: 'repo.requested', payload: { path: '/home/me/repo' } }]);
+    expect(sent()).toEqual([{ channel: 'repo.requested', payload: { path: local('/home/me/repo') } }]);
   });
 
   it('opens a folder dropped on the macOS dock icon', async () => {

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { ACCESS_TOKEN_USERNAME, API_TOKEN_STATIC_USERNAME, DC_MESSAGES, HTTP_ANSWERS } from '../../app/facts/bitbucket.js';
+import { systemEnv } from './platform.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -276,6 +277,7 @@ function runHttpBackend(
 ): void {
   const child = spawn('git', ['http-backend'], {
     env: {
+      ...systemEnv(),
       PATH: process.env.PATH,
       GIT_PROJECT_ROOT: projectRoot,
       GIT_HTTP_EXPORT_ALL: '1',
@@ -340,6 +342,7 @@ function runHttpBackend(
 async function createBareRepo(dir: string): Promise<void> {
   await mkdir(path.dirname(dir), { recursive: true });
   const env = {
+    ...systemEnv(),
     PATH: process.env.PATH,
     HOME: dir,
     GIT_CONFIG_NOSYSTEM: '1',

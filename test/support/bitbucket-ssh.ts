@@ -8,6 +8,7 @@ import ssh2 from 'ssh2';
 import type { AuthContext, Connection, ServerChannel } from 'ssh2';
 import { MESSAGES } from '../../app/facts/bitbucket.js';
 import { sha256Fingerprint } from '../../app/ssh/fingerprint.js';
+import { systemEnv } from './platform.js';
 
 const { Server, utils } = ssh2;
 const execFileAsync = promisify(execFile);
@@ -193,7 +194,7 @@ export async function startFakeBitbucketSsh(options: FakeBitbucketSshOptions = {
       if (user.access === 'read' && service === 'receive-pack') return fail(channel, `${MESSAGES.conqAccessDenied}.`);
     }
     const child = spawn('git', [service, dir], {
-      env: { PATH: process.env.PATH, HOME: reposDir, GIT_CONFIG_NOSYSTEM: '1', ...(env.GIT_PROTOCOL ? { GIT_PROTOCOL: env.GIT_PROTOCOL } : {}) },
+      env: { ...systemEnv(), PATH: process.env.PATH, HOME: reposDir, GIT_CONFIG_NOSYSTEM: '1', ...(env.GIT_PROTOCOL ? { GIT_PROTOCOL: env.GIT_PROTOCOL } : {}) },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     children.add(child);
@@ -268,7 +269,7 @@ export async function startFakeBitbucketSsh(options: FakeBitbucketSshOptions = {
 /** One commit on main, made in a scratch clone and pushed over the file system. */
 async function seed(bareDir: string): Promise<void> {
   const work = await mkdtemp(path.join(os.tmpdir(), 'fake-bitbucket-seed-'));
-  const env = { PATH: process.env.PATH, HOME: work, GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 'Seed', GIT_AUTHOR_EMAIL: 'seed@example.com', GIT_COMMITTER_NAME: 'Seed', GIT_COMMITTER_EMAIL: 'seed@example.com' };
+  const env = { ...systemEnv(), PATH: process.env.PATH, HOME: work, GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 'Seed', GIT_AUTHOR_EMAIL: 'seed@example.com', GIT_COMMITTER_NAME: 'Seed', GIT_COMMITTER_EMAIL: 'seed@example.com' };
   try {
     await execFileAsync('git', ['init', '-q', '-b', 'main', work], { env });
     await writeFile(path.join(work, 'README.md'), '# seeded\n');

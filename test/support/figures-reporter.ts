@@ -8,12 +8,17 @@ import { FIGURES_DIR, type CrashSweepFigures, type FiguresFile } from './figures
  * many fast-check runs each property made, and the crash sweep's points and cases. Only the kinds present in a run are written, so running
  * one test file does not wipe the others' figures with zeros.
  */
+/** Whether a test's file is under `folder` of the project (vitest's module ids use "/" on every system, also Windows). */
+function inFolder(test: TestCase, folder: string): boolean {
+  return path.relative(process.cwd(), test.module.moduleId).split(path.sep).join('/').startsWith(folder);
+}
+
 export default class FiguresReporter implements Reporter {
   async onTestRunEnd(modules: ReadonlyArray<TestModule>): Promise<void> {
     const tests = modules.flatMap((m) => [...m.children.allTests()]);
     const files: Array<[string, FiguresFile]> = [];
 
-    const faults = tests.filter((t) => t.module.moduleId.includes(`${path.sep}test${path.sep}faults${path.sep}`));
+    const faults = tests.filter((t) => inFolder(t, 'test/faults/'));
     if (faults.length > 0) {
       const count = (state: string) => faults.filter((t) => t.result().state === state).length;
       files.push([
@@ -40,7 +45,7 @@ export default class FiguresReporter implements Reporter {
       ]);
     }
 
-    const crash = tests.filter((t) => t.module.moduleId.includes(`${path.sep}test${path.sep}crash${path.sep}`));
+    const crash = tests.filter((t) => inFolder(t, 'test/crash/'));
     if (crash.length > 0) files.push(['crash.json', crashFigures(crash)]);
 
     if (files.length === 0) return;

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { createContext, type ContextOptions, type EngineContext } from '../../app/context.js';
+import { systemEnv } from './platform.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -36,6 +37,9 @@ export async function createHome(prefix = 'push-doctor-home-'): Promise<TestHome
   await mkdir(sshDir, { mode: 0o700 });
   await chmod(sshDir, 0o700);
   const env: NodeJS.ProcessEnv = {
+    // Windows: what every program needs to start, and the profile folders inside this home.
+    ...systemEnv(),
+    ...(process.platform === 'win32' ? { USERPROFILE: dir, APPDATA: path.join(dir, 'AppData', 'Roaming'), LOCALAPPDATA: path.join(dir, 'AppData', 'Local') } : {}),
     PATH: process.env.PATH,
     HOME: dir,
     USER: process.env.USER ?? 'root',
