@@ -1,8 +1,16 @@
-// The Electron main process: everything is in lifecycle.ts, so tests can start it with a fake electron.
+// The Electron main process: everything is in lifecycle.ts (the app) and cli-mode.ts (the app's
+// binary run as `push-doctor`), so tests can start either with a fake electron.
 import { app } from 'electron';
-import { startShell } from './lifecycle.js';
+import { cliArguments, runCliMode } from './cli-mode.js';
+import { argvSkip, startShell } from './lifecycle.js';
 
-startShell().catch((error: unknown) => {
-  console.error('Push Doctor could not start:', error instanceof Error ? error.message : error);
-  app.exit(1);
-});
+const cli = cliArguments(process.argv, argvSkip());
+if (cli) {
+  // A command line run never reaches startShell: no window, no tray, no single-instance lock.
+  void runCliMode(cli);
+} else {
+  startShell().catch((error: unknown) => {
+    console.error('Push Doctor could not start:', error instanceof Error ? error.message : error);
+    app.exit(1);
+  });
+}
