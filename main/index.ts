@@ -1,7 +1,8 @@
 // The Electron main process: everything is in lifecycle.ts (the app) and cli-mode.ts (the app's
 // binary run as `push-doctor`), so tests can start either with a fake electron.
 import { app } from 'electron';
-import { cliArguments, runCliMode } from './cli-mode.js';
+import { cliArguments } from './cli-args.js';
+import { runCliMode } from './cli-mode.js';
 import { argvSkip, startShell } from './lifecycle.js';
 
 const cli = cliArguments(process.argv, argvSkip());

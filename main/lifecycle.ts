@@ -12,7 +12,7 @@ import { externalAllowList } from '../app/service/external.js';
 import { recoverAtStart } from '../app/service/recovery.js';
 import { createService, type HandlerTable } from '../app/service/handlers.js';
 import { registerAppScheme, serveRenderer } from './app-protocol.js';
-import { CLI_SWITCH } from './cli-mode.js';
+import { CLI_SWITCH } from './cli-args.js';
 import { WindowEvents } from './events.js';
 import { registerIpc } from './ipc.js';
 import { appOriginOf, cliLauncherPath, pageUrlOf, shellPaths, type ShellPaths } from './paths.js';
