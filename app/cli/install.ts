@@ -244,7 +244,7 @@ export function describeCliInstall(outcome: CliInstallOutcome): CliInstallMessag
         title: 'Command line tool',
         message: 'An AppImage is mounted in a new place every time it starts, so a link to its command would break.',
         detail: [
-          `Run the command through the AppImage: ${shellQuote(outcome.appImage)} --cli diagnose`,
+          `Run the command through the AppImage: ${shellQuote(outcome.appImage)} --cli -- diagnose`,
           `or add an alias to your shell profile: alias push-doctor=${shellQuote(`${shellQuote(outcome.appImage)} --cli --`)}`,
           `The deb package installs a command that can be linked, and there is ${NPM_PACKAGE}.`,
         ].join('\n\n'),

@@ -76,7 +76,7 @@ describe('what needs no link', () => {
     const outcome = await installCommandLineTool({ ...base, platform: 'linux', launcher: '/tmp/.mount_BitbuXYZ/resources/cli/push-doctor', appImage: '/home/me/Apps/Push Doctor.AppImage' });
     expect(outcome).toEqual({ kind: 'appimage', appImage: '/home/me/Apps/Push Doctor.AppImage' });
     const { detail } = describeCliInstall(outcome);
-    expect(detail).toContain(`'/home/me/Apps/Push Doctor.AppImage' --cli diagnose`);
+    expect(detail).toContain(`'/home/me/Apps/Push Doctor.AppImage' --cli -- diagnose`);
     expect(detail).toContain(`alias push-doctor=''\\''/home/me/Apps/Push Doctor.AppImage'\\'' --cli --'`);
   });
 
