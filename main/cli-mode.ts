@@ -1,12 +1,9 @@
+// The desktop app's binary started as `push-doctor` (cli-args.ts says when): the packaged Electron
+// cannot run as Node (the RunAsNode fuse is off), so main itself runs the engine's CLI, with no
+// window, no tray, no single-instance lock, and exits with the CLI's status.
 import { app } from 'electron';
 import type { CliIo } from '../app/cli/io.js';
 import { runCliProcess } from '../app/cli/process.js';
-
-/**
- * The desktop app's binary started as `push-doctor` (cli-args.ts says when): the packaged Electron
- * cannot run as Node (the RunAsNode fuse is off), so main itself runs the engine's CLI, with no
- * window, no tray, no single-instance lock, and exits with the CLI's status.
- */
 
 export interface CliModeOptions {
   /** Where the CLI reads and writes (default: this process's streams, environment and folder). */
