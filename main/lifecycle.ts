@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, clipboard, dialog, session, shell, type BrowserWindow } from 'electron';
+import { describeCliInstall, installCommandLineTool } from '../app/cli/install.js';
 import { createContext, DEFAULT_TIMEOUT_MS } from '../app/context.js';
 import { describeOutcome } from '../app/env/login-shell.js';
 import { userEnvironment } from '../app/env/user-environment.js';
@@ -11,9 +12,10 @@ import { externalAllowList } from '../app/service/external.js';
 import { recoverAtStart } from '../app/service/recovery.js';
 import { createService, type HandlerTable } from '../app/service/handlers.js';
 import { registerAppScheme, serveRenderer } from './app-protocol.js';
+import { CLI_SWITCH } from './cli-args.js';
 import { WindowEvents } from './events.js';
 import { registerIpc } from './ipc.js';
-import { appOriginOf, mainPaths, pageUrlOf, type MainPaths } from './paths.js';
+import { appOriginOf, cliLauncherPath, mainPaths, pageUrlOf, type MainPaths } from './paths.js';
 import { createAppStateStore } from './state.js';
 import { createTray, type TrayController } from './tray.js';
 import { applySessionPolicy, createMainWindow, hardenWebContents } from './window.js';
@@ -23,9 +25,10 @@ import { applySessionPolicy, createMainWindow, hardenWebContents } from './windo
  * when running from source, the app path), resolved against the launch's working directory. Chromium
  * and tools add switches anywhere (a second instance's argv, `electron --inspect=0 .`); they all
  * start with "-". A Linux file manager may pass the folder as a file:// URL (the desktop entry's %U);
- * other URLs are not folders.
+ * other URLs are not folders. A command line run (`--cli diagnose PATH`) opens nothing.
  */
 export function folderFromArgv(argv: readonly string[], workingDirectory: string, skip: number): string | null {
+  if (argv.includes(CLI_SWITCH)) return null;
   const candidate = argv.filter((arg) => arg.length > 0 && !arg.startsWith('-')).slice(skip)[0];
   if (!candidate) return null;
   if (/^file:\/\//i.test(candidate)) {
@@ -60,6 +63,8 @@ export interface MainProcessOptions {
   /** This launch's command line and working directory (default: the process's). */
   argv?: readonly string[];
   cwd?: string;
+  /** The installed app's push-doctor launcher, null from source (default: resources/cli when packaged). */
+  cliLauncher?: string | null;
 }
 
 export interface MainProcess {
@@ -167,6 +172,19 @@ export async function startMainProcess(options: MainProcessOptions = {}): Promis
     mainWindow.focus();
   };
 
+  // "Install command line tool…": a push-doctor link on the PATH a new terminal gets (the login shell's).
+  const installCli = async () => {
+    const outcome = await installCommandLineTool({
+      platform: process.platform,
+      homeDir: contextFor({ timeoutMs: DEFAULT_TIMEOUT_MS }).homeDir,
+      pathVariable: env.PATH,
+      launcher: options.cliLauncher === undefined ? cliLauncherPath() : options.cliLauncher,
+      appImage: process.env.APPIMAGE,
+    });
+    const { warning, title, message, detail } = describeCliInstall(outcome);
+    await dialog.showMessageBox({ type: warning ? 'warning' : 'info', title, message, detail, buttons: ['OK'] });
+  };
+
   let tray: TrayController | null = null;
   mainProcess = {
     handlers,
@@ -183,7 +201,15 @@ export async function startMainProcess(options: MainProcessOptions = {}): Promis
 
   showWindow();
   try {
-    tray = await createTray({ store, retester, iconsDir: paths.trayIcons, showWindow, openRepository: mainProcess.requestRepository, quit: () => app.quit() });
+    tray = await createTray({
+      store,
+      retester,
+      iconsDir: paths.trayIcons,
+      showWindow,
+      openRepository: mainProcess.requestRepository,
+      installCommandLineTool: () => void installCli().catch((error: unknown) => console.warn(`Push Doctor: command line tool: ${error instanceof Error ? error.message : String(error)}`)),
+      quit: () => app.quit(),
+    });
   } catch (error) {
     // Some Linux desktops have no tray; the window still works (and a second launch focuses it).
     console.warn(`Push Doctor: no tray icon (${error instanceof Error ? error.message : String(error)})`);

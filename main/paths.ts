@@ -23,6 +23,15 @@ export function mainPaths(mainDir: string = import.meta.dirname): MainPaths {
   };
 }
 
+/**
+ * The installed app's `push-doctor` launcher (resources/cli, an extra resource), or null when the app
+ * runs from source: then there is no installed app for a link to point into.
+ */
+export function cliLauncherPath(platform: NodeJS.Platform = process.platform): string | null {
+  if (!app.isPackaged) return null;
+  return path.join(process.resourcesPath, 'cli', platform === 'win32' ? 'push-doctor.cmd' : 'push-doctor');
+}
+
 export function appOriginOf(paths: MainPaths): AppOrigin {
   return paths.devServerUrl ? { kind: 'dev', origin: new URL(paths.devServerUrl).origin } : { kind: 'app', indexUrl: APP_INDEX_URL };
 }

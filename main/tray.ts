@@ -13,6 +13,8 @@ export interface TrayOptions {
   showWindow(): void;
   /** Shows the window and asks it to open this repository. */
   openRepository(repoPath: string): void;
+  /** "Install command line tool…": links push-doctor on the PATH (macOS, Linux), or says where it is (Windows). */
+  installCommandLineTool(): void;
   quit(): void;
   platform?: NodeJS.Platform;
   /** "27 Nov 2026, 14:32" in the user's locale. */
@@ -42,7 +44,11 @@ export function defaultFormatTime(iso: string): string {
 }
 
 /** The tray menu for the current state; pure, so it is tested directly. */
-export function trayMenuTemplate(state: AppState, running: boolean, options: Pick<TrayOptions, 'retester' | 'showWindow' | 'openRepository' | 'quit' | 'formatTime'>): MenuItemConstructorOptions[] {
+export function trayMenuTemplate(
+  state: AppState,
+  running: boolean,
+  options: Pick<TrayOptions, 'retester' | 'showWindow' | 'openRepository' | 'installCommandLineTool' | 'quit' | 'formatTime' | 'platform'>,
+): MenuItemConstructorOptions[] {
   const format = options.formatTime ?? defaultFormatTime;
   const results: MenuItemConstructorOptions[] = state.recent.map((repo) => ({
     label: resultLabel(repo, format),
@@ -64,6 +70,9 @@ export function trayMenuTemplate(state: AppState, running: boolean, options: Pic
       enabled: state.recent.length > 0,
       submenu: state.recent.map((repo) => ({ label: repo.name, toolTip: repo.path, click: () => options.openRepository(repo.path) })),
     },
+    { type: 'separator' },
+    // Windows has nothing to link: the entry says where the command is and how to put it on the PATH.
+    { label: (options.platform ?? process.platform) === 'win32' ? 'Command line tool…' : 'Install command line tool…', click: () => options.installCommandLineTool() },
     { type: 'separator' },
     { label: 'Quit', click: () => options.quit() },
   ];

@@ -1,10 +1,12 @@
+import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ensureAppBuilt } from '../../scripts/preview/renderer-build.js';
+import { skipNote, type PlatformSkip } from '../support/platform.js';
 import { loadBuilder } from './support/builder.js';
 
 const require = createRequire(import.meta.url);
@@ -13,7 +15,7 @@ interface BuilderConfig {
   appId: string;
   productName: string;
   files: Array<{ filter: string[] }>;
-  extraResources: Array<{ from: string; to: string }>;
+  extraResources: Array<{ from: string; to: string; filter?: string[] }>;
   mac: { target: string; hardenedRuntime: boolean; entitlements: string; entitlementsInherit: string; category: string; icon: string };
   win: { target: string; icon: string };
   linux: { target: string[]; icon: string };
@@ -41,7 +43,7 @@ describe('electron-builder.yml', () => {
 
   it('ships the tray icons as an extra resource where main looks for them', async () => {
     const { extraResources } = await loadBuilderConfig();
-    expect(extraResources).toEqual([expect.objectContaining({ from: 'resources/tray', to: 'tray' })]);
+    expect(extraResources[0]).toEqual(expect.objectContaining({ from: 'resources/tray', to: 'tray' }));
     const main = await readFile('main/paths.ts', 'utf8');
     expect(main).toContain("path.join(process.resourcesPath, 'tray')");
   });
@@ -166,5 +168,84 @@ describe('opening a folder from outside the window', () => {
     const removes = [...script.matchAll(/DeleteRegKey SHELL_CONTEXT "([^"]+)"/g)].map((m) => m[1]);
     expect(removes).toEqual(installs);
     expect(script).toMatch(/!macro customInstall[\s\S]+!macroend[\s\S]+!macro customUnInstall[\s\S]+!macroend/);
+  });
+});
+
+const posixLauncher: PlatformSkip = {
+  skip: process.platform === 'win32',
+  reason: 'skipped on Windows: NTFS has no executable bit and the sh launcher is for macOS and Linux (push-doctor.cmd: cli-launcher.test.ts)',
+};
+
+describe('the push-doctor command of the installed app', () => {
+  it('ships both launchers as extra resources in cli/, the sh one executable in git', async () => {
+    const { extraResources } = await loadBuilderConfig();
+    expect(extraResources).toContainEqual({ from: 'resources/cli', to: 'cli', filter: ['push-doctor', 'push-doctor.cmd'] });
+    // A fresh clone gets the mode git stores; electron-builder then keeps the owner's executable bit.
+    const staged = execFileSync('git', ['ls-files', '--stage', '--', 'resources/cli'], { encoding: 'utf8' });
+    expect(staged.trim().split('\n').map((line) => line.replace(/ [0-9a-f]{40} 0\t/, ' '))).toEqual(['100755 resources/cli/push-doctor', '100644 resources/cli/push-doctor.cmd']);
+    // main looks for them there (main/paths.ts).
+    expect(await readFile('main/paths.ts', 'utf8')).toContain("path.join(process.resourcesPath, 'cli', platform === 'win32' ? 'push-doctor.cmd' : 'push-doctor')");
+  });
+
+  describe.skipIf(posixLauncher.skip)(`electron-builder's own copy step, then the copied launcher run${skipNote(posixLauncher)}`, () => {
+    let appOutDir: string;
+    beforeEach(async () => {
+      appOutDir = await mkdtemp(path.join(os.tmpdir(), 'push-doctor-app-out-'));
+    });
+    afterEach(async () => {
+      await rm(appOutDir, { recursive: true, force: true });
+    });
+
+    /** A stand-in for the app's executable that prints its arguments. */
+    async function standIn(file: string): Promise<void> {
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(file, '#!/usr/bin/env node\nprocess.stdout.write(JSON.stringify(process.argv.slice(2)));\n');
+      await chmod(file, 0o755);
+    }
+    const runLauncher = (launcher: string) =>
+      spawnSync(launcher, ['diagnose', '/src/my widgets'], { encoding: 'utf8', env: { PATH: `${path.dirname(process.execPath)}:/usr/bin:/bin` }, timeout: 20_000 });
+
+    it.each(['linux', 'mac'] as const)('%s: cli/push-doctor lands executable in the resources and starts the executable electron-builder names', async (platform) => {
+      const builder = await loadBuilder();
+      const resources = await builder.copyExtraResources(platform, appOutDir);
+      const launcher = path.join(resources, 'cli', 'push-doctor');
+      expect((await stat(launcher)).mode & 0o111).toBe(0o111);
+      await access(path.join(resources, 'cli', 'push-doctor.cmd'));
+      await access(path.join(resources, 'tray', 'tray-okTemplate.png'));
+
+      if (platform === 'linux') {
+        expect(resources).toBe(path.join(appOutDir, 'resources'));
+        await standIn(path.join(appOutDir, builder.linux.executableName));
+      } else {
+        const { bundle, plist } = await builder.macInfoPlist();
+        expect(resources).toBe(path.join(appOutDir, bundle, 'Contents', 'Resources'));
+        await standIn(path.join(appOutDir, bundle, 'Contents', 'MacOS', plist.CFBundleExecutable));
+      }
+      const result = runLauncher(launcher);
+      expect(result.stderr).toBe('');
+      expect(JSON.parse(result.stdout)).toEqual([
+        '--cli',
+        ...(platform === 'linux' ? ['--ozone-platform=headless', '--disable-gpu'] : []),
+        '--',
+        'diagnose',
+        '/src/my widgets',
+      ]);
+    });
+  });
+
+  it('the deb installs into /opt/Bitbucket Push Doctor, and the Windows launcher names the installed exe (README)', async () => {
+    const builder = await loadBuilder();
+    const { installPrefix } = require('app-builder-lib/out/targets/LinuxTargetHelper.js');
+    expect(`${installPrefix}/${builder.linux.appInfo.sanitizedProductName}/${builder.linux.executableName}`).toBe('/opt/Bitbucket Push Doctor/bitbucket-push-doctor');
+    // Windows: no executableName of its own, so the exe and (per-user, assisted installer) its folder in
+    // %LOCALAPPDATA%\Programs are both called bitbucket-push-doctor.
+    expect(builder.config.win.executableName).toBeUndefined();
+    const { getWindowsInstallationDirName } = require('app-builder-lib/out/targets/targetUtil.js');
+    expect(getWindowsInstallationDirName(builder.linux.appInfo, !builder.config.nsis.oneClick || builder.config.nsis.perMachine)).toBe('bitbucket-push-doctor');
+    const cmd = await readFile('resources/cli/push-doctor.cmd', 'utf8');
+    expect(cmd).toContain(`set "PUSH_DOCTOR_APP=%~dp0..\\..\\${builder.config.executableName}.exe"`);
+    expect(cmd).toMatch(/^"%PUSH_DOCTOR_APP%" --cli -- %\*\r$/m);
+    // cmd.exe needs CRLF to find its labels (.gitattributes keeps them).
+    expect(cmd.split('\n').slice(0, -1).every((line) => line.endsWith('\r'))).toBe(true);
   });
 });

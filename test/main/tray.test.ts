@@ -23,6 +23,7 @@ describe('tray', () => {
   const opened: string[] = [];
   let shown = 0;
   let quits = 0;
+  let installs = 0;
 
   beforeEach(async () => {
     electron.resetFakeElectron();
@@ -32,6 +33,7 @@ describe('tray', () => {
     opened.length = 0;
     shown = 0;
     quits = 0;
+    installs = 0;
   });
   afterEach(async () => {
     await service.cleanup();
@@ -45,6 +47,7 @@ describe('tray', () => {
       platform,
       showWindow: () => void (shown += 1),
       openRepository: (repoPath) => void opened.push(repoPath),
+      installCommandLineTool: () => void (installs += 1),
       quit: () => void (quits += 1),
       formatTime: (iso) => `at ${iso.slice(11, 16)}`,
     });
@@ -72,6 +75,8 @@ describe('tray', () => {
       'separator',
       'Open Push Doctor',
       'Recent repositories',
+      'separator',
+      'Install command line tool…',
       'separator',
       'Quit',
     ]);
@@ -130,15 +135,24 @@ describe('tray', () => {
     expect(electron.FakeNotification.instances).toEqual([]);
   });
 
-  it('opens the window, a recent repository, and quits from the menu', async () => {
+  it('opens the window, a recent repository, installs the command line tool and quits from the menu', async () => {
     await start();
     click(item('Open Push Doctor'));
     click((item('Recent repositories').submenu as MenuItemConstructorOptions[])[1]!);
     click(item('beta: not tested yet'));
+    click(item('Install command line tool…'));
     click(item('Quit'));
     expect(shown).toBe(1);
     expect(opened).toEqual([repos[0], repos[1]]);
+    expect(installs).toBe(1);
     expect(quits).toBe(1);
+  });
+
+  it('on Windows offers the command line tool without "Install": there is nothing to link, only where it is', async () => {
+    await start('win32');
+    expect(menu().map((i) => i.label).filter((label) => label?.includes('ommand line'))).toEqual(['Command line tool…']);
+    click(item('Command line tool…'));
+    expect(installs).toBe(1);
   });
 
   it('uses template icons on macOS and dark-panel icons when the system is dark', async () => {

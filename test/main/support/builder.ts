@@ -21,6 +21,11 @@ export interface Builder {
   desktopEntry(target: 'deb' | 'appImage'): Promise<string>;
   /** Runs electron-builder's createMacApp on a stand-in Electron.app and returns the Info.plist it writes, and the bundle's name. */
   macInfoPlist(): Promise<{ bundle: string; plist: Record<string, any> }>;
+  /**
+   * Runs electron-builder's extra-resources step (the matchers and the copy doPack uses) into a
+   * packaged-app folder `appOutDir`, and returns the resources folder it filled.
+   */
+  copyExtraResources(platform: 'linux' | 'mac', appOutDir: string): Promise<string>;
 }
 
 let loaded: Promise<Builder> | null = null;
@@ -40,6 +45,8 @@ async function load(): Promise<Builder> {
   const { createElectronFrameworkSupport } = require('app-builder-lib/out/electron/ElectronFramework.js');
   const { createMacApp } = require('app-builder-lib/out/electron/electronMac.js');
   const { parsePlistFile, savePlistFile } = require('app-builder-lib/out/util/plist.js');
+  const { copyFiles } = require('app-builder-lib/out/fileMatcher.js');
+  const { Arch } = require('builder-util');
 
   const packager = new Packager({ projectDir: process.cwd() });
   await packager.validateConfig();
@@ -53,6 +60,14 @@ async function load(): Promise<Builder> {
     config: packager.config,
     linux,
     mac,
+    async copyExtraResources(platform, appOutDir) {
+      const platformPackager = platform === 'mac' ? mac : linux;
+      const options = platformPackager.createGetFileMatchersOptions(appOutDir, Arch.x64, platformPackager.platformSpecificBuildOptions);
+      const matchers = platformPackager.getExtraFileMatchers(true, appOutDir, options);
+      for (const matcher of matchers) matcher.computeParsedPatterns([], process.cwd());
+      await copyFiles(matchers, null);
+      return platformPackager.getResourcesDir(appOutDir);
+    },
     async desktopEntry(target) {
       if (target === 'appImage') return new AppImageTarget(null, linux, helper, os.tmpdir()).desktopEntry.value;
       return helper.computeDesktopEntry(new FpmTarget('deb', linux, helper, os.tmpdir()).options);

@@ -154,8 +154,14 @@ class FakeApp extends Emitter {
   exitCodes: number[] = [];
   paths: Record<string, string> = {};
   appPath = '/app';
+  lockRequests = 0;
+  activationPolicy: string | null = null;
   requestSingleInstanceLock() {
+    this.lockRequests += 1;
     return this.lockAvailable;
+  }
+  setActivationPolicy(policy: string) {
+    this.activationPolicy = policy;
   }
   getPath(name: string) {
     const value = this.paths[name];
@@ -255,6 +261,11 @@ export const clipboard = {
 };
 export const dialog = {
   nextFolder: null as string | null,
+  messageBoxes: [] as Array<Record<string, any>>,
+  showMessageBox(options: Record<string, any>) {
+    dialog.messageBoxes.push(options);
+    return Promise.resolve({ response: 0, checkboxChecked: false });
+  },
   showOpenDialog: (..._args: unknown[]) =>
     Promise.resolve(dialog.nextFolder ? { canceled: false, filePaths: [dialog.nextFolder] } : { canceled: true, filePaths: [] }),
 };
@@ -285,7 +296,7 @@ export const contextBridge = {
 /** Forgets everything recorded, between tests. */
 export function resetFakeElectron(): void {
   for (const emitter of [app, ipcRenderer, nativeTheme]) emitter.listeners.clear();
-  Object.assign(app, { isPackaged: false, lockAvailable: true, quitCalls: 0, exitCodes: [], paths: {}, appPath: '/app', ready: false });
+  Object.assign(app, { isPackaged: false, lockAvailable: true, lockRequests: 0, activationPolicy: null, quitCalls: 0, exitCodes: [], paths: {}, appPath: '/app', ready: false });
   protocol.privileged.length = 0;
   protocol.handlers.clear();
   ipcMain.handlers.clear();
@@ -299,5 +310,6 @@ export function resetFakeElectron(): void {
   shell.opened.length = 0;
   clipboard.text = '';
   dialog.nextFolder = null;
+  dialog.messageBoxes.length = 0;
   contextBridge.exposed = {};
 }
