@@ -4,6 +4,7 @@ import type { RemoteTarget } from '../diagnose/target.js';
 import { git } from '../git/git.js';
 import { revealSecret, type Secret } from '../secrets/secret.js';
 import { classifyGitHttpOutput, type HttpsOutcome } from './classify.js';
+import { credentialHandoff, handoffChannel } from './credential-handoff.js';
 
 /**
  * Live HTTPS probes, run as the user's own push runs (their repo, config, environment, proxy and CA
@@ -11,13 +12,9 @@ import { classifyGitHttpOutput, type HttpsOutcome } from './classify.js';
  * a one-shot helper hands git the credential instead. git tells helpers to erase a credential
  * after a 401; switching theirs off is what keeps the diagnosis read-only.
  *
- * The one-shot helper reads the credential from file descriptor 3, which git and git-remote-https
- * inherit from us: the secret never touches argv, the environment or the disk. It answers `get`
- * only and ignores `store` and `erase`. Each `get` reads one username/password pair, so a push to
- * several push URLs (one git-remote-https each) gets one pair per URL.
+ * How the one-shot helper gets the credential (a descriptor, or on Windows the environment of git's
+ * process tree) is credential-handoff.ts.
  */
-export const ONE_SHOT_HELPER =
-  '!f() { cat >/dev/null; test "$1" = get || return 0; IFS= read -r u <&3 && IFS= read -r p <&3 && printf "%s\\n%s\\n" "$u" "$p"; }; f';
 
 /**
  * The branch the write probe "deletes". With --dry-run git only fetches the receive-pack
@@ -75,16 +72,18 @@ export async function runProbe(
     const outcome: HttpsOutcome = { kind: 'unknown', status: null, hint: null, reason: 'the saved username or secret contains a line break, which git cannot send', serverMessage: [] };
     return { kind, outcome, command, evidence: [], exitCode: null, durationMs: 0 };
   }
+  const handoff = credentialHandoff(handoffChannel(ctx.platform), pair ?? '', target.answers);
   const result = await git(ctx, args, {
     cwd: repoRoot,
     config: [
       ['credential.helper', ''],
-      ['credential.helper', ONE_SHOT_HELPER],
+      ['credential.helper', handoff.helper],
       // Protocol v2 adds a POST after the advertisement; access is decided on the advertisement
       // already (as for push, which never uses v2), so the read probe saves that round trip.
       ...(kind === 'read' ? ([['protocol.version', '0']] as Array<[string, string]>) : []),
     ],
-    fd3: pair ? pair.repeat(Math.max(1, target.answers)) : '',
+    fd3: handoff.fd3,
+    env: handoff.env,
     signal: options.signal,
   });
   const outcome: HttpsOutcome = options.signal?.aborted

@@ -41,6 +41,16 @@ describe('probeRemote against a Bitbucket-like server', () => {
     expect(JSON.stringify({ read, write })).not.toContain('PlantedProbeToken');
   });
 
+  it("hands the credential through git's environment, Windows' channel, as well as through descriptor 3", async () => {
+    const fake = await serve({ accounts: [JDOE], repos: { [WIDGETS]: { jdoe: 'write' } } });
+    const repo = await cloudRepo(home, fake);
+    const target = await remoteTarget(home.context(), repo);
+    // Only the hand-off looks at the platform on this path (credential-handoff.ts).
+    const { read, write } = await probeRemote({ ...home.context(), platform: 'win32' }, target, credential('jdoe', TOKEN));
+    expect([read.outcome.kind, write.outcome.kind]).toEqual(['ok', 'ok']);
+    expect(JSON.stringify({ read, write })).not.toContain('PlantedProbeToken');
+  });
+
   it.each<[string, FakeBitbucketHttpOptions, string | null, string, string]>([
     ['a wrong token', { accounts: [JDOE], repos: { [WIDGETS]: { jdoe: 'write' } } }, 'jdoe', 'auth-rejected', 'auth-rejected'],
     ['an app password', { accounts: [{ username: 'jdoe', secret: 'ATBBq7Xk2LmN9pR4sT6vW8yZ1aB3cD5eF7gH', kind: 'app-password' }], repos: { [WIDGETS]: { jdoe: 'write' } } }, 'jdoe', 'app-password-removed', 'app-password-removed'],
