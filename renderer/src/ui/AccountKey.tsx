@@ -6,7 +6,7 @@ import type { AccountStatus } from '../../../app/contract/account.js';
 import { keyAddHeadline, siteName, whoWords } from '../state/account.js';
 import { useActions, useGuide, useRepoGuide } from '../state/context.js';
 import { ConnectOffer, usableLink, useRepoAccount } from './Account.js';
-import { Actions, ErrorNote, PlanView, PrimaryButton, StepHeading, Working } from './common.js';
+import { Actions, ErrorNote, PlanView, PrimaryButton, ProblemNote, StepHeading, Working } from './common.js';
 import { VerifyAnswer } from './SshAnswer.js';
 
 export function LinkedAccountLine({ status }: { status: AccountStatus }) {
@@ -41,20 +41,14 @@ export function KeyAddAnswer({ onNewKey }: { onNewKey?: () => void }) {
   }
   if (keyAdd.status === 'failed' && keyAdd.error.code === 'conflict') {
     return (
-      <div className="note note-error">
-        <p>
-          <span className="note-icon" aria-hidden="true">
-            ✗{' '}
-          </span>
-          Bitbucket already has this key, but on another account (or as a repository’s access key). A key can be on one account only.
-        </p>
+      <ProblemNote headline="Bitbucket already has this key, but on another account (or as a repository’s access key). A key can be on one account only.">
         <p>{keyAdd.error.message}</p>
         {onNewKey ? (
           <button type="button" className="secondary" onClick={onNewKey}>
             Create a new key instead
           </button>
         ) : null}
-      </div>
+      </ProblemNote>
     );
   }
   if (keyAdd.status === 'failed') return <ErrorNote error={keyAdd.error} />;

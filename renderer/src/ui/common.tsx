@@ -80,20 +80,29 @@ export function PrimaryButton({
   );
 }
 
-/** What went wrong (the engine's one line) and what to try next. Never a stack trace. */
-export function ErrorNote({ error, hint }: { error: ContractError; hint?: string }) {
-  const next = hint ?? hintFor(error);
+/** A problem: its ✗ line, then what the caller adds (details, what to try, a button). */
+export function ProblemNote({ headline, children }: { headline: ReactNode; children?: ReactNode }) {
   return (
     <div className="note note-error">
       <p>
         <span className="note-icon" aria-hidden="true">
           ✗{' '}
         </span>
-        {error.message}
+        {headline}
       </p>
+      {children}
+    </div>
+  );
+}
+
+/** What went wrong (the engine's one line) and what to try next. Never a stack trace. */
+export function ErrorNote({ error, hint }: { error: ContractError; hint?: string }) {
+  const next = hint ?? hintFor(error);
+  return (
+    <ProblemNote headline={error.message}>
       {/* A message that already says what to do ("…Drop one repository folder at a time.") needs no echo. */}
       {error.message.includes(next) ? null : <p>{next}</p>}
-    </div>
+    </ProblemNote>
   );
 }
 
