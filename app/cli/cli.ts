@@ -43,6 +43,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   keys: async () => (await import('./commands/keys.js')).keysCommand,
 };
 
+/** The commands `push-doctor` runs, in the order of its help (the secret sweep runs every one). */
+export const COMMAND_NAMES: readonly string[] = Object.keys(COMMANDS);
+
 /** Runs the CLI and returns the exit code. Errors become one line on stderr, never a stack trace. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [name, ...args] = argv;
