@@ -3,6 +3,7 @@ import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EngineContext } from '../../app/context.js';
+import { fillCredential } from '../../app/credentials/fill.js';
 import { describeOutcome, resolveLoginShellEnvironment } from '../../app/env/login-shell.js';
 import { beginChange, undoLast } from '../../app/fix/journal.js';
 import { statePaths } from '../../app/fix/state-dir.js';
@@ -100,5 +101,21 @@ describe.skipIf(noBash)(`regression: the login shell's last words in the app's l
     expect(line).toMatch(/exited with code 3 without printing its environment \(it said: .*not a valid identifier\)$/);
     expect(line).toContain(maskSecret(token));
     expect(line).not.toContain(token.slice(4, -4));
+  });
+});
+
+describe.skipIf(posixModes.skip)(`regression: what a credential helper prints on stderr is shown with every secret in it masked${skipNote(posixModes)}`, () => {
+  // Found by the sweep: a helper that logs its refresh token on stderr had that line quoted whole in
+  // the diagnosis's evidence (only the secrets the run knew were masked, and the password it answered
+  // with was learnt only after its stderr had been redacted).
+  it('the refresh token and the password a helper repeats on stderr are masked in the evidence', async () => {
+    const [refresh, password] = ['rt-Lq8Wm2Xc7Np4Rv9Tz3Bk6', 'pw-Hs5Jd8Kf2Lg7Qa4Zx9Cv1'];
+    const helper = path.join(home.dir, 'chatty-helper');
+    await writeFile(helper, `#!/bin/sh\ntest "$1" = get || exit 0\necho "chatty: refresh token ${refresh}" >&2\necho "chatty: password ${password}" >&2\nprintf 'username=jdoe\\npassword=%s\\n' '${password}'\n`, { mode: 0o755 });
+    const repo = await home.repo();
+    await home.git(['config', 'credential.helper', helper], repo);
+    const filled = await fillCredential(ctx, repo, 'https://jdoe@bitbucket.org/acme/widgets.git');
+    expect(filled.status).toBe('found');
+    expect(filled.evidence).toEqual([`chatty: refresh token ${maskSecret(refresh)}`, `chatty: password ${maskSecret(password)}`]);
   });
 });

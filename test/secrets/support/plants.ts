@@ -13,6 +13,7 @@ export type PlantId =
   | 'keyring-token'
   | 'cache-password'
   | 'helper-stderr-password'
+  | 'helper-stderr-token'
   | 'inline-helper-password'
   | 'url-password'
   | 'pushurl-password'

@@ -86,6 +86,7 @@ export function plantCatalogue(account: SweepWorldOptions['account']): Array<Pic
     { id: 'keyring-token', where: "an API token in the keyring (git's libsecret helper)", unavailable: KEYRING_UNAVAILABLE },
     { id: 'cache-password', where: "a password in git's credential-cache daemon", unavailable: CACHE_UNAVAILABLE },
     { id: 'helper-stderr-password', where: 'a credential helper that prints its password on stderr', unavailable: null },
+    { id: 'helper-stderr-token', where: 'a credential helper that prints another secret (its refresh token) on stderr', unavailable: null },
     { id: 'inline-helper-password', where: 'a password written in a `!` credential helper of the repository', unavailable: null },
     { id: 'url-password', where: 'a password in remote.embedded.url', unavailable: null },
     { id: 'pushurl-password', where: 'a password in remote.mirror.pushurl', unavailable: null },
@@ -148,6 +149,7 @@ async function build(home: TestHome, options: SweepWorldOptions, stops: Array<()
     keyringToken: apiToken('SwpKeyringTok'),
     cachePassword: shapeless('cache-SwpCachePw'),
     helperPassword: shapeless('hlp-SwpHelperPw'),
+    refreshToken: shapeless('rt-SwpRefreshTok'),
     inlinePassword: shapeless('inl-SwpInlinePw'),
     urlPassword: shapeless('url-SwpUrlPw'),
     pushurlPassword: shapeless('push-SwpPushurlPw'),
@@ -261,7 +263,12 @@ async function build(home: TestHome, options: SweepWorldOptions, stops: Array<()
   await git(['config', '--add', `http.${d.url}/acme/bearer.git.extraHeader`, `Authorization: Bearer ${v.bearer}`], repo);
   const chatty = await script(
     path.join(bin, 'chatty-helper'),
-    ['test "$1" = get || exit 0', `echo "chatty-helper: answering with password ${v.helperPassword} for chattyuser" >&2`, `printf 'username=chattyuser\\npassword=%s\\n' '${v.helperPassword}'`].join('\n'),
+    [
+      'test "$1" = get || exit 0',
+      `echo "chatty-helper: refreshed the session with refresh token ${v.refreshToken}" >&2`,
+      `echo "chatty-helper: answering with password ${v.helperPassword} for chattyuser" >&2`,
+      `printf 'username=chattyuser\\npassword=%s\\n' '${v.helperPassword}'`,
+    ].join('\n'),
   );
   await git(['config', `credential.${e.url}.helper`, chatty], repo);
   await git(['config', `credential.${h.url}.helper`, `!f() { test "$1" = get && printf 'username=%s\\npassword=%s\\n' inlineuser '${v.inlinePassword}'; }; f`], repo);
@@ -306,6 +313,7 @@ async function build(home: TestHome, options: SweepWorldOptions, stops: Array<()
     'keyring-token': { value: v.keyringToken, user: 'vaultuser' },
     'cache-password': { value: v.cachePassword, user: 'cacheuser' },
     'helper-stderr-password': { value: v.helperPassword, user: 'chattyuser' },
+    'helper-stderr-token': { value: v.refreshToken },
     'inline-helper-password': { value: v.inlinePassword, user: 'inlineuser' },
     'url-password': { value: v.urlPassword, user: 'jdoe' },
     'pushurl-password': { value: v.pushurlPassword, user: 'jdoe' },
