@@ -93,6 +93,7 @@ describe.skipIf(unavailable)(`secret sweep: every push-doctor command${unavailab
     await pd(['fix', 'credential.save-token', repo, '--remote', 'origin', '--yes', '--input-stdin'], JSON.stringify({ username: 'jdoe', token: secret('input-token') }));
     await pd(['fix', 'ssh.add-key-to-agent', repo, '--remote', 'sshorigin', '--yes', '--input-stdin', '--json'], JSON.stringify({ passphrase: secret('ssh-passphrase') }));
     await pd(['fix', 'credential.use-secure-helper', repo, '--remote', 'chatty', '--yes']);
+    await pd(['fix', 'ssh.configure-host', repo, '--remote', 'sshorigin', '--yes', '--json']);
     await pd(['keygen', '--file', path.join(world.home.sshDir, 'id_new'), '--passphrase-stdin'], `${secret('ssh-passphrase')}\n`);
     await pd(['keys', 'add', ...dc, '--key', path.join(world.home.sshDir, 'id_new.pub'), '--json']);
     await Promise.all([pd(['diagnose', repo, '--json']), pd(['history']), pd(['history', '--json'])]);

@@ -138,6 +138,7 @@ describe.skipIf(unavailable)(`secret sweep: every IPC handler, the renderer, the
     await call('fix.apply', { path: repo, fixId: 'remote.remove-secret', remote: 'embedded' });
     await call('fix.apply', { path: repo, fixId: 'remote.remove-secret', remote: 'short' });
     await call('fix.apply', { path: repo, fixId: 'credential.use-secure-helper', remote: 'chatty' });
+    await call('fix.apply', { path: repo, fixId: 'ssh.configure-host', remote: 'sshorigin' });
     await call('fix.apply', { path: repo, fixId: 'ssh.generate-key', remote: 'sshorigin', input: { passphrase: secret('ssh-passphrase') } });
 
     // The rest of the contract, with valid payloads (and payloads that point at secrets).

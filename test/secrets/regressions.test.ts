@@ -6,12 +6,15 @@ import type { EngineContext } from '../../app/context.js';
 import { fillCredential } from '../../app/credentials/fill.js';
 import { describeOutcome, resolveLoginShellEnvironment } from '../../app/env/login-shell.js';
 import { beginChange, undoLast } from '../../app/fix/journal.js';
+import { applyFix } from '../../app/fix/registry.js';
+import { resolveFixScope } from '../../app/fix/scope.js';
 import { statePaths } from '../../app/fix/state-dir.js';
 import { undoSecretsDir } from '../../app/fix/undo-secrets.js';
 import { readRepoCommands } from '../../app/repo/repo-commands.js';
 import { maskSecret } from '../../app/secrets/mask.js';
 import { redactOpaque } from '../../app/secrets/redact.js';
 import { createHome, type TestHome } from '../support/home.js';
+import { makeKey } from '../support/ssh-scenario.js';
 import { textUnder } from '../support/tree.js';
 import { posixModes, skipNote } from '../support/platform.js';
 import { shapeless } from './support/plants.js';
@@ -117,5 +120,25 @@ describe.skipIf(posixModes.skip)(`regression: what a credential helper prints on
     const filled = await fillCredential(ctx, repo, 'https://jdoe@bitbucket.org/acme/widgets.git');
     expect(filled.status).toBe('found');
     expect(filled.evidence).toEqual([`chatty: refresh token ${maskSecret(refresh)}`, `chatty: password ${maskSecret(password)}`]);
+  });
+});
+
+describe.skipIf(posixModes.skip)(`regression: the backup of ~/.ssh/config that ssh.configure-host changes is an undo secret${skipNote(posixModes)}`, () => {
+  // Found by the sweep: the old ~/.ssh/config, with an sshpass password in another host's
+  // ProxyCommand, was kept with the ordinary backups of the state folder.
+  it("another host's sshpass password stays out of backups/, and undo puts the file back", async () => {
+    const password = 'jump-Vb4Nm8Qw2Er6Ty1Ui5';
+    const key = await makeKey(home, 'id_ed25519');
+    const config = await home.writeSshConfig(`Host build-box\n  ProxyCommand sshpass -p '${password}' ssh -W %h:%p bastion.example.com\n`);
+    const before = await readFile(config);
+    const repo = await home.repo();
+    await home.git(['remote', 'add', 'origin', 'git@ssh.bitbucket.org:acme/widgets.git'], repo);
+    const result = await applyFix(ctx, 'ssh.configure-host', await resolveFixScope(ctx, repo, 'origin'));
+    expect(result, result.message).toMatchObject({ applied: true, changed: [config] });
+    expect(await readFile(config, 'utf8')).toContain(key.path);
+    expect(await textUnder(ctx.stateDir, { exclude: [undoSecretsDir(ctx.stateDir)] })).not.toContain(password);
+    expect(await readdir(statePaths(ctx).backups).catch(() => [])).toEqual([]);
+    expect(await undoLast(ctx)).toMatchObject({ undone: true });
+    expect(await readFile(config)).toEqual(before);
   });
 });

@@ -24,6 +24,7 @@ export type PlantId =
   | 'env-token'
   | 'proxy-password'
   | 'profile-token'
+  | 'ssh-config-password'
   | 'ssh-key-plain'
   | 'ssh-key-encrypted'
   | 'ssh-passphrase'

@@ -97,6 +97,7 @@ export function plantCatalogue(account: SweepWorldOptions['account']): Array<Pic
     { id: 'env-token', where: 'BITBUCKET_TOKEN in the environment', unavailable: null },
     { id: 'proxy-password', where: 'a password in https_proxy and http_proxy', unavailable: null },
     { id: 'profile-token', where: "a token in the login shell's profile", unavailable: null },
+    { id: 'ssh-config-password', where: 'a password in ~/.ssh/config (sshpass in another host\'s ProxyCommand)', unavailable: null },
     { id: 'ssh-key-plain', where: 'an unencrypted private key (~/.ssh/id_plain)', unavailable: null },
     { id: 'ssh-key-encrypted', where: 'a passphrase-protected private key (~/.ssh/id_work)', unavailable: null },
     { id: 'ssh-passphrase', where: "the key's passphrase (SSH_ASKPASS program, SSH_KEY_PASSPHRASE, fix input)", unavailable: null },
@@ -161,6 +162,7 @@ async function build(home: TestHome, options: SweepWorldOptions, stops: Array<()
     proxyPassword: shapeless('proxy-SwpProxyPw'),
     profileToken: shapeless('pro-SwpProfileTok'),
     passphrase: shapeless('pass-SwpPassphrase'),
+    sshpass: shapeless('jump-SwpSshpassPw'),
     inputToken: apiToken('SwpInputTok'),
     accountToken: options.account === 'cloud' ? apiToken('SwpAccountTok') : dataCenterToken('SwpAccountTok'),
     rejectedToken: apiToken('SwpRejectedTok'),
@@ -211,7 +213,8 @@ async function build(home: TestHome, options: SweepWorldOptions, stops: Array<()
   const plain = await makeKey(home, 'id_plain');
   const encrypted = await makeKey(home, 'id_work', { passphrase: v.passphrase });
   g.authorize(plain.publicLine, { kind: 'personal', username: 'jdoe' });
-  await home.writeSshConfig(hostBlock('ssh.bitbucket.org', g.port, null, [`IdentityFile ${encrypted.path}`, `IdentityFile ${plain.path}`, 'IdentitiesOnly yes']));
+  const jump = ['Host build-box', '  HostName 10.0.0.7', `  ProxyCommand sshpass -p '${v.sshpass}' ssh -W %h:%p bastion.example.com`, ''].join('\n');
+  await home.writeSshConfig(`${jump}${hostBlock('ssh.bitbucket.org', g.port, null, [`IdentityFile ${encrypted.path}`, `IdentityFile ${plain.path}`, 'IdentitiesOnly yes'])}`);
   await trustHost(home, g);
   const agent = await startAgent(home);
   stops.unshift(() => agent.stop());
@@ -324,6 +327,7 @@ async function build(home: TestHome, options: SweepWorldOptions, stops: Array<()
     'env-token': { value: v.envToken },
     'proxy-password': { value: v.proxyPassword, user: 'proxyuser' },
     'profile-token': { value: v.profileToken },
+    'ssh-config-password': { value: v.sshpass },
     'ssh-key-plain': { value: await readFile(plain.path, 'utf8') },
     'ssh-key-encrypted': { value: await readFile(encrypted.path, 'utf8') },
     'ssh-passphrase': { value: v.passphrase },
