@@ -8,15 +8,3 @@ export const UNDO_USAGE = 'push-doctor undo [--json]';
 export const HISTORY_USAGE = 'push-doctor history [--json]';
 export const ACCOUNT_USAGE = 'push-doctor account link [--input-stdin] [--json] | account status [--json] | account unlink [--json]   [--bitbucket-host HOST] [--timeout SECONDS]';
 export const KEYS_USAGE = 'push-doctor keys list [--json] | keys add [--key FILE] [--label TEXT] [--json]   [--remote NAME] [--bitbucket-host HOST] [--timeout SECONDS]';
-
-/** Each command's usage by its name (`push-doctor NAME`); a command with subcommands lists them as `NAME SUB ... | NAME SUB ...`. */
-export const COMMAND_USAGES: Readonly<Record<string, string>> = {
-  diagnose: DIAGNOSE_USAGE,
-  fix: FIX_USAGE,
-  test: TEST_USAGE,
-  keygen: KEYGEN_USAGE,
-  undo: UNDO_USAGE,
-  history: HISTORY_USAGE,
-  account: ACCOUNT_USAGE,
-  keys: KEYS_USAGE,
-};
