@@ -16,7 +16,7 @@ if (process.platform === 'darwin') process.env.TMPDIR = realpathSync(os.tmpdir()
  * - engine: the engine under plain Node against real git, ssh, keyring and local Bitbucket-like servers
  * - headless: the fix suites again, as on a server or in WSL: no D-Bus session, no keyring, no display
  *   (test/support/machine.ts, headless-setup.ts); test/fix/headless-machine.test.ts proves it
- * - shell:  the Electron shell with only the `electron` module replaced
+ * - main: the Electron main process with only the `electron` module replaced
  * - renderer: React components in jsdom
  * - e2e: the built UI in real Chromium against the real engine
  * - scripts: the project's own tooling as users run it (the Electron install before npm start, the npm package)
@@ -57,8 +57,8 @@ export default defineConfig({
       },
       {
         test: {
-          name: 'shell',
-          include: ['test/shell/**/*.test.ts'],
+          name: 'main',
+          include: ['test/main/**/*.test.ts'],
           exclude: excluded,
           environment: 'node',
         },

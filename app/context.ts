@@ -5,7 +5,7 @@ import { SecretRegistry } from './secrets/registry.js';
 
 /**
  * Everything the engine needs from the outside world, passed explicitly so that the CLI, the
- * Electron shell and the tests can each supply their own (tests: a throwaway home and environment).
+ * Electron main process and the tests can each supply their own (tests: a throwaway home and environment).
  */
 export interface EngineContext {
   /** The user's environment, as their own `git push` would see it. */

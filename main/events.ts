@@ -1,6 +1,6 @@
 import type { BrowserWindow } from 'electron';
 import type { EventChannel, EventChannels } from '../app/contract/channels.js';
-import type { EventSink } from '../app/service/shell-services.js';
+import type { EventSink } from '../app/service/main-services.js';
 
 /**
  * Sends contract events to the window. Until the page has loaded (or while there is no window),

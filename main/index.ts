@@ -1,8 +1,8 @@
 // The Electron main process: everything is in lifecycle.ts, so tests can start it with a fake electron.
 import { app } from 'electron';
-import { startShell } from './lifecycle.js';
+import { startMainProcess } from './lifecycle.js';
 
-startShell().catch((error: unknown) => {
+startMainProcess().catch((error: unknown) => {
   console.error('Push Doctor could not start:', error instanceof Error ? error.message : error);
   app.exit(1);
 });

@@ -13,7 +13,7 @@ import { createService, type HandlerTable } from '../app/service/handlers.js';
 import { registerAppScheme, serveRenderer } from './app-protocol.js';
 import { WindowEvents } from './events.js';
 import { registerIpc } from './ipc.js';
-import { appOriginOf, pageUrlOf, shellPaths, type ShellPaths } from './paths.js';
+import { appOriginOf, mainPaths, pageUrlOf, type MainPaths } from './paths.js';
 import { createAppStateStore } from './state.js';
 import { createTray, type TrayController } from './tray.js';
 import { applySessionPolicy, createMainWindow, hardenWebContents } from './window.js';
@@ -52,9 +52,9 @@ export function argvSkip(): number {
   return process.defaultApp ? 2 : 1;
 }
 
-export interface ShellOptions {
+export interface MainProcessOptions {
   engine?: EngineServices;
-  paths?: ShellPaths;
+  paths?: MainPaths;
   /** The environment the engine runs git and ssh with (default: the login shell's, resolved once at start). */
   userEnv?: () => Promise<NodeJS.ProcessEnv>;
   /** This launch's command line and working directory (default: the process's). */
@@ -62,7 +62,7 @@ export interface ShellOptions {
   cwd?: string;
 }
 
-export interface Shell {
+export interface MainProcess {
   handlers: HandlerTable;
   window(): BrowserWindow | null;
   tray: TrayController | null;
@@ -78,7 +78,7 @@ export interface Shell {
  * folder. Closing the window keeps the app in the tray; Quit in the tray ends it.
  * Returns null when another instance already runs (this one quits).
  */
-export async function startShell(options: ShellOptions = {}): Promise<Shell | null> {
+export async function startMainProcess(options: MainProcessOptions = {}): Promise<MainProcess | null> {
   if (!app.requestSingleInstanceLock()) {
     app.quit();
     return null;
@@ -92,13 +92,13 @@ export async function startShell(options: ShellOptions = {}): Promise<Shell | nu
   let mainWindow: BrowserWindow | null = null;
   const events = new WindowEvents();
   const early: string[] = [];
-  let shellApi: Shell | null = null;
-  const requestRepository = (folder: string) => (shellApi ? shellApi.requestRepository(folder) : early.push(folder));
+  let mainProcess: MainProcess | null = null;
+  const requestRepository = (folder: string) => (mainProcess ? mainProcess.requestRepository(folder) : early.push(folder));
 
   app.on('second-instance', (_event, argv, workingDirectory) => {
     const folder = folderFromArgv(argv, workingDirectory, argvSkip());
     if (folder) requestRepository(folder);
-    else shellApi?.showWindow();
+    else mainProcess?.showWindow();
   });
   // macOS: a folder dropped on the dock icon (may arrive before ready).
   app.on('open-file', (event, file) => {
@@ -115,7 +115,7 @@ export async function startShell(options: ShellOptions = {}): Promise<Shell | nu
   app.on('window-all-closed', () => {});
 
   await app.whenReady();
-  const paths = options.paths ?? shellPaths();
+  const paths = options.paths ?? mainPaths();
   const store = createAppStateStore();
   declaredHosts = (await store.settings()).bitbucketHosts;
   store.subscribe((state) => (declaredHosts = state.settings.bitbucketHosts));
@@ -128,7 +128,7 @@ export async function startShell(options: ShellOptions = {}): Promise<Shell | nu
     store,
     events,
     createContext: contextFor,
-    shell: {
+    main: {
       clipboard: { writeText: (text) => clipboard.writeText(text) },
       openExternal: (url) => shell.openExternal(url),
       chooseFolder: async () => {
@@ -168,7 +168,7 @@ export async function startShell(options: ShellOptions = {}): Promise<Shell | nu
   };
 
   let tray: TrayController | null = null;
-  shellApi = {
+  mainProcess = {
     handlers,
     window: () => mainWindow,
     get tray() {
@@ -183,7 +183,7 @@ export async function startShell(options: ShellOptions = {}): Promise<Shell | nu
 
   showWindow();
   try {
-    tray = await createTray({ store, retester, iconsDir: paths.trayIcons, showWindow, openRepository: shellApi.requestRepository, quit: () => app.quit() });
+    tray = await createTray({ store, retester, iconsDir: paths.trayIcons, showWindow, openRepository: mainProcess.requestRepository, quit: () => app.quit() });
   } catch (error) {
     // Some Linux desktops have no tray; the window still works (and a second launch focuses it).
     console.warn(`Push Doctor: no tray icon (${error instanceof Error ? error.message : String(error)})`);
@@ -199,8 +199,8 @@ export async function startShell(options: ShellOptions = {}): Promise<Shell | nu
   });
 
   const fromCommandLine = folderFromArgv(options.argv ?? process.argv, options.cwd ?? process.cwd(), argvSkip());
-  for (const folder of [...(fromCommandLine ? [fromCommandLine] : []), ...early.splice(0)]) shellApi.requestRepository(folder);
-  return shellApi;
+  for (const folder of [...(fromCommandLine ? [fromCommandLine] : []), ...early.splice(0)]) mainProcess.requestRepository(folder);
+  return mainProcess;
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Draws the app and tray icons and writes them as PNG (plus .icns and .ico containers), with nothing
  * but Node: shapes are signed distance functions, anti-aliased analytically, encoded with zlib.
- * Run: `npm run icons`. Output is deterministic; test/shell/icons.test.ts checks the committed
+ * Run: `npm run icons`. Output is deterministic; test/main/icons.test.ts checks the committed
  * files match.
  *
  *   resources/tray/tray-<state>-<light|dark>.png (+ @2x)   coloured, for light or dark panels

@@ -4,7 +4,8 @@ import type { AccountKeysListing, AccountLinkInput, AccountStatus, KeyAddResult,
 import type { EngineContext } from '../context.js';
 import { classifySecret } from '../credentials/classify.js';
 import { LINKS, SCOPES_FOR_PUSH, SCOPES_FOR_SSH_KEYS, SCOPE_SSH_KEY_READ } from '../facts/bitbucket.js';
-import { beginChange, type ChangeRecorder } from '../fix/journal.js';
+import type { ChangeRecorder } from '../fix/change-recorder.js';
+import { beginChange } from '../fix/step-recorder.js';
 import type { FixScope } from '../fix/types.js';
 import { looksLikeEmail } from '../repo/url.js';
 import { Secret } from '../secrets/secret.js';

@@ -1,6 +1,6 @@
 /**
  * The account link's data model, shared by the engine, the CLI (`account`, `keys` --json), the
- * shell and the UI. Pure types (no Node imports). No type here has a field for a token: a token
+ * main process and the UI. Pure types (no Node imports). No type here has a field for a token: a token
  * goes in (account.link) and never comes back out.
  */
 

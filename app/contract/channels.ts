@@ -12,13 +12,28 @@ import type { RepoCommand, TrustedRepo } from './trust.js';
 
 export type { RepoCommand, TrustedRepo } from './trust.js';
 
+/**
+ * A remote of the repository, with what the guide needs to know about its URL decided by the
+ * engine (its URL parser, app/repo/remote-summary.ts): the UI shows the URL and never parses it.
+ */
+export interface RemoteSummary {
+  name: string;
+  /** The URL as configured, passwords masked: "origin → git@ssh.bitbucket.org:acme/widgets.git". */
+  url: string;
+  /** The fix that moves this remote to SSH on ssh.bitbucket.org: HTTP(S) remotes switch to SSH, SSH remotes (on the old host) move to the new one. */
+  switchFix: Extract<FixId, 'remote.use-ssh' | 'remote.use-ssh-host'>;
+  /** The URL already goes over SSH to ssh.bitbucket.org. */
+  onCloudSshHost: boolean;
+  /** The username an HTTP(S) URL names, to prefill the API token form; null when it names none, or an email (no help there). */
+  tokenUsername: string | null;
+}
+
 export interface RepoSummary {
   /** Repository root. */
   path: string;
   /** Folder name, for headers. */
   name: string;
-  /** "origin → git@ssh.bitbucket.org:acme/widgets.git" lines, passwords masked. */
-  remotes: Array<{ name: string; url: string }>;
+  remotes: RemoteSummary[];
   /** Commands the repository's own git config names (core.sshCommand, credential helpers...). */
   repoCommands: RepoCommand[];
   /** Whether the user trusted the repository to run them (true when it names none). */

@@ -1,4 +1,4 @@
-/** Fix data model, shared by the engine, the CLI, the shell and the UI. Pure types (no Node imports). */
+/** Fix data model, shared by the engine, the CLI, the main process and the UI. Pure types (no Node imports). */
 import type { FixId } from './report.js';
 
 /** One change a fix will make, shown before the user confirms. */

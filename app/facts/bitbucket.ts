@@ -442,7 +442,7 @@ export const LINKS = {
   accessKeysDoc: 'https://confluence.atlassian.com/bitbucket/use-access-keys-294486051.html',
 } as const;
 
-/** Hosts the shell may open in the user's browser (https only). */
+/** Hosts the main process may open in the user's browser (https only). */
 export const OPEN_EXTERNAL_ALLOWED_HOSTS: readonly string[] = [
   CLOUD_WEB_HOST,
   'id.atlassian.com',

@@ -8,7 +8,7 @@ import type { RemoteTarget } from '../diagnose/target.js';
 import { revealSecret, type Secret } from '../secrets/secret.js';
 import { helperCall, type CredentialKey } from './credential-io.js';
 import { formatStoreLine, putStoreLine, removeStoreEntries } from './edit/credential-store.js';
-import type { ChangeRecorder } from './journal.js';
+import type { ChangeRecorder } from './change-recorder.js';
 
 /**
  * Where the credential for a remote's push URL is kept, and the two things the credential fixes do

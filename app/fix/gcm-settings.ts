@@ -4,7 +4,7 @@ import { findGcm, gcmSetting, gcmSettingsFile, gcmValidatesStoredCredentials, ty
 import type { ConfiguredHelper } from '../credentials/helpers.js';
 import { GCM_FACTS } from '../facts/bitbucket.js';
 import { credentialSite, siteBaseUrl, type CredentialSite } from './credential-holders.js';
-import type { ChangeRecorder } from './journal.js';
+import type { ChangeRecorder } from './change-recorder.js';
 import { loadHttpsRemote } from './remote-target.js';
 import { fixPlan, type Fix, type FixScope } from './types.js';
 

@@ -6,8 +6,8 @@ import { fixPlan, type Fix, type FixScope } from './types.js';
 export type PagePlan = { url: string | null; manualSteps: string[]; details?: string[] } | { reason: string };
 
 /**
- * A fix that changes nothing: it names a Bitbucket page and the steps to take there. The shell
- * opens the URL; the CLI prints it. Applying it again is the same no-op.
+ * A fix that changes nothing: it names a Bitbucket page and the steps to take there. The app's
+ * main process opens the URL; the CLI prints it. Applying it again is the same no-op.
  */
 export function pageFix(id: FixId, plan: (ctx: EngineContext, scope: FixScope) => Promise<PagePlan>): Fix {
   return {

@@ -23,7 +23,10 @@ import { generateKey } from './fixes/ssh-generate-key.js';
 import { fixKeyPermissions } from './fixes/ssh-key-permissions.js';
 import { trustHostKeys } from './fixes/ssh-trust-host-keys.js';
 import { useWindowsOpenSsh } from './fixes/ssh-use-windows-openssh.js';
-import { beginChange, listJournal, recoverInterruptedChanges, undoLast, type ChangeRecorder } from './journal.js';
+import type { ChangeRecorder } from './change-recorder.js';
+import { recoverInterruptedChanges } from './crash-recovery.js';
+import { beginChange } from './step-recorder.js';
+import { listJournal, undoLast } from './undo.js';
 import { fixPlan, type Fix, type FixScope } from './types.js';
 import type { UndoSecretStore } from './undo-secrets.js';
 

@@ -2,7 +2,7 @@ import type { EngineContext } from '../context.js';
 import type { FixInput, FixInputKind, PlannedChange } from '../contract/fixes.js';
 import type { FixId } from '../contract/report.js';
 import type { UrlTransform } from '../repo/url-edit.js';
-import type { ChangeRecorder } from './journal.js';
+import type { ChangeRecorder } from './change-recorder.js';
 import { applyUrlEdits, describeUrlEdits, planRemoteUrlEdits, type UrlEditPlan, type UrlScope } from './remote-urls.js';
 import { loadRemote, type LoadedRemote } from './remote-target.js';
 import { fixPlan, type Fix, type FixOutcome, type FixScope, type VerifyResult } from './types.js';

@@ -7,7 +7,7 @@ import { fetchRewrite, pushRewrite, readUrlRewrites, type UrlRewrite } from '../
 import { maskUrlPassword, parseRemoteUrl } from '../repo/url.js';
 import type { UrlTransform } from '../repo/url-edit.js';
 import { renameUrlSection } from './edit/git-config-text.js';
-import type { ChangeRecorder } from './journal.js';
+import type { ChangeRecorder } from './change-recorder.js';
 
 /**
  * Changes a remote's URLs where the user configured them: `remote.NAME.pushurl` when push uses

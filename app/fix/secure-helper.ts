@@ -20,7 +20,7 @@ import { detectWsl, findWindowsGcm, helperValueForPath } from '../platform/wsl.j
 import { helperCall } from './credential-io.js';
 import { siteBaseUrl, storeEntryFor, type CredentialSite } from './credential-holders.js';
 import { globalGitConfigFile } from './git-config-files.js';
-import type { ChangeRecorder } from './journal.js';
+import type { ChangeRecorder } from './change-recorder.js';
 import { helperMessage, UNDO_HOST_SUFFIX } from './undo-secrets.js';
 
 /**

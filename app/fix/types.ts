@@ -2,7 +2,7 @@ import type { EngineContext } from '../context.js';
 import type { FixInput, FixPlan, KeygenResult } from '../contract/fixes.js';
 import type { FixId } from '../contract/report.js';
 import { FIX_CATALOGUE } from './catalogue.js';
-import type { ChangeRecorder } from './journal.js';
+import type { ChangeRecorder } from './change-recorder.js';
 
 /** What a fix is applied to. */
 export interface FixScope {

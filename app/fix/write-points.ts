@@ -23,7 +23,7 @@ export type WritePoint =
   // state-dir.ts: the journal lock
   | 'lock.take'
   | 'lock.release'
-  // journal.ts: the other changes a fix or its undo makes
+  // step-recorder.ts and step-undoer.ts: the other changes a fix or its undo makes
   | 'dir.make'
   | 'dir.remove'
   | 'file.chmod'

@@ -8,7 +8,7 @@ import type { KeygenResult } from '../contract/fixes.js';
 import { nonInteractiveEnv } from '../exec/env.js';
 import { run } from '../exec/run.js';
 import { isCode } from '../fix/atomic-write.js';
-import type { ChangeRecorder } from '../fix/journal.js';
+import type { ChangeRecorder } from '../fix/change-recorder.js';
 import { ensurePrivateDir, scratchRoot } from '../fix/state-dir.js';
 import type { Secret} from '../secrets/secret.js';
 import { revealSecret } from '../secrets/secret.js';

@@ -7,7 +7,7 @@ import { markdownReport } from '../diagnose/report-markdown.js';
 import { testRepos } from '../diagnose/test-repos.js';
 import { applyFix, describeFix, fixHistory, undoLastFix } from '../fix/registry.js';
 import { accountSiteFor } from '../fix/fixes/ssh-add-key-to-account.js';
-import { recoverInterruptedChanges } from '../fix/journal.js';
+import { recoverInterruptedChanges } from '../fix/crash-recovery.js';
 import { resolveFixScope } from '../fix/scope.js';
 import { verifySsh } from '../ssh/verify.js';
 import type { AccountKeysTarget, EngineServices } from './engine.js';

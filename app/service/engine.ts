@@ -1,6 +1,6 @@
 /**
- * What the shell needs from the engine. The diagnosis, fixes, journal, SSH verification and the
- * re-test live in the engine modules; the shell (Electron main, the browser preview, tests) reaches
+ * What the main process needs from the engine. The diagnosis, fixes, journal, SSH verification and
+ * the re-test live in the engine modules; main (Electron main, the browser preview, tests) reaches
  * them only through this interface, so the handler table does not depend on how they are built.
  */
 import type { AccountKeysListing, AccountLinkInput, AccountStatus, KeyAddResult, UnlinkResult } from '../contract/account.js';
@@ -8,7 +8,7 @@ import type { EngineContext } from '../context.js';
 import type { FixInput, FixPlan, FixResult, JournalEntry, RepoTestResult, SshVerifyResult, UndoResult } from '../contract/fixes.js';
 import type { DiagnoseReport, FixId } from '../contract/report.js';
 import type { DiagnoseOptions } from '../diagnose/diagnose.js';
-import type { Recovery } from '../fix/journal.js';
+import type { Recovery } from '../fix/crash-recovery.js';
 
 export type { DiagnoseOptions };
 

@@ -10,7 +10,7 @@ import { resolveExternalTarget } from './external.js';
 import { readPublicKeyFile } from './public-key.js';
 import { droppedPath, repositoryRoot, summarizeRepository } from './repo-summary.js';
 import { createRetester, resultFromReport, type Retester } from './retest.js';
-import type { EventSink, ShellServices } from './shell-services.js';
+import type { EventSink, MainServices } from './main-services.js';
 import type { StateStore } from './state-store.js';
 import { grantTrust, withAppState } from './trust.js';
 
@@ -20,7 +20,7 @@ export type HandlerTable = { [C in RequestChannel]: Handler<C> };
 
 export interface HandlerDeps {
   engine: EngineServices;
-  shell: ShellServices;
+  main: MainServices;
   store: StateStore;
   events: EventSink;
   /**
@@ -34,7 +34,8 @@ export interface HandlerDeps {
 
 /**
  * The handler table and the re-test scheduler it shares with the tray, wired from one set of
- * dependencies: Electron main, the browser preview and the shell tests all build the service here.
+ * dependencies: Electron main, the browser preview and the main-process tests all build the
+ * service here.
  */
 export function createService(deps: Omit<HandlerDeps, 'retester'>): { handlers: HandlerTable; retester: Retester } {
   const retester = createRetester(deps);
@@ -132,7 +133,7 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
     'repo.open': define('repo.open', (request, ctx) => openAndRemember(ctx, request.path)),
     'repo.drop': define('repo.drop', (request, ctx) => openAndRemember(ctx, droppedPath(request.paths))),
     'repo.choose': define('repo.choose', async (_request, ctx) => {
-      const folder = await deps.shell.chooseFolder();
+      const folder = await deps.main.chooseFolder();
       return folder === null ? null : openAndRemember(ctx, folder);
     }),
     'diagnose.run': define('diagnose.run', diagnose),
@@ -161,7 +162,7 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
     'clipboard.write': define('clipboard.write', async (request, ctx) => {
       const text = await clipboardText(request, ctx);
       try {
-        await deps.shell.clipboard.writeText(text);
+        await deps.main.clipboard.writeText(text);
         return { copied: true };
       } catch {
         // The text is already redacted (or is public): the page shows it for the user to copy.
@@ -170,7 +171,7 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
     }),
     'external.open': define('external.open', async (request, ctx) => {
       const url = await resolveExternalTarget(ctx, request);
-      const opened = (await deps.shell.openExternal(url)) !== false;
+      const opened = (await deps.main.openExternal(url)) !== false;
       return { opened, url };
     }),
     'recent.list': define('recent.list', () => deps.store.recent()),

@@ -1,5 +1,5 @@
 import type { EngineContext } from '../context.js';
-import type { Recovery } from '../fix/journal.js';
+import type { Recovery } from '../fix/crash-recovery.js';
 import type { EngineServices } from './engine.js';
 
 /** How the app's start reports what it recovered (main logs it). */

@@ -2,8 +2,8 @@ import path from 'node:path';
 import type { EngineContext } from '../context.js';
 import type { ErrorCode, RepoSummary } from '../contract/channels.js';
 import { repoGuard } from '../repo/repo-commands.js';
+import { summarizeRemote } from '../repo/remote-summary.js';
 import { openRepository, readRemotes, type OpenRepositoryError } from '../repo/repository.js';
-import { parseRemoteUrl } from '../repo/url.js';
 import { ServiceError } from './errors.js';
 
 const ERROR_CODES: Record<OpenRepositoryError['kind'], ErrorCode> = {
@@ -23,8 +23,9 @@ export async function repositoryRoot(ctx: EngineContext, inputPath: string): Pro
 }
 
 /**
- * Opens the repository containing `inputPath`: its root, name and remotes (passwords masked), and
- * the commands its own config names with whether the context's gate trusts them.
+ * Opens the repository containing `inputPath`: its root, name and remotes (passwords masked, with
+ * what the guide decides by their URLs), and the commands its own config names with whether the
+ * context's gate trusts them.
  */
 export async function summarizeRepository(ctx: EngineContext, inputPath: string): Promise<RepoSummary> {
   const root = await repositoryRoot(ctx, inputPath);
@@ -32,10 +33,7 @@ export async function summarizeRepository(ctx: EngineContext, inputPath: string)
   return {
     path: root,
     name: path.basename(root),
-    remotes: remotes.map((remote) => {
-      const parsed = parseRemoteUrl(remote.url, ctx.platform);
-      return { name: remote.name, url: ctx.secrets.redact(parsed.ok ? parsed.url.display : parsed.display) };
-    }),
+    remotes: remotes.map((remote) => summarizeRemote(remote.name, remote.url, ctx.platform, (text) => ctx.secrets.redact(text))),
     repoCommands: guard.commands,
     trusted: guard.trusted,
   };

@@ -5,7 +5,7 @@ import type { DiagnoseReport } from '../contract/report.js';
 import { reportResult } from '../diagnose/test-repos.js';
 import type { EngineServices } from './engine.js';
 import { ServiceError } from './errors.js';
-import type { EventSink } from './shell-services.js';
+import type { EventSink } from './main-services.js';
 import type { StateStore } from './state-store.js';
 import { withAppState } from './trust.js';
 

@@ -20,7 +20,7 @@ import type { EngineServices } from '../../app/service/engine.js';
 import { engineServices } from '../../app/service/engine-wiring.js';
 import { failure } from '../../app/service/errors.js';
 import { createService, type HandlerTable } from '../../app/service/handlers.js';
-import type { EventSink } from '../../app/service/shell-services.js';
+import type { EventSink } from '../../app/service/main-services.js';
 import { createStateStore } from '../../app/service/state-store.js';
 import { CONTENT_SECURITY_POLICY } from '../../main/csp.js';
 import { findRendererFile, RENDERER_CONTENT_TYPES } from '../../main/renderer-files.js';
@@ -143,7 +143,8 @@ export async function startPreviewServer(options: PreviewServerOptions = {}): Pr
     store,
     events,
     createContext: contextFor,
-    shell: {
+    // Main's services, as a browser page can have them.
+    main: {
       clipboard: { writeText: (text) => void clipboard.push(text) },
       // Recorded, not opened: the page then shows the address to open by hand.
       openExternal: async (url) => {

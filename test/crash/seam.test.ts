@@ -2,7 +2,7 @@
  * The crash sweep's seam cannot fire in the product: the bundled CLI reads no crash variable, and
  * with the sweep's variables set but without its hook loaded, push-doctor runs to the end.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLI, runPushDoctor } from '../support/cli.js';
@@ -18,7 +18,10 @@ afterEach(async () => {
 
 describe('the write-point seam in the product', () => {
   it('the bundled CLI never reads a crash variable; only the hook the sweep loads with --import does', async () => {
-    const bundle = await readFile(CLI, 'utf8');
+    // The bundle is push-doctor.mjs and the chunks its commands load when they run (scripts/build-cli.mjs).
+    const chunks = path.join(path.dirname(CLI), 'chunks');
+    const files = [CLI, ...(await readdir(chunks)).filter((name) => name.endsWith('.mjs')).map((name) => path.join(chunks, name))];
+    const bundle = (await Promise.all(files.map((file) => readFile(file, 'utf8')))).join('\n');
     expect(bundle).not.toContain('PUSH_DOCTOR_CRASH');
     expect(bundle).toContain("Symbol.for(\"push-doctor.write-point\")");
   });

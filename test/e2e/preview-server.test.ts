@@ -1,7 +1,7 @@
 /**
  * The browser preview's HTTP surface, without a browser: who may call the API (token, Host, Origin),
  * what the static side serves (the built UI with the bridge injected, the CSP, nothing outside
- * out/renderer), the event stream, and the shell stand-ins. Requests go through node:http so the
+ * out/renderer), the event stream, and the stand-ins for main's services. Requests go through node:http so the
  * tests can send the headers a hostile page or a DNS-rebinding attack would.
  */
 import http from 'node:http';

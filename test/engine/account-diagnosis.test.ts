@@ -4,7 +4,7 @@ import type { DiagnoseReport } from '../../app/contract/report.js';
 import { diagnose } from '../../app/diagnose/diagnose.js';
 import { markdownReport } from '../../app/diagnose/report-markdown.js';
 import { SCOPE_SSH_KEY_READ, SCOPE_USER_READ } from '../../app/facts/bitbucket.js';
-import { listJournal } from '../../app/fix/journal.js';
+import { listJournal } from '../../app/fix/undo.js';
 import { applyFix, describeFix, undoLastFix } from '../../app/fix/registry.js';
 import { resolveFixScope } from '../../app/fix/scope.js';
 import { fakeApiToken, startFakeBitbucketApi, type FakeApiAccount, type FakeBitbucketApi } from '../support/bitbucket-api.js';

@@ -5,7 +5,7 @@ import { fleetConcurrency, testFleet, testRepos } from '../../app/diagnose/test-
 import { fakeApiToken, startFakeBitbucketApi } from '../support/bitbucket-api.js';
 import { CLI } from '../support/cli.js';
 import { FLEET_EXPECTED, startFleetBed, type FleetBed, type FleetKind } from '../support/fleet.js';
-import { PROCESS_LIST_UNAVAILABLE, processesWithHome } from '../shell/support/processes.js';
+import { PROCESS_LIST_UNAVAILABLE, processesWithHome } from '../main/support/processes.js';
 
 /**
  * `push-doctor test` and the tray's re-test over many repositories (testRepos): a bounded pool,

@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { describe, expect, it, vi } from 'vitest';
 import { callHandler } from '../../app/service/handlers.js';
 import { CLI } from '../support/cli.js';
-import { processesWithHome } from '../shell/support/processes.js';
-import { createTestService } from '../shell/support/service.js';
+import { processesWithHome } from '../main/support/processes.js';
+import { createTestService } from '../main/support/service.js';
 import { noProcessLeft } from './support/check-fault.js';
 import { credentialHelperBed, endlessOutput, gitWrapperBed, httpsServerBed, sshCommandBed, sshServerBed, type FaultBed } from './support/beds.js';
 

@@ -2,7 +2,8 @@ import { mkdir, readdir, readFile, realpath, rm, stat, writeFile } from 'node:fs
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { globalGitConfigFile, localGitConfigFile } from '../../app/fix/git-config-files.js';
-import { beginChange, undoLast } from '../../app/fix/journal.js';
+import { beginChange } from '../../app/fix/step-recorder.js';
+import { undoLast } from '../../app/fix/undo.js';
 import { createHome, type TestHome } from '../support/home.js';
 import { snapshotTree } from '../support/tree.js';
 

@@ -4,8 +4,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EngineContext } from '../../app/context.js';
-import { beginChange, JournalError, listJournal, undoLast } from '../../app/fix/journal.js';
+import { JournalError } from '../../app/fix/journal-store.js';
 import { statePaths } from '../../app/fix/state-dir.js';
+import { beginChange } from '../../app/fix/step-recorder.js';
+import { listJournal, undoLast } from '../../app/fix/undo.js';
 import { createHome, type TestHome } from '../support/home.js';
 import { modesUnder, snapshotTree } from '../support/tree.js';
 

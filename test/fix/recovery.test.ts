@@ -1,5 +1,5 @@
 /**
- * Crash recovery in the journal (app/fix/journal.ts), each state a killed process can leave,
+ * Crash recovery in the journal (app/fix/crash-recovery.ts), each state a killed process can leave,
  * produced by killing a real process at a named write point (the crash sweep's hook), then
  * recovered by the next start. test/crash sweeps every point of every fix; this file pins the
  * states one by one.
@@ -10,9 +10,11 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EngineContext } from '../../app/context.js';
-import { beginChange, listJournal, recoverInterruptedChanges, undoLast } from '../../app/fix/journal.js';
+import { recoverInterruptedChanges } from '../../app/fix/crash-recovery.js';
 import { readJournal } from '../../app/fix/journal-store.js';
 import { statePaths } from '../../app/fix/state-dir.js';
+import { beginChange } from '../../app/fix/step-recorder.js';
+import { listJournal, undoLast } from '../../app/fix/undo.js';
 import type { EngineServices } from '../../app/service/engine.js';
 import { recoverAtStart } from '../../app/service/recovery.js';
 import { createHome, type TestHome } from '../support/home.js';

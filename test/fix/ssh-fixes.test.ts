@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { EngineContext } from '../../app/context.js';
 import { PUBLISHED_HOST_KEYS, RETIRED_HOST_KEYS } from '../../app/facts/bitbucket.js';
-import { listJournal, undoLast } from '../../app/fix/journal.js';
+import { listJournal, undoLast } from '../../app/fix/undo.js';
 import { applyFix, describeFix, fixHistory, undoLastFix } from '../../app/fix/registry.js';
 import { resolveFixScope } from '../../app/fix/scope.js';
 import { hashHostName } from '../../app/ssh/known-hosts.js';

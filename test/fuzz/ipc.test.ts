@@ -4,7 +4,7 @@ import type { RequestChannel } from '../../app/contract/channels.js';
 import { FIX_IDS } from '../../app/contract/report.js';
 import { REQUEST_SCHEMAS, validateRequest } from '../../app/contract/schemas.js';
 import { callHandler, type Handler } from '../../app/service/handlers.js';
-import { createTestService, type TestService } from '../shell/support/service.js';
+import { createTestService, type TestService } from '../main/support/service.js';
 import { anyText } from './support/arbitraries.js';
 
 /**

@@ -4,7 +4,7 @@
  */
 import { act, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { Screen } from '../../renderer/src/state/machine.js';
+import type { Screen } from '../../renderer/src/state/guide-state.js';
 import type { Scenario } from './support/fake-api.js';
 import {
   KEY,

@@ -14,7 +14,11 @@ import {
   whoWords,
   type LinkForm,
 } from '../../renderer/src/state/account.js';
-import { backFrom, entryEffect, fixStarted, hintFor, initialState, isBusy, openFinished, phaseOf, screenShown, type GuideState } from '../../renderer/src/state/machine.js';
+import { initialState, type GuideState } from '../../renderer/src/state/guide-state.js';
+import { backFrom, entryEffect, fixStarted, screenShown } from '../../renderer/src/state/navigation.js';
+import { isBusy, phaseOf } from '../../renderer/src/state/selectors.js';
+import { openFinished } from '../../renderer/src/state/transitions.js';
+import { hintFor } from '../../renderer/src/state/wording.js';
 import { ACCOUNT_TOKEN, GADGETS, KEY_ADDED, LINKED, notLinked, SSH_GREETING } from '../fixtures/guide.js';
 
 const opened = (): GuideState => openFinished(initialState(), { ok: true, value: GADGETS });

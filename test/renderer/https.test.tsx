@@ -101,6 +101,16 @@ describe('HTTPS guide', () => {
     expect((username as HTMLInputElement).value).toBe('x-bitbucket-api-token-auth');
   });
 
+  it('prefills the username the engine found in the remote, and nothing when it found none', async () => {
+    // The URL names jdoe: the field decides, the guide does not read the URL.
+    const named = { ...WIDGETS, remotes: [{ ...WIDGETS.remotes[0]!, tokenUsername: 'jdoe-told-by-engine' }] };
+    const first = await toSaveStep({ ...scenario, repos: [named] });
+    expect((screen.getByRole('textbox', { name: 'Bitbucket username' }) as HTMLInputElement).value).toBe('jdoe-told-by-engine');
+    first.unmount();
+    await toSaveStep({ ...scenario, repos: [{ ...WIDGETS, remotes: [{ ...WIDGETS.remotes[0]!, tokenUsername: null }] }] });
+    expect((screen.getByRole('textbox', { name: 'Bitbucket username' }) as HTMLInputElement).value).toBe('');
+  });
+
   it('recognises a pasted app password and says it no longer works', async () => {
     const { user, fake } = await toSaveStep();
     await user.click(screen.getByLabelText('API token'));

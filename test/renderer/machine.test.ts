@@ -1,35 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import type { ContractError, ErrorCode } from '../../app/contract/channels.js';
+import type { ContractError, ErrorCode, RepoSummary } from '../../app/contract/channels.js';
 import { FIX_IDS, type DiagnoseReport } from '../../app/contract/report.js';
+import { initialState, type GuideState } from '../../renderer/src/state/guide-state.js';
+import { externalTargetFor, httpsStepsFor, routeForFix, SSH_STEPS } from '../../renderer/src/state/guide-steps.js';
+import { backFrom, entryEffect, fixStarted, screenShown, stepEntered, stepNoted } from '../../renderer/src/state/navigation.js';
+import { isBusy, otherFindings, phaseOf, switchFixOf, topFinding } from '../../renderer/src/state/selectors.js';
 import {
   applyFinished,
   applyStarted,
-  backFrom,
   diagnosisFinished,
   diagnosisStarted,
   dropRejected,
-  entryEffect,
-  externalTargetFor,
-  fixStarted,
-  hintFor,
-  httpsStepsFor,
-  initialState,
-  isBusy,
   openFinished,
-  otherFindings,
-  phaseOf,
   progressReceived,
-  routeForFix,
-  screenShown,
-  SSH_STEPS,
-  stepEntered,
-  stepNoted,
-  switchFixFor,
-  topFinding,
   undoFinished,
-  usernameFromRemote,
-  type GuideState,
-} from '../../renderer/src/state/machine.js';
+} from '../../renderer/src/state/transitions.js';
+import { hintFor } from '../../renderer/src/state/wording.js';
 import { hostToAdd, intervalWords, settingsScreen, trustDeclined, trustGranted, trustRevoked } from '../../renderer/src/state/settings.js';
 import { appPasswordReport, GADGETS, httpsOkReport, KEY, LEGACY, RESULTS, sshNoKeyReport, STRANGER, WIDGETS } from '../fixtures/guide.js';
 
@@ -180,10 +166,16 @@ describe('routing fixes', () => {
     expect(s.screen).toEqual({ name: 'ssh', step: 'add' });
   });
 
-  it('switches HTTPS remotes to SSH and moves SSH remotes to the new host', () => {
-    expect(switchFixFor(WIDGETS.remotes[0]!.url)).toBe('remote.use-ssh');
-    expect(switchFixFor(LEGACY.remotes[0]!.url)).toBe('remote.use-ssh-host');
-    expect(switchFixFor(GADGETS.remotes[0]!.url)).toBe('remote.use-ssh-host');
+  it('switches the remote with the fix the engine chose for it', () => {
+    const atSwitch = (repo: RepoSummary) => fixStarted(opened(repo), 'ssh.generate-key', 'origin');
+    expect(switchFixOf(atSwitch(WIDGETS))).toBe('remote.use-ssh');
+    expect(switchFixOf(atSwitch(LEGACY))).toBe('remote.use-ssh-host');
+    expect(switchFixOf(atSwitch(GADGETS))).toBe('remote.use-ssh-host');
+    // The field decides, not the URL (which is https here).
+    const told: RepoSummary = { ...WIDGETS, remotes: [{ ...WIDGETS.remotes[0]!, switchFix: 'remote.use-ssh-host' }] };
+    expect(entryEffect(atSwitch(told), { name: 'ssh', step: 'switch' })).toEqual({ describe: 'remote.use-ssh-host' });
+    // A remote the guide does not know: the host move, which then says there is nothing to move.
+    expect(switchFixOf(fixStarted(opened(WIDGETS), 'ssh.generate-key', 'mirror'))).toBe('remote.use-ssh-host');
   });
 
   it('opens pages through the allow-listed targets', () => {
@@ -340,13 +332,5 @@ describe('words', () => {
   it('has a next step for every error code', () => {
     const codes: ErrorCode[] = ['invalid-request', 'untrusted-sender', 'not-found', 'not-a-directory', 'not-a-repo', 'not-applicable', 'cancelled', 'failed'];
     for (const code of codes) expect(hintFor({ code, message: '' })).toMatch(/\w/);
-  });
-
-  it('prefills the username from an HTTPS remote, never an email', () => {
-    expect(usernameFromRemote('https://jdoe@bitbucket.org/acme/widgets.git')).toBe('jdoe');
-    expect(usernameFromRemote('https://jane.doe%40example.com@bitbucket.org/acme/w.git')).toBe('');
-    expect(usernameFromRemote('https://bitbucket.org/acme/w.git')).toBe('');
-    expect(usernameFromRemote('git@ssh.bitbucket.org:acme/w.git')).toBe('');
-    expect(usernameFromRemote(null)).toBe('');
   });
 });

@@ -1,10 +1,9 @@
 import { act, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Scenario } from './support/fake-api.js';
-import { GADGETS, KEY, SSH_DENIED, SSH_GREETING } from '../fixtures/guide.js';
+import { GADGETS, KEY, SSH_DENIED, SSH_GREETING, SWITCH_NOT_NEEDED } from '../fixtures/guide.js';
 import { h1, inMain, renderGuide } from './support/render.js';
 import { SSH_SCENARIO as scenario } from './support/scenarios.js';
-import { onCloudSshHost } from '../../renderer/src/ui/SshGuide.js';
 
 async function startGuide(s: Scenario = scenario) {
   const rendered = renderGuide(s);
@@ -209,14 +208,30 @@ describe('SSH guide keyboard', () => {
   });
 });
 
-describe('onCloudSshHost', () => {
-  it('tells SSH addresses on ssh.bitbucket.org from the rest', () => {
-    expect(onCloudSshHost('git@ssh.bitbucket.org:acme/widgets.git')).toBe(true);
-    expect(onCloudSshHost('ssh://git@ssh.bitbucket.org/acme/widgets.git')).toBe(true);
-    expect(onCloudSshHost('ssh://git@SSH.bitbucket.org:22/acme/widgets.git')).toBe(true);
-    expect(onCloudSshHost('git@bitbucket.org:acme/widgets.git')).toBe(false);
-    expect(onCloudSshHost('https://bitbucket.org/acme/widgets.git')).toBe(false);
-    expect(onCloudSshHost('https://ssh.bitbucket.org.example.com/acme/widgets.git')).toBe(false);
-    expect(onCloudSshHost(null)).toBe(false);
+describe('the switch step goes by what the engine decided about the remote', () => {
+  // The URL would say "already on ssh.bitbucket.org": the fields say otherwise, and the guide follows the fields.
+  const told = { ...GADGETS, remotes: [{ ...GADGETS.remotes[0]!, switchFix: 'remote.use-ssh' as const, onCloudSshHost: false }] };
+
+  async function atSwitch(repo: typeof GADGETS) {
+    const rendered = renderGuide({ ...scenario, repos: [repo], plans: { ...scenario.plans, 'remote.use-ssh': SWITCH_NOT_NEEDED } });
+    await act(() => rendered.store.getState().openPath(repo.path));
+    await act(async () => {
+      rendered.store.getState().startFix('ssh.generate-key', 'origin');
+      rendered.store.getState().go({ name: 'ssh', step: 'switch' });
+    });
+    await h1('Switch the remote to SSH');
+    return rendered;
+  }
+
+  it('describes the fix the engine chose and words the step by its host decision', async () => {
+    const { fake } = await atSwitch(told);
+    expect(fake.callsOf('fixDescribe').at(-1)).toEqual({ path: GADGETS.path, fixId: 'remote.use-ssh', remote: 'origin' });
+    expect(screen.getByRole('main').textContent).toContain('Last, git needs to push over SSH to ssh.bitbucket.org.');
+  });
+
+  it('with the fixture as the engine sends it: the host move, already done', async () => {
+    const { fake } = await atSwitch(GADGETS);
+    expect(fake.callsOf('fixDescribe').at(-1)).toEqual({ path: GADGETS.path, fixId: 'remote.use-ssh-host', remote: 'origin' });
+    expect(screen.getByRole('main').textContent).toContain('The remote already pushes over SSH to ssh.bitbucket.org.');
   });
 });

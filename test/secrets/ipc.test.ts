@@ -15,7 +15,7 @@ import { recoverAtStart } from '../../app/service/recovery.js';
 import { createStateStore, STATE_FILE_NAME } from '../../app/service/state-store.js';
 import { createGuideStore } from '../../renderer/src/state/store.js';
 import { CLI } from '../support/cli.js';
-import { createTestService, type TestService } from '../shell/support/service.js';
+import { createTestService, type TestService } from '../main/support/service.js';
 import { describeLeaks, dumpLedger, Ledger, SURFACES } from './support/ledger.js';
 import { recordStateFolder, type UndoSecretFile } from './support/state-files.js';
 import { createSweepWorld, plantCatalogue, worldUnavailable, type SweepWorld } from './support/world.js';
@@ -147,7 +147,7 @@ describe.skipIf(unavailable)(`secret sweep: every IPC handler, the renderer, the
     expect(offline.ok || (!offline.ok && offline.error.code === 'cancelled')).toBe(true);
     await call('diagnose.run', { path: repo, runId: 'sweep-run-2', remote: 'mirror' });
     await call('repo.drop', { paths: [repo] });
-    service.shell.nextFolder = repo;
+    service.main.nextFolder = repo;
     await call('repo.choose', {});
     await call('ssh.verify', { path: repo, remote: 'sshorigin' });
     await call('clipboard.write', { kind: 'public-key', publicKeyPath: world.sshKeys.plain });
@@ -191,8 +191,8 @@ describe.skipIf(unavailable)(`secret sweep: every IPC handler, the renderer, the
     undoFiles.push(...(await recordStateFolder(ledger, world.stateDir, 'after undo')));
     ledger.add(SURFACES.appState, `${STATE_FILE_NAME} at the end`, await readFile(path.join(service.stateDir, STATE_FILE_NAME), 'utf8'));
     for (const event of service.events) ledger.add(SURFACES.ipcEvents, event.event, event.payload);
-    for (const text of service.shell.copied) ledger.add(SURFACES.clipboard, 'clipboard', text);
-    for (const url of service.shell.opened) ledger.add(SURFACES.clipboard, 'opened in the browser', url);
+    for (const text of service.main.copied) ledger.add(SURFACES.clipboard, 'clipboard', text);
+    for (const url of service.main.opened) ledger.add(SURFACES.clipboard, 'opened in the browser', url);
 
     // The log lines the app writes: an interrupted change recovered at start...
     // (killed after the journal and the undo copy were written, before .git/config was replaced)

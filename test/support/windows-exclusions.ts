@@ -37,10 +37,10 @@ export const WINDOWS_EXCLUSIONS: Readonly<Record<string, string>> = {
   'test/cli/diagnose-input.test.ts': TEST_HOME,
   'test/cli/fix-https.test.ts': HTTP_FAKES,
   'test/cli/keygen-test-undo.test.ts': MODES,
-  'test/shell/clipboard.test.ts': TEST_HOME,
-  'test/shell/engine-wiring.test.ts': MODES,
-  'test/shell/handlers.test.ts': SSH_SCENARIOS,
-  'test/shell/state-store.test.ts': SSH_SCENARIOS,
+  'test/main/clipboard.test.ts': TEST_HOME,
+  'test/main/engine-wiring.test.ts': MODES,
+  'test/main/handlers.test.ts': SSH_SCENARIOS,
+  'test/main/state-store.test.ts': SSH_SCENARIOS,
 };
 
 /** The files to leave out on this platform (none but on Windows). */

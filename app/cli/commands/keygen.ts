@@ -1,5 +1,5 @@
 import { createContext } from '../../context.js';
-import { beginChange } from '../../fix/journal.js';
+import { beginChange } from '../../fix/step-recorder.js';
 import { createKey } from '../../keys/keygen.js';
 import { parseCommandArgs, UsageError } from '../args.js';
 import { json, writer, type CliIo } from '../io.js';

@@ -8,7 +8,7 @@ import { SCOPE_REPO_READ, SCOPE_REPO_WRITE } from '../../facts/bitbucket.js';
 import type { Secret } from '../../secrets/secret.js';
 import { credentialSite, describeHolding, eraseCredential, findHoldings, saveCredential, siteBaseUrl, type CredentialSite } from '../credential-holders.js';
 import { applyGcmSetting, describeGcmSetting, planSkipValidation, type GcmSettingPlan } from '../gcm-settings.js';
-import type { ChangeRecorder } from '../journal.js';
+import type { ChangeRecorder } from '../change-recorder.js';
 import { loadHttpsRemote } from '../remote-target.js';
 import { applyHelperConfig, chooseSecureHelper, describeHelperConfig, helperLabel, isSecure, planHelperConfig, type HelperConfigPlan } from '../secure-helper.js';
 import { tokenShapeProblem } from '../token-shape.js';

@@ -4,7 +4,7 @@ import { fillCredential } from '../../credentials/fill.js';
 import { removeSecret } from '../../repo/url-edit.js';
 import type { Secret } from '../../secrets/secret.js';
 import { credentialSite, saveCredential } from '../credential-holders.js';
-import type { ChangeRecorder } from '../journal.js';
+import type { ChangeRecorder } from '../change-recorder.js';
 import type { LoadedRemote } from '../remote-target.js';
 import { remoteUrlFix } from '../remote-url-fix.js';
 import { helperLabel, isSecure } from '../secure-helper.js';

@@ -7,7 +7,7 @@ import { derivePublicKey } from '../../keys/inspect.js';
 import { sha256Fingerprint } from '../../ssh/fingerprint.js';
 import { detectWsl, windowsPathOf, windowsSshKeys } from '../../platform/wsl.js';
 import { isCode } from '../atomic-write.js';
-import { listJournal } from '../journal.js';
+import { listJournal } from '../undo.js';
 import { fixPlan, type Fix } from '../types.js';
 
 function sshDir(ctx: EngineContext): string {

@@ -6,7 +6,9 @@
 import type { AccountLinkInput, KeyAddResult } from '../../../app/contract/account.js';
 import type { PushDoctorApi, Result } from '../../../app/contract/channels.js';
 import { connectScreen, keyAddFinished, keyAddStarted, linkFinished, linkStarted, statusLoaded, statusStarted, unlinkFinished, unlinkStarted } from './account.js';
-import { currentGuide, IDLE, opFinished, opStarted, settle, type GuideState } from './machine.js';
+import { IDLE, settle } from './async-op.js';
+import { currentGuide, type GuideState } from './guide-state.js';
+import { opFinished, opStarted } from './transitions.js';
 import type { GuideStore } from './store.js';
 
 export interface AccountActions {

@@ -1,5 +1,5 @@
 /**
- * The Bitbucket account link in the guide: pure transitions of the guide's state (./machine.ts) for
+ * The Bitbucket account link in the guide: pure transitions of the guide's state (./guide-state.ts) for
  * `account.status`, `account.link`, `account.unlink` and `keys.add`, and the words the screens show
  * for them. Nothing here ever holds a token: it travels from the Connect form straight to
  * `accountLink` (see ./account-actions.ts), and no answer has a field for it.
@@ -8,7 +8,9 @@ import type { AccountLinkInput, AccountStatus, KeyAddResult, KeyringState, Scope
 import type { Result, Settings } from '../../../app/contract/channels.js';
 import { APP_PASSWORD_PREFIX, CLOUD_WEB_HOST } from '../../../app/contract/facts.js';
 import type { StatusWords } from '../ui/format.js';
-import { announce, IDLE, RUNNING, settle, type Async, type GuideState, type Screen } from './machine.js';
+import { IDLE, RUNNING, settle, type Async } from './async-op.js';
+import type { GuideState, Screen } from './guide-state.js';
+import { announce } from './transitions.js';
 
 export interface AccountPanel {
   /** account.status per site ("bitbucket.org", or a declared Data Center "host[:port]"), for Settings and Connect. */

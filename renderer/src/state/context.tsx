@@ -1,6 +1,6 @@
 import { createContext, useContext, type ReactNode } from 'react';
 import { useStore, type StoreApi } from 'zustand';
-import type { RepoGuide } from './machine.js';
+import type { RepoGuide } from './guide-state.js';
 import type { GuideStore } from './store.js';
 
 const GuideContext = createContext<StoreApi<GuideStore> | null>(null);

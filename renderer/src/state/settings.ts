@@ -1,11 +1,13 @@
 /**
  * The Settings screen's state and repository trust in the guide: pure transitions of the guide's
- * state (./machine.ts), fed by the store (./store.ts) with the answers of `settings.*`, `trust.*`
+ * state (./guide-state.ts), fed by the store (./store.ts) with the answers of `settings.*`, `trust.*`
  * and `recent.*`.
  */
 import type { RepoSummary, Result, Settings, TrustedRepo } from '../../../app/contract/channels.js';
 import { normalizeBitbucketHost } from '../../../app/contract/hosts.js';
-import { announce, currentGuide, IDLE, RUNNING, settle, type Async, type GuideState, type RepoGuide, type Screen } from './machine.js';
+import { IDLE, RUNNING, settle, type Async } from './async-op.js';
+import { currentGuide, type GuideState, type RepoGuide, type Screen } from './guide-state.js';
+import { announce } from './transitions.js';
 
 export interface SettingsPanel {
   values: Async<Settings>;

@@ -1,5 +1,5 @@
 /**
- * The guide's zustand store: the state of ./machine.ts plus the actions that talk to
+ * The guide's zustand store: the state of ./guide-state.ts plus the actions that talk to
  * `window.pushDoctor`. Each action calls the API and feeds the answer through a pure transition.
  * Secrets (token, passphrase) pass straight from a form to `fixApply` and are never stored.
  */
@@ -8,21 +8,18 @@ import type { ExternalTarget, PushDoctorApi, Result, Settings } from '../../../a
 import type { FixInput, FixPlan, FixResult } from '../../../app/contract/fixes.js';
 import type { FixId } from '../../../app/contract/report.js';
 import { createAccountActions, type AccountActions } from './account-actions.js';
+import { IDLE, settle } from './async-op.js';
+import { currentGuide, initialState, type GuideState, type Screen } from './guide-state.js';
+import { nextStep, type HttpsStep, type SshStep } from './guide-steps.js';
+import { backFrom, entryEffect, fixStarted, screenShown, sshRestarted, stepNoted } from './navigation.js';
+import { isBusy } from './selectors.js';
 import {
   announce,
   applyFinished,
   applyStarted,
-  backFrom,
-  currentGuide,
   diagnosisFinished,
   diagnosisStarted,
   dropRejected,
-  entryEffect,
-  fixStarted,
-  IDLE,
-  initialState,
-  isBusy,
-  nextStep,
   openFinished,
   openStarted,
   opFinished,
@@ -31,16 +28,8 @@ import {
   planStarted,
   progressReceived,
   recentLoaded,
-  screenShown,
-  settle,
-  sshRestarted,
-  stepNoted,
   undoFinished,
-  type GuideState,
-  type HttpsStep,
-  type Screen,
-  type SshStep,
-} from './machine.js';
+} from './transitions.js';
 import { repoRefreshed, settingsChanging, settingsLoaded, settingsSaved, settingsScreen, trustDeclined, trustedLoaded, trustGranted, trustRevoked, trustStarted } from './settings.js';
 
 export interface GuideDeps {

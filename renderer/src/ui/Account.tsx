@@ -8,7 +8,7 @@ import type { AccountStatus } from '../../../app/contract/account.js';
 import type { Settings } from '../../../app/contract/channels.js';
 import { accountSites, CLOUD_SITE, linkWords, scopeWords, siteName, sourceWords, tokenWords, whoWords } from '../state/account.js';
 import { useActions, useGuide } from '../state/context.js';
-import type { Async } from '../state/machine.js';
+import type { Async } from '../state/async-op.js';
 import { ErrorNote, StatusBadge, Working } from './common.js';
 
 /** account.status of a site, asked for the first time it is shown (and again after an unlink). */

@@ -9,7 +9,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { ACCOUNT_LINK_SCOPES, API_TOKEN_PREFIX } from '../../../app/contract/facts.js';
 import { accountSites, CLOUD_SITE, linkFormErrors, linkInput, siteName, whoWords, type LinkForm } from '../state/account.js';
 import { useActions, useGuide } from '../state/context.js';
-import { valueOf } from '../state/machine.js';
+import { valueOf } from '../state/async-op.js';
 import { useSiteStatus } from './Account.js';
 import { Actions, ErrorNote, PrimaryButton, SecretField, StepHeading, TextField } from './common.js';
 import { OpenPageButton } from './PageButtons.js';

@@ -5,7 +5,8 @@
  */
 import { useEffect, useRef, useState, type DragEvent } from 'react';
 import { useGuide, useGuideStore } from '../state/context.js';
-import { screenKey, type Screen } from '../state/machine.js';
+import type { Screen } from '../state/guide-state.js';
+import { screenKey } from '../state/selectors.js';
 import { AccountConnectScreen } from './AccountConnect.js';
 import { AccountKeyScreen } from './AccountKey.js';
 import { DiagnosisScreen } from './Diagnosis.js';

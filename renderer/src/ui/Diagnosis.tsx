@@ -2,7 +2,9 @@
 import type { DiagnoseReport, Finding, FixRef } from '../../../app/contract/report.js';
 import { isLinkFinding } from '../state/account.js';
 import { useActions, useGuide, useRepoGuide } from '../state/context.js';
-import { otherFindings, topFinding, type Async, type CheckLine } from '../state/machine.js';
+import type { Async } from '../state/async-op.js';
+import type { CheckLine } from '../state/guide-state.js';
+import { otherFindings, topFinding } from '../state/selectors.js';
 import { Actions, ErrorNote, Evidence, PrimaryButton, StatusBadge, StepHeading } from './common.js';
 import { CopyReport } from './CopyReport.js';
 import { checkStatusWords, severityWords } from './format.js';

@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import type { FixInput, FixInputKind } from '../../../app/contract/fixes.js';
 import type { FixId } from '../../../app/contract/report.js';
 import { useActions, useGuide } from '../state/context.js';
-import { externalTargetFor } from '../state/machine.js';
+import { externalTargetFor } from '../state/guide-steps.js';
 import { Actions, ErrorNote, ManualSteps, PlanView, PrimaryButton, SecretField, StepHeading, TextField, Working } from './common.js';
 import { OpenPageButton } from './PageButtons.js';
 

@@ -1,6 +1,7 @@
 /** The slim header: which repository and remote, where the user is (Diagnose · Fix · Verify), and Settings. */
 import { useActions, useGuide } from '../state/context.js';
-import { phaseOf, type Phase } from '../state/machine.js';
+import type { Phase } from '../state/guide-state.js';
+import { phaseOf } from '../state/selectors.js';
 
 const PHASES: Array<{ phase: Phase; label: string }> = [
   { phase: 'diagnose', label: 'Diagnose' },

@@ -5,7 +5,8 @@
 import { useState, type FormEvent } from 'react';
 import { API_TOKEN_PREFIX, API_TOKEN_STATIC_USERNAME, APP_PASSWORD_PREFIX, APP_PASSWORDS_REMOVED_DATE, SCOPES_FOR_PUSH } from '../../../app/contract/facts.js';
 import { useActions, useGuide, useRepoGuide } from '../state/context.js';
-import { remoteUrl, usernameFromRemote, type HttpsStep } from '../state/machine.js';
+import type { HttpsStep } from '../state/guide-steps.js';
+import { remoteOf } from '../state/selectors.js';
 import { Actions, ErrorNote, ManualSteps, PlanView, PrimaryButton, SecretField, TextField } from './common.js';
 import { DiagnosisBody } from './Diagnosis.js';
 import { formatDay } from './format.js';
@@ -80,7 +81,8 @@ function SaveStep() {
   const guide = useRepoGuide();
   const plan = useGuide((s) => s.ops.plans['credential.save-token']);
   const applied = useGuide((s) => s.ops.applies['credential.save-token']);
-  const [username, setUsername] = useState(() => usernameFromRemote(remoteUrl(repo, guide?.remote ?? null)));
+  // Prefilled with the username the engine found in the remote's URL.
+  const [username, setUsername] = useState(() => remoteOf(repo, guide?.remote ?? null)?.tokenUsername ?? '');
   // The token lives here only until "Test and save" is pressed; it is never put in the store.
   const [token, setToken] = useState('');
   const [tried, setTried] = useState(false);

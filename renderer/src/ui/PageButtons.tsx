@@ -4,7 +4,7 @@ import type { ExternalTarget } from '../../../app/contract/channels.js';
 import { useActions, useGuide } from '../state/context.js';
 import { CopiedMark, ErrorNote, useCopiedFlash } from './common.js';
 
-/** Opens an allow-listed page through the shell and says which address it opened. */
+/** Opens an allow-listed page through the main process and says which address it opened. */
 export function OpenPageButton({ target, children }: { target: ExternalTarget; children: ReactNode }) {
   const { openExternal } = useActions();
   const external = useGuide((s) => s.ops.external);

@@ -7,7 +7,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import type { Settings, TrustedRepo } from '../../../app/contract/channels.js';
 import { useActions, useGuide } from '../state/context.js';
-import { valueOf } from '../state/machine.js';
+import { valueOf } from '../state/async-op.js';
 import { hostToAdd, intervalWords, RETEST_CHOICES, TIMEOUT_CHOICES } from '../state/settings.js';
 import { Actions, ErrorNote, PrimaryButton, StepHeading, TextField, Working } from './common.js';
 import { formatMoment } from './format.js';

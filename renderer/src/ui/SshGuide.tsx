@@ -7,7 +7,9 @@ import { useState } from 'react';
 import { CLOUD_SSH_HOST } from '../../../app/contract/facts.js';
 import { keyAddHeadline } from '../state/account.js';
 import { useActions, useGuide, useRepoGuide } from '../state/context.js';
-import { currentGuide, switchFixFor, remoteUrl, type SshStep } from '../state/machine.js';
+import { currentGuide } from '../state/guide-state.js';
+import type { SshStep } from '../state/guide-steps.js';
+import { remoteOf, switchFixOf } from '../state/selectors.js';
 import { ConnectOffer, usableLink, useRepoAccount } from './Account.js';
 import { KeyAddAnswer, LinkedAccountLine } from './AccountKey.js';
 import { Actions, ErrorNote, ManualSteps, PrimaryButton, SecretField, Working } from './common.js';
@@ -221,23 +223,16 @@ function TestStep() {
   );
 }
 
-/** Is this remote address already SSH on ssh.bitbucket.org (scp-like or ssh://)? */
-export function onCloudSshHost(url: string | null): boolean {
-  if (!url) return false;
-  const host = /^ssh:\/\/(?:[^@/]+@)?([^/:]+)/i.exec(url)?.[1] ?? /^(?:[^@/:]+@)?([^/:]+):/.exec(url)?.[1];
-  return host?.toLowerCase() === CLOUD_SSH_HOST;
-}
-
 function SwitchStep() {
-  const url = useGuide((s) => remoteUrl(s.repo, currentGuide(s).remote));
-  const fixId = switchFixFor(url);
+  const remote = useGuide((s) => remoteOf(s.repo, currentGuide(s).remote));
+  const fixId = useGuide(switchFixOf);
   return (
     <PlannedStep
       flow="ssh"
       step="switch"
       fixId={fixId}
       intro={
-        onCloudSshHost(url) ? (
+        remote?.onCloudSshHost ? (
           <p>
             The remote already pushes over SSH to <span className="mono">{CLOUD_SSH_HOST}</span>.
           </p>

@@ -6,7 +6,7 @@ import type { ReactNode } from 'react';
 import type { FixInput } from '../../../app/contract/fixes.js';
 import type { FixId } from '../../../app/contract/report.js';
 import { useActions, useGuide, useRepoGuide } from '../state/context.js';
-import { HTTPS_STEPS, SSH_STEPS, type HttpsStep, type SshStep } from '../state/machine.js';
+import { HTTPS_STEPS, SSH_STEPS, type HttpsStep, type SshStep } from '../state/guide-steps.js';
 import { Actions, DoneBadge, ErrorNote, PlanView, PrimaryButton, StepHeading } from './common.js';
 
 export type Flow = 'https' | 'ssh';

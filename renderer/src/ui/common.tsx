@@ -2,7 +2,8 @@
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import type { ContractError } from '../../../app/contract/channels.js';
 import type { FixPlan } from '../../../app/contract/fixes.js';
-import { hintFor, type Async } from '../state/machine.js';
+import type { Async } from '../state/async-op.js';
+import { hintFor } from '../state/wording.js';
 import type { StatusWords } from './format.js';
 
 /** The screen's heading. It takes focus when the screen or step appears, so the reader starts there. */

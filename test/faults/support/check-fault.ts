@@ -6,8 +6,8 @@ import { diagnose } from '../../../app/diagnose/diagnose.js';
 import { callHandler } from '../../../app/service/handlers.js';
 import { runPushDoctor } from '../../support/cli.js';
 import '../../support/figures.js';
-import { processesWithHome } from '../../shell/support/processes.js';
-import { createTestService } from '../../shell/support/service.js';
+import { processesWithHome } from '../../main/support/processes.js';
+import { createTestService } from '../../main/support/service.js';
 import { USERNAME, type FaultBed } from './beds.js';
 
 /** The probe time limit of every fault case: short, so that the whole suite stays fast. */

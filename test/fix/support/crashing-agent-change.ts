@@ -2,7 +2,7 @@
 // change, then waits to be SIGKILLed before it can commit or roll back.
 import { readFile } from 'node:fs/promises';
 import { createContext } from '../../../app/context.js';
-import { beginChange } from '../../../app/fix/journal.js';
+import { beginChange } from '../../../app/fix/step-recorder.js';
 import { sha256Fingerprint } from '../../../app/ssh/fingerprint.js';
 
 const [home, stateHome, socket, keyPath] = process.argv.slice(2);

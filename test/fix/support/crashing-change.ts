@@ -1,7 +1,7 @@
 // Child process for the crash-recovery test: starts a journalled change, makes two changes, then
 // waits to be SIGKILLed before it can commit or roll back.
 import { createContext } from '../../../app/context.js';
-import { beginChange } from '../../../app/fix/journal.js';
+import { beginChange } from '../../../app/fix/step-recorder.js';
 
 const [home, stateHome, existing, created] = process.argv.slice(2);
 if (!home || !stateHome || !existing || !created) throw new Error('usage: crashing-change HOME STATE_HOME EXISTING CREATED');

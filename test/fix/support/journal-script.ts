@@ -4,7 +4,8 @@
 // config file with three edits; `undo`: undoes the last change.
 import path from 'node:path';
 import { createContext } from '../../../app/context.js';
-import { beginChange, undoLast } from '../../../app/fix/journal.js';
+import { beginChange } from '../../../app/fix/step-recorder.js';
+import { undoLast } from '../../../app/fix/undo.js';
 
 const [command, home] = process.argv.slice(2);
 if (!command || !home) throw new Error('usage: journal-script apply|undo HOME');

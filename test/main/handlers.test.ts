@@ -162,15 +162,15 @@ describe('engine handlers (real engine, real git and OpenSSH, fake Bitbucket)', 
   it('copies the Markdown report of the last diagnosis of that repository, made in main', async () => {
     const copyReport = () => callHandler(service.handlers, 'clipboard.write', { kind: 'report', path: repo });
     expect(await copyReport()).toMatchObject({ ok: false, error: { code: 'not-found', message: 'Run a diagnosis of this repository first.' } });
-    expect(service.shell.copied).toEqual([]);
+    expect(service.main.copied).toEqual([]);
     await callHandler(service.handlers, 'diagnose.run', { path: repo, runId: 'r' });
     expect(await copyReport()).toEqual({ ok: true, value: { copied: true } });
-    expect(service.shell.copied).toEqual([expect.stringContaining(`- Repository: \`${repo}\`\n- Result: **Pushing to Bitbucket works.**`)]);
+    expect(service.main.copied).toEqual([expect.stringContaining(`- Repository: \`${repo}\`\n- Result: **Pushing to Bitbucket works.**`)]);
   });
 });
 
 /**
- * The shell's last line of defence. The real engine contains and redacts its own failures (a check
+ * Main's last line of defence. The real engine contains and redacts its own failures (a check
  * that throws becomes an error check, applyFix answers a result it redacts itself, and it registers
  * the form's token too), so no real input makes it throw a secret or a stack at the handler. These
  * tests replace one engine method with one that does, to prove what the handler itself guarantees.

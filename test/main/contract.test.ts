@@ -147,11 +147,11 @@ describe('the handler table', () => {
       const result = await service.handlers[channel](payload);
       expect(result).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
     }
-    // Every engine call needs a context from the shell: none was made.
+    // Every engine call needs a context from the service: none was made.
     expect(service.contexts).toEqual([]);
     expect(service.events).toEqual([]);
     expect(await service.store.read()).toEqual(defaultState());
-    expect(service.shell.opened).toEqual([]);
-    expect(service.shell.copied).toEqual([]);
+    expect(service.main.opened).toEqual([]);
+    expect(service.main.copied).toEqual([]);
   });
 });

@@ -27,7 +27,7 @@ describe('clipboard.write: a public key', () => {
 
   it('copies the single public key line of a .pub file', async () => {
     expect(await copy(`${keyPath}.pub`)).toEqual({ ok: true, value: { copied: true } });
-    expect(service.shell.copied).toEqual([publicLine]);
+    expect(service.main.copied).toEqual([publicLine]);
     expect(publicLine).toMatch(/^ssh-ed25519 AAAA\S+ jdoe@laptop$/);
   });
 
@@ -35,7 +35,7 @@ describe('clipboard.write: a public key', () => {
     const rsa = path.join(service.home.sshDir, 'id_rsa');
     await execFileAsync('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', '', '-f', rsa]);
     expect(await copy(`${rsa}.pub`)).toMatchObject({ ok: true });
-    expect(service.shell.copied[0]).toMatch(/^ssh-rsa /);
+    expect(service.main.copied[0]).toMatch(/^ssh-rsa /);
   });
 
   it('never copies a private key, even one renamed to .pub', async () => {
@@ -44,12 +44,12 @@ describe('clipboard.write: a public key', () => {
     const result = await copy(disguised);
     expect(result).toMatchObject({ ok: false, error: { code: 'invalid-request', message: expect.stringContaining('contains a private key') } });
     expect(JSON.stringify(result)).not.toContain('OPENSSH PRIVATE KEY-----\n');
-    expect(service.shell.copied).toEqual([]);
+    expect(service.main.copied).toEqual([]);
   });
 
   it('refuses the private key path itself (not .pub) before reading it', async () => {
     expect(await copy(keyPath)).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
-    expect(service.shell.copied).toEqual([]);
+    expect(service.main.copied).toEqual([]);
   });
 
   it('refuses a file with two keys, a key pair pasted together, garbage, a folder and a missing file', async () => {
@@ -67,7 +67,7 @@ describe('clipboard.write: a public key', () => {
     expect(await copy(garbage)).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
     expect(await copy(folder)).toMatchObject({ ok: false, error: { code: 'invalid-request', message: expect.stringContaining('not a regular file') } });
     expect(await copy(path.join(service.home.dir, 'missing.pub'))).toMatchObject({ ok: false, error: { code: 'not-found' } });
-    expect(service.shell.copied).toEqual([]);
+    expect(service.main.copied).toEqual([]);
   });
 
   it('follows a symlink to a real public key but not to a private one', async () => {
@@ -77,7 +77,7 @@ describe('clipboard.write: a public key', () => {
     await symlink(keyPath, bad);
     expect(await copy(good)).toMatchObject({ ok: true });
     expect(await copy(bad)).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
-    expect(service.shell.copied).toEqual([publicLine]);
+    expect(service.main.copied).toEqual([publicLine]);
   });
 });
 
@@ -94,7 +94,7 @@ describe('clipboard.write: a fingerprint, a report, a clipboard that refuses', (
   it('copies a fingerprint exactly as given, once it is one', async () => {
     expect(await callHandler(service.handlers, 'clipboard.write', { kind: 'fingerprint', fingerprint: FINGERPRINT })).toEqual({ ok: true, value: { copied: true } });
     expect(await service.handlers['clipboard.write']({ kind: 'fingerprint', fingerprint: 'rm -rf ~' })).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
-    expect(service.shell.copied).toEqual([FINGERPRINT]);
+    expect(service.main.copied).toEqual([FINGERPRINT]);
   });
 
   it('copies the report made in main, with a secret planted in the remote URL masked', async () => {
@@ -102,15 +102,15 @@ describe('clipboard.write: a fingerprint, a report, a clipboard that refuses', (
     await service.home.git(['remote', 'add', 'origin', `https://jdoe:${secret}@bitbucket.org/acme/widgets.git`], service.repo);
     await callHandler(service.handlers, 'diagnose.run', { path: service.repo, runId: 'r', offline: true });
     expect(await callHandler(service.handlers, 'clipboard.write', { kind: 'report', path: service.repo })).toEqual({ ok: true, value: { copied: true } });
-    expect(service.shell.copied).toHaveLength(1);
-    expect(service.shell.copied[0]).toMatch(/^# /);
+    expect(service.main.copied).toHaveLength(1);
+    expect(service.main.copied[0]).toMatch(/^# /);
     // The remote is in the report (so the secret had a way in), masked.
-    expect(service.shell.copied[0]).toContain('bitbucket.org/acme/widgets.git');
-    expect(service.shell.copied[0]).not.toContain(secret.slice(4, 30));
+    expect(service.main.copied[0]).toContain('bitbucket.org/acme/widgets.git');
+    expect(service.main.copied[0]).not.toContain(secret.slice(4, 30));
   });
 
   it('hands the text back for the page to show when the system clipboard refuses', async () => {
-    service.shell.clipboard.writeText = () => {
+    service.main.clipboard.writeText = () => {
       throw new Error('clipboard unavailable');
     };
     expect(await callHandler(service.handlers, 'clipboard.write', { kind: 'fingerprint', fingerprint: FINGERPRINT })).toEqual({ ok: true, value: { copied: false, text: FINGERPRINT } });

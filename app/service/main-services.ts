@@ -1,10 +1,11 @@
 import type { EventChannel, EventChannels } from '../contract/channels.js';
 
 /**
- * What the handlers need from the desktop (or from whatever serves them): Electron's clipboard,
- * shell.openExternal and folder dialog in main; stand-ins in the browser preview and in tests.
+ * What the handlers need from the main process (or from whatever serves them): Electron's
+ * clipboard, shell.openExternal and folder dialog in main; stand-ins in the browser preview and in
+ * tests.
  */
-export interface ShellServices {
+export interface MainServices {
   clipboard: { writeText(text: string): void | Promise<void> };
   /**
    * Opens an already allow-listed https URL in the user's browser. Resolves `false` when it only

@@ -55,7 +55,7 @@ describe('external.open', () => {
   it('opens the API token page and the SSH keys page', async () => {
     expect(await callHandler(service.handlers, 'external.open', { kind: 'api-token' })).toEqual({ ok: true, value: { opened: true, url: LINKS.createApiToken } });
     expect(await callHandler(service.handlers, 'external.open', { kind: 'ssh-keys' })).toEqual({ ok: true, value: { opened: true, url: LINKS.sshKeys } });
-    expect(service.shell.opened).toEqual([LINKS.createApiToken, LINKS.sshKeys]);
+    expect(service.main.opened).toEqual([LINKS.createApiToken, LINKS.sshKeys]);
   });
 
   it('opens an allow-listed URL and refuses the rest without opening anything', async () => {
@@ -63,7 +63,7 @@ describe('external.open', () => {
     for (const url of ['http://bitbucket.org/', 'https://bitbucket.org.evil.example/', 'javascript:alert(1)', 'file:///etc/passwd']) {
       expect(await callHandler(service.handlers, 'external.open', { kind: 'url', url })).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
     }
-    expect(service.shell.opened).toEqual([LINKS.apiTokensDoc]);
+    expect(service.main.opened).toEqual([LINKS.apiTokensDoc]);
   });
 
   it('opens the Cloud page of the push remote, also for the legacy SSH host', async () => {
@@ -88,24 +88,24 @@ describe('external.open', () => {
     });
     // Nor an address on it given as a plain URL.
     expect(await callHandler(service.handlers, 'external.open', { kind: 'url', url: 'https://git.example.com/bitbucket/plugins/servlet/ssh/account/keys' })).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
-    expect(service.shell.opened).toEqual([]);
+    expect(service.main.opened).toEqual([]);
 
     await callHandler(service.handlers, 'settings.set', { bitbucketHosts: ['git.example.com'] });
     expect(await callHandler(service.handlers, 'external.open', { kind: 'repository', path: repo })).toMatchObject({ ok: true, value: { url: 'https://git.example.com/bitbucket/projects/PROJ/repos/widgets' } });
     expect(await callHandler(service.handlers, 'external.open', { kind: 'url', url: 'https://git.example.com/bitbucket/plugins/servlet/ssh/account/keys' })).toMatchObject({ ok: true });
     // Another port of a declared host is another server.
     expect(await callHandler(service.handlers, 'external.open', { kind: 'url', url: 'https://git.example.com:8443/' })).toMatchObject({ ok: false });
-    expect(service.shell.opened).toEqual(['https://git.example.com/bitbucket/projects/PROJ/repos/widgets', 'https://git.example.com/bitbucket/plugins/servlet/ssh/account/keys']);
+    expect(service.main.opened).toEqual(['https://git.example.com/bitbucket/projects/PROJ/repos/widgets', 'https://git.example.com/bitbucket/plugins/servlet/ssh/account/keys']);
   });
 
   it('opens a Data Center server’s HTTP access tokens page only for a declared server, context path kept', async () => {
     expect(await callHandler(service.handlers, 'external.open', { kind: 'access-tokens', server: 'git.example.com' })).toMatchObject({ ok: false, error: { code: 'invalid-request', message: 'Push Doctor does not open that address: git.example.com is not a Bitbucket or Atlassian page.' } });
     expect(await callHandler(service.handlers, 'external.open', { kind: 'access-tokens', server: 'http://git.example.com' })).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
-    expect(service.shell.opened).toEqual([]);
+    expect(service.main.opened).toEqual([]);
     await callHandler(service.handlers, 'settings.set', { bitbucketHosts: ['git.example.com'] });
     expect(await callHandler(service.handlers, 'external.open', { kind: 'access-tokens', server: 'git.example.com' })).toEqual({ ok: true, value: { opened: true, url: `https://git.example.com${DC_ACCESS_TOKENS_PAGE}` } });
     expect(await callHandler(service.handlers, 'external.open', { kind: 'access-tokens', server: 'https://git.example.com/bitbucket' })).toMatchObject({ ok: true, value: { url: `https://git.example.com/bitbucket${DC_ACCESS_TOKENS_PAGE}` } });
-    expect(service.shell.opened).toHaveLength(2);
+    expect(service.main.opened).toHaveLength(2);
   });
 
   it('builds the allow-list from the facts and the declared servers only', () => {
@@ -122,6 +122,6 @@ describe('external.open', () => {
     await service.home.git(['remote', 'add', 'dc', 'http://git.example.com/scm/PROJ/widgets.git'], repo);
     expect(await callHandler(service.handlers, 'external.open', { kind: 'repository', path: repo, remote: 'dc' })).toMatchObject({ ok: false, error: { code: 'not-applicable' } });
     expect(await callHandler(service.handlers, 'external.open', { kind: 'repository', path: repo, remote: 'nope' })).toMatchObject({ ok: false, error: { code: 'not-found' } });
-    expect(service.shell.opened).toEqual([]);
+    expect(service.main.opened).toEqual([]);
   });
 });

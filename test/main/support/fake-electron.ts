@@ -1,8 +1,8 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- a stand-in for electron: listeners take anything */
 /**
- * A small stand-in for the `electron` module, used with `vi.mock('electron', ...)` in shell tests:
- * the Electron binary cannot run here, and the shell's own code is what is under test. Each object
- * records what the shell asked of it. Only the members the shell uses exist.
+ * A small stand-in for the `electron` module, used with `vi.mock('electron', ...)` in main-process tests:
+ * the Electron binary cannot run here, and main's own code is what is under test. Each object
+ * records what main asked of it. Only the members main uses exist.
  */
 type Listener = (...args: any[]) => unknown;
 
@@ -165,7 +165,7 @@ class FakeApp extends Emitter {
   getAppPath() {
     return this.appPath;
   }
-  /** Set once whenReady was called (the shell waits for it right away): what must happen before ready, cannot after. */
+  /** Set once whenReady was called (main waits for it right away): what must happen before ready, cannot after. */
   ready = false;
   whenReady() {
     this.ready = true;

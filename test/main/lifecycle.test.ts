@@ -10,7 +10,7 @@ import { engineServices } from '../../app/service/engine-wiring.js';
 
 vi.mock('electron', () => import('./support/fake-electron.js'));
 const electron = await import('./support/fake-electron.js');
-const { folderFromArgv, startShell } = await import('../../main/lifecycle.js');
+const { folderFromArgv, startMainProcess } = await import('../../main/lifecycle.js');
 
 describe('folderFromArgv', () => {
   it('takes the first argument after the executable that is not a switch, resolved against the launch folder', () => {
@@ -39,10 +39,10 @@ describe('folderFromArgv', () => {
   });
 });
 
-describe('startShell', () => {
+describe('startMainProcess', () => {
   let userData: string;
   const paths = { preload: '/app/out/preload/index.cjs', rendererDir: '/app/out/renderer', devServerUrl: null, trayIcons: path.resolve('resources/tray') };
-  const start = (argv: string[] = ['/opt/push-doctor/push-doctor']) => startShell({ engine: engineServices(), paths, argv, cwd: '/home/me' });
+  const start = (argv: string[] = ['/opt/push-doctor/push-doctor']) => startMainProcess({ engine: engineServices(), paths, argv, cwd: '/home/me' });
   const window = () => electron.FakeBrowserWindow.instances[0]!;
   const sent = () => window().webContents.sent;
 
@@ -65,8 +65,8 @@ describe('startShell', () => {
   });
 
   it('opens one secure window on the built page, registers every channel, shows a tray and hardens all web contents', async () => {
-    const shell = await start();
-    expect(shell).not.toBeNull();
+    const main = await start();
+    expect(main).not.toBeNull();
     expect(electron.FakeBrowserWindow.instances).toHaveLength(1);
     // The built page over app:// (registered as a standard, secure scheme before ready), never file://.
     expect(window().loaded).toEqual({ url: 'app://push-doctor/index.html' });
@@ -80,12 +80,12 @@ describe('startShell', () => {
   });
 
   it('keeps running in the tray when the window is closed, and shows it again from the tray', async () => {
-    const shell = (await start())!;
+    const main = (await start())!;
     window().close();
     expect(window().visible).toBe(false);
     electron.app.emit('window-all-closed');
     expect(electron.app.quitCalls).toBe(0);
-    shell.showWindow();
+    main.showWindow();
     expect(window().visible).toBe(true);
     expect(electron.FakeBrowserWindow.instances).toHaveLength(1);
   });
@@ -124,21 +124,21 @@ describe('startShell', () => {
     const engine = engineServices();
     let resolutions = 0;
     const loginEnv = { HOME: userData, PATH: `/opt/homebrew/bin:/usr/bin:/bin`, SSH_AUTH_SOCK: '/tmp/agent-from-profile.sock' };
-    const shell = await startShell({
+    const main = await startMainProcess({
       engine: { ...engine, history: (ctx) => (seen.push(ctx), engine.history(ctx)) },
       paths,
       argv: ['/opt/push-doctor/push-doctor'],
       userEnv: async () => (resolutions++, loginEnv),
     });
-    await callHandler(shell!.handlers, 'fix.history', {});
-    await callHandler(shell!.handlers, 'fix.history', {});
+    await callHandler(main!.handlers, 'fix.history', {});
+    await callHandler(main!.handlers, 'fix.history', {});
     expect(resolutions).toBe(1);
     expect(seen.map((ctx) => ctx.env)).toEqual([loginEnv, loginEnv]);
     expect(seen[0]!.homeDir).toBe(userData);
   });
 
   it('loads the dev server in development and then sends no CSP header', async () => {
-    await startShell({ engine: engineServices(), paths: { ...paths, devServerUrl: 'http://localhost:5173/' }, argv: ['electron'] });
+    await startMainProcess({ engine: engineServices(), paths: { ...paths, devServerUrl: 'http://localhost:5173/' }, argv: ['electron'] });
     expect(window().loaded).toEqual({ url: 'http://localhost:5173/' });
     expect(electron.session.defaultSession.headersListener).toBeNull();
     expect(electron.protocol.handlers.size).toBe(0);

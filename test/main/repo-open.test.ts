@@ -26,8 +26,8 @@ describe('opening a repository (repo.open, repo.drop, repo.choose)', () => {
         path: repo,
         name: 'widgets',
         remotes: expect.arrayContaining([
-          { name: 'origin', url: 'https://jdoe:•••••@bitbucket.org/acme/widgets.git' },
-          { name: 'ssh', url: 'git@ssh.bitbucket.org:acme/widgets.git' },
+          { name: 'origin', url: 'https://jdoe:•••••@bitbucket.org/acme/widgets.git', switchFix: 'remote.use-ssh', onCloudSshHost: false, tokenUsername: 'jdoe' },
+          { name: 'ssh', url: 'git@ssh.bitbucket.org:acme/widgets.git', switchFix: 'remote.use-ssh-host', onCloudSshHost: true, tokenUsername: null },
         ]),
         repoCommands: [],
         trusted: true,
@@ -43,6 +43,8 @@ describe('opening a repository (repo.open, repo.drop, repo.choose)', () => {
     const result = await callHandler(service.handlers, 'repo.open', { path: repo });
     expect(JSON.stringify(result)).not.toContain(token.slice(4, -4));
     expect(result.ok && result.value.remotes[0]!.url).toBe('https://ATAT…6789@bitbucket.org/acme/widgets.git');
+    // Nor is it offered as the username of the token form.
+    expect(result.ok && result.value.remotes[0]!.tokenUsername).toBeNull();
   });
 
   it('refuses a file, a folder outside any repository, a missing path and a relative path, each with its own code', async () => {
@@ -90,9 +92,9 @@ describe('opening a repository (repo.open, repo.drop, repo.choose)', () => {
   });
 
   it('opens the folder the user chooses, and answers null when they cancel', async () => {
-    service.shell.nextFolder = null;
+    service.main.nextFolder = null;
     expect(await callHandler(service.handlers, 'repo.choose', {})).toEqual({ ok: true, value: null });
-    service.shell.nextFolder = path.join(repo);
+    service.main.nextFolder = path.join(repo);
     expect(await callHandler(service.handlers, 'repo.choose', {})).toMatchObject({ ok: true, value: { path: repo } });
   });
 });

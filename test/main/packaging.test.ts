@@ -130,7 +130,7 @@ describe('hardening of the packaged app', () => {
       expect(main).toContain('app://push-doctor/index.html');
       expect(main).toContain('loadURL(options.url)');
       expect(main).not.toMatch(/\.loadFile\(|["'`]file:\/\//);
-      // The scheme is registered before the shell waits for ready.
+      // The scheme is registered before main waits for ready.
       expect(main.indexOf('registerAppScheme()')).toBeGreaterThan(-1);
       expect(main.indexOf('registerAppScheme()')).toBeLessThan(main.indexOf('await app.whenReady()'));
     });

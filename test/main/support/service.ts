@@ -7,12 +7,12 @@ import type { EngineServices } from '../../../app/service/engine.js';
 import { engineServices } from '../../../app/service/engine-wiring.js';
 import { createService, type HandlerTable } from '../../../app/service/handlers.js';
 import type { Retester } from '../../../app/service/retest.js';
-import type { EventSink, ShellServices } from '../../../app/service/shell-services.js';
+import type { EventSink, MainServices } from '../../../app/service/main-services.js';
 import { createStateStore, type StateStore } from '../../../app/service/state-store.js';
 import { createHome, type TestHome } from '../../support/home.js';
 
-/** Records what the handlers asked of the desktop. */
-export interface RecordingShell extends ShellServices {
+/** Records what the handlers asked of the main process. */
+export interface RecordingMain extends MainServices {
   copied: string[];
   opened: string[];
   /** What chooseFolder answers next (null: the user cancelled). */
@@ -32,9 +32,9 @@ export interface TestService {
   handlers: HandlerTable;
   store: StateStore;
   retester: Retester;
-  shell: RecordingShell;
+  main: RecordingMain;
   events: RecordedEvent[];
-  /** Every engine context the shell made (one per request or re-test): none means the engine was not reached. */
+  /** Every engine context the service made (one per request or re-test): none means the engine was not reached. */
   contexts: EngineContext[];
   /** Runs `stop` at cleanup, before the home is removed (servers a test starts). */
   defer(stop: () => Promise<void>): void;
@@ -42,7 +42,7 @@ export interface TestService {
 }
 
 /**
- * The real handler table on the real engine in a throwaway home, with a recording shell. `engine`
+ * The real handler table on the real engine in a throwaway home, with a recording main process. `engine`
  * replaces it only where a test must produce a failure the real engine never has (see its callers).
  */
 export interface TestServiceOptions {
@@ -57,7 +57,7 @@ export interface TestServiceOptions {
 }
 
 export async function createTestService(options: TestServiceOptions = {}): Promise<TestService> {
-  const home = options.home ?? (await createHome('push-doctor-shell-'));
+  const home = options.home ?? (await createHome('push-doctor-main-'));
   const repo = options.repo ? await realpath(await home.repo(options.repo)) : '';
   const stateDir = path.join(home.dir, 'user-data');
   const engine = options.engine ?? engineServices();
@@ -66,13 +66,13 @@ export async function createTestService(options: TestServiceOptions = {}): Promi
   const contexts: EngineContext[] = [];
   const deferred: Array<() => Promise<void>> = [];
   const sink: EventSink = { emit: (event, payload) => events.push({ event, payload }) };
-  const shell: RecordingShell = {
+  const main: RecordingMain = {
     copied: [],
     opened: [],
     nextFolder: null,
-    clipboard: { writeText: (text) => void shell.copied.push(text) },
-    openExternal: async (url) => void shell.opened.push(url),
-    chooseFolder: async () => shell.nextFolder,
+    clipboard: { writeText: (text) => void main.copied.push(text) },
+    openExternal: async (url) => void main.opened.push(url),
+    chooseFolder: async () => main.nextFolder,
   };
   const createContext = ({ timeoutMs }: { timeoutMs: number }) => {
     const base = home.context({ timeoutMs, ...options.context });
@@ -80,7 +80,7 @@ export async function createTestService(options: TestServiceOptions = {}): Promi
     contexts.push(ctx);
     return ctx;
   };
-  const { handlers, retester } = createService({ engine, shell, store, events: sink, createContext });
+  const { handlers, retester } = createService({ engine, main, store, events: sink, createContext });
   return {
     home,
     repo,
@@ -88,7 +88,7 @@ export async function createTestService(options: TestServiceOptions = {}): Promi
     handlers,
     store,
     retester,
-    shell,
+    main,
     events,
     contexts,
     defer: (stop) => void deferred.push(stop),

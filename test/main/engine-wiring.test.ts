@@ -47,7 +47,7 @@ describe('engine wiring', () => {
     ]);
 
     expect(await callHandler(service.handlers, 'clipboard.write', { kind: 'report', path: service.repo })).toEqual({ ok: true, value: { copied: true } });
-    expect(service.shell.copied).toEqual([expect.stringContaining('This repository has no remote to push to.')]);
+    expect(service.main.copied).toEqual([expect.stringContaining('This repository has no remote to push to.')]);
 
     const retest = await callHandler(service.handlers, 'retest.run', {});
     expect(retest).toMatchObject({ ok: true, value: [{ path: service.repo, status: 'failing', codes: ['remote.none'] }] });
