@@ -4,7 +4,7 @@ import { COMMAND_USAGES } from '../../app/cli/cli.js';
 import { FIX_IDS, type DiagnoseReport } from '../../app/contract/report.js';
 import { runPushDoctor, type CliRun } from '../support/cli.js';
 import { describeLeaks, dumpLedger, Ledger, SURFACES } from './support/ledger.js';
-import type { Plant } from './support/plants.js';
+import { SHOWN_MASKED, type Plant } from './support/plants.js';
 import { recordStateFolder, type UndoSecretFile } from './support/state-files.js';
 import { createSweepWorld, plantCatalogue, worldUnavailable, type SweepWorld } from './support/world.js';
 
@@ -30,6 +30,8 @@ export function cliCommands(): string[] {
   });
 }
 
+const COMMANDS = cliCommands();
+
 describe.skipIf(unavailable)(`secret sweep: every push-doctor command${unavailable ? ` (skipped: ${unavailable})` : ''}`, () => {
   let world: SweepWorld;
   const ledger = new Ledger();
@@ -40,8 +42,8 @@ describe.skipIf(unavailable)(`secret sweep: every push-doctor command${unavailab
   /** Runs push-doctor in the repository and records what it printed. */
   async function pd(args: string[], input?: string): Promise<CliRun> {
     const run = await runPushDoctor(args, { env: world.home.env, cwd: world.repo, input, timeoutMs: 60_000 });
-    const [name, sub] = args;
-    ran.add(name && COMMAND_USAGES[name]?.includes(' | ') && sub ? `${name} ${sub}` : (name ?? ''));
+    const [name = '', sub] = args;
+    ran.add(COMMANDS.includes(`${name} ${sub}`) ? `${name} ${sub}` : name);
     if (name === 'fix' && sub) fixesRun.add(sub);
     const label = `push-doctor ${args.join(' ')}${input ? ' (stdin)' : ''} [exit ${run.code}]`;
     ledger.add(args.includes('--json') ? SURFACES.cliJson : SURFACES.cliStdout, label, run.stdout);
@@ -63,7 +65,7 @@ describe.skipIf(unavailable)(`secret sweep: every push-doctor command${unavailab
     const [diagnosed] = await Promise.all([pd(['diagnose', repo, '--json']), pd(['diagnose', repo])]);
     await Promise.all([pd(['test', repo]), pd(['test', repo, '--json']), pd(['history']), pd(['--help'])]);
     await Promise.all([pd(['account', 'status', ...dc]), pd(['keys', 'list', ...dc, '--json'])]);
-    // Bad input that carries a secret: an unknown remote, a private key given as a public one, half a JSON object.
+    // Bad input that carries a secret: an unknown remote, half a JSON object holding a token.
     await Promise.all([
       pd(['diagnose', repo, '--remote', 'nowhere']),
       pd(['fix', 'credential.save-token', repo, '--yes', '--input-stdin'], `{"username": "jdoe", "token": "${secret('input-token')}"`),
@@ -74,6 +76,7 @@ describe.skipIf(unavailable)(`secret sweep: every push-doctor command${unavailab
     const link = (token: string) => pd(['account', 'link', ...dc, '--input-stdin', '--json'], JSON.stringify({ username: 'jdoe', token }));
     await link(secret('rejected-token'));
     if (world.keyring) await link(secret('account-token'));
+    // ...and a private key given where a public one belongs.
     await Promise.all([pd(['account', 'status', ...dc, '--json']), pd(['keys', 'list', ...dc]), pd(['keys', 'add', ...dc, '--key', world.sshKeys.plain])]);
 
     // Every fix, as a dry run (the plan it prints), for the remote a finding offers it for.
@@ -119,7 +122,7 @@ describe.skipIf(unavailable)(`secret sweep: every push-doctor command${unavailab
   }
 
   it('runs every command and subcommand of the CLI, and every fix', () => {
-    expect(cliCommands().filter((c) => !ran.has(c))).toEqual([]);
+    expect(COMMANDS.filter((c) => !ran.has(c))).toEqual([]);
     expect(FIX_IDS.filter((id) => !fixesRun.has(id))).toEqual([]);
   });
 
@@ -129,6 +132,10 @@ describe.skipIf(unavailable)(`secret sweep: every push-doctor command${unavailab
     // What credential.clear and remote.remove-secret removed is there (so undo can put it back), and nowhere else.
     const kept = undoFiles.map((f) => f.text).join('\n');
     for (const id of ['store-app-password', 'url-password', 'insteadof-password'] as const) expect(kept).toContain(world.plant(id).value);
+  });
+
+  it('met the secrets it shows masked: the masked form of each is in what it printed', () => {
+    expect(ledger.unmet(SHOWN_MASKED.map(world.plant))).toEqual([]);
   });
 
   it('records the figure "planted secrets checked"', ({ task }) => {

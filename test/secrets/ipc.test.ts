@@ -17,6 +17,7 @@ import { createGuideStore } from '../../renderer/src/state/store.js';
 import { CLI } from '../support/cli.js';
 import { createTestService, type TestService } from '../main/support/service.js';
 import { describeLeaks, dumpLedger, Ledger, SURFACES } from './support/ledger.js';
+import { SHOWN_MASKED } from './support/plants.js';
 import { recordStateFolder, type UndoSecretFile } from './support/state-files.js';
 import { createSweepWorld, plantCatalogue, worldUnavailable, type SweepWorld } from './support/world.js';
 
@@ -227,6 +228,10 @@ describe.skipIf(unavailable)(`secret sweep: every IPC handler, the renderer, the
       expect(leaks, describeLeaks(leaks)).toEqual([]);
     });
   }
+
+  it('met the secrets it shows masked: the masked form of each is in a result, event or the renderer', () => {
+    expect(ledger.unmet(SHOWN_MASKED.map(world.plant))).toEqual([]);
+  });
 
   it('calls every channel of the contract', () => {
     expect(REQUEST_CHANNELS.filter((c) => !called.has(c))).toEqual([]);

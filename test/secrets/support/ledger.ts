@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { maskSecret } from '../../../app/secrets/mask.js';
 import type { SecretSweepFigures } from '../../support/figures.js';
 import { findLeaks, type Leak, type Plant, type PlantId } from './plants.js';
 
@@ -43,6 +44,15 @@ export class Ledger {
   /** Where a plant shows, on any surface. */
   leaksOf(plant: Plant): Leak[] {
     return this.seen.flatMap((s) => findLeaks([plant], s.surface, s.label, s.text));
+  }
+
+  /**
+   * The plants whose masked form (ATAT…9F2C) shows nowhere: the engine never met them, and searching
+   * for them would prove nothing. Only for plants the app shows masked when it reads them.
+   */
+  unmet(plants: readonly Plant[]): PlantId[] {
+    const all = this.seen.map((s) => s.text).join('\n');
+    return plants.filter((p) => p.unavailable === null && !all.includes(maskSecret(p.value))).map((p) => p.id);
   }
 
   /** How many texts each surface gave. */

@@ -32,6 +32,25 @@ export type PlantId =
   | 'account-token'
   | 'rejected-token';
 
+/**
+ * The secrets the engine reads and shows masked (ATAT…9F2C) in a diagnosis, a fix's message or a
+ * helper's evidence: each sweep checks it met them, so that it is never searching text they never reached.
+ */
+export const SHOWN_MASKED: readonly PlantId[] = [
+  'store-api-token',
+  'store-app-password',
+  'keyring-token',
+  'cache-password',
+  'helper-stderr-password',
+  'helper-stderr-token',
+  'inline-helper-password',
+  'url-password',
+  'pushurl-password',
+  'insteadof-password',
+  'config-parameters-token',
+  'input-token',
+];
+
 export interface Plant {
   id: PlantId;
   /** Where it is planted, in a few words (the test's name). */

@@ -30,6 +30,7 @@ import { accessToken, apiToken, appPassword, dataCenterToken, shapeless, type Pl
  * | embedded   | remote.embedded.url http://jdoe:PASSWORD@…                             | DC F      |
  * | mirror     | remote.mirror.pushurl http://jdoe:PASSWORD@…                           | DC F      |
  * | short      | ~/.gitconfig url."http://jdoe:PASSWORD@…".insteadOf                    | DC F      |
+ * | proxied    | remote.proxied.proxy http://proxyuser:PASSWORD@… (its port refuses)    | cloud D   |
  * | sshorigin  | ~/.ssh/id_work (passphrase) and ~/.ssh/id_plain                         | SSH G     |
  *
  * Cloud remotes are https://[user@]bitbucket.org/acme/NAME.git, sent to their server by a global
@@ -95,7 +96,7 @@ export function plantCatalogue(account: SweepWorldOptions['account']): Array<Pic
     { id: 'config-parameters-token', where: 'an access token in GIT_CONFIG_PARAMETERS (extraheader, as CI sets it)', unavailable: null },
     { id: 'askpass-secret', where: 'a GIT_ASKPASS program that prints a secret', unavailable: null },
     { id: 'env-token', where: 'BITBUCKET_TOKEN in the environment', unavailable: null },
-    { id: 'proxy-password', where: 'a password in https_proxy and http_proxy', unavailable: null },
+    { id: 'proxy-password', where: 'a password in a proxy URL (https_proxy, remote.proxied.proxy)', unavailable: null },
     { id: 'profile-token', where: "a token in the login shell's profile", unavailable: null },
     { id: 'ssh-config-password', where: 'a password in ~/.ssh/config (sshpass in another host\'s ProxyCommand)', unavailable: null },
     { id: 'ssh-key-plain', where: 'an unencrypted private key (~/.ssh/id_plain)', unavailable: null },
@@ -191,7 +192,7 @@ async function build(home: TestHome, options: SweepWorldOptions, stops: Array<()
       { username: 'bearer-token', secret: v.bearer, kind: 'access-token' },
       { username: 'ci-token', secret: v.ciToken, kind: 'access-token' },
     ],
-    { 'acme/bearer.git': {}, 'acme/ci.git': {} },
+    { 'acme/bearer.git': {}, 'acme/ci.git': {}, 'acme/proxied.git': {} },
   );
   const e = await cloud([{ username: 'chattyuser', secret: v.helperPassword, kind: 'account-password' }], { 'acme/chatty.git': { chattyuser: 'write' } });
   const h = await cloud([{ username: 'inlineuser', secret: v.inlinePassword, kind: 'account-password' }], { 'acme/inline.git': { inlineuser: 'write' } });
@@ -241,6 +242,7 @@ async function build(home: TestHome, options: SweepWorldOptions, stops: Array<()
   await route(h, 'inline', 'inlineuser');
   await route(d, 'bearer');
   await route(d, 'ci');
+  await route(d, 'proxied');
   await git(['config', '--global', `url.${f.url.replace('://', `://jdoe:${encodeURIComponent(v.insteadofPassword)}@`)}/scm/acme/short.git.insteadOf`, 'https://bitbucket.org/acme/short.git']);
 
   // The repository and its remotes.
@@ -257,6 +259,7 @@ async function build(home: TestHome, options: SweepWorldOptions, stops: Array<()
     ['embedded', `${f.url.replace('://', `://jdoe:${encodeURIComponent(v.urlPassword)}@`)}/scm/acme/embedded.git`],
     ['mirror', `${f.url}/scm/acme/mirror.git`, `${f.url.replace('://', `://jdoe:${encodeURIComponent(v.pushurlPassword)}@`)}/scm/acme/mirror.git`],
     ['short', 'https://bitbucket.org/acme/short.git'],
+    ['proxied', 'https://bitbucket.org/acme/proxied.git'],
     ['sshorigin', 'git@ssh.bitbucket.org:acme/widgets.git'],
   ];
   for (const [name, url, pushurl] of remotes) {
@@ -264,6 +267,9 @@ async function build(home: TestHome, options: SweepWorldOptions, stops: Array<()
     if (pushurl) await git(['config', `remote.${name}.pushurl`, pushurl], repo);
   }
   await git(['config', '--add', `http.${d.url}/acme/bearer.git.extraHeader`, `Authorization: Bearer ${v.bearer}`], repo);
+  // A proxy that needs a password (and does not answer: its port refuses).
+  const proxy = `http://proxyuser:${encodeURIComponent(v.proxyPassword)}@127.0.0.1:9/`;
+  await git(['config', 'remote.proxied.proxy', proxy], repo);
   const chatty = await script(
     path.join(bin, 'chatty-helper'),
     [
@@ -291,7 +297,6 @@ async function build(home: TestHome, options: SweepWorldOptions, stops: Array<()
   // that then leaves (as `exec zsh` in a .bash_profile does when the login shell runs a command).
   await writeFile(path.join(home.dir, '.profile'), `export BITBUCKET_TOKEN= ${v.profileToken}\nexit 3\n`);
   const ciHeader = `AUTHORIZATION: basic ${Buffer.from(`x-token-auth:${v.ciToken}`).toString('base64')}`;
-  const proxy = `http://proxyuser:${encodeURIComponent(v.proxyPassword)}@127.0.0.1:9/`;
   Object.assign(home.env, {
     BITBUCKET_TOKEN: v.envToken,
     GIT_ASKPASS: gitAskpass,
@@ -300,8 +305,6 @@ async function build(home: TestHome, options: SweepWorldOptions, stops: Array<()
     SSH_KEY_PASSPHRASE: v.passphrase,
     SSH_AUTH_SOCK: agent.socket,
     https_proxy: proxy,
-    http_proxy: proxy,
-    no_proxy: '127.0.0.1,localhost',
     GIT_CONFIG_PARAMETERS: `'http.${d.url}/acme/ci.git.extraheader'='${ciHeader}'`,
     NODE_EXTRA_CA_CERTS: api.caFile,
   });
