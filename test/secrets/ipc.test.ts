@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineContext } from '../../app/context.js';
-import { methodName, REQUEST_CHANNELS, type EventChannel, type EventChannels, type PushDoctorApi, type RequestChannel, type RequestOf, type Result } from '../../app/contract/channels.js';
+import { REQUEST_CHANNELS, type RequestChannel, type RequestOf, type Result } from '../../app/contract/channels.js';
 import { FIX_IDS, type DiagnoseReport, type FixId } from '../../app/contract/report.js';
 import { markdownReport } from '../../app/diagnose/report-markdown.js';
 import { describeOutcome, resolveLoginShellEnvironment } from '../../app/env/login-shell.js';
@@ -16,6 +16,7 @@ import { createStateStore, STATE_FILE_NAME } from '../../app/service/state-store
 import { createGuideStore } from '../../renderer/src/state/store.js';
 import { CLI } from '../support/cli.js';
 import { createTestService, type TestService } from '../main/support/service.js';
+import { bridgeOverHandlers } from './support/bridge.js';
 import { describeLeaks, dumpLedger, Ledger, SURFACES } from './support/ledger.js';
 import { SHOWN_MASKED } from './support/plants.js';
 import { recordStateFolder, type UndoSecretFile } from './support/state-files.js';
@@ -68,23 +69,7 @@ describe.skipIf(unavailable)(`secret sweep: every IPC handler, the renderer, the
     const secret = (id: Parameters<SweepWorld['plant']>[0]) => world.plant(id).value;
 
     // The renderer's store over the real handlers: what the window would hold after each answer.
-    const listeners = new Map<EventChannel, Set<(payload: never) => void>>();
-    const push = service.events.push.bind(service.events);
-    service.events.push = (...items) => {
-      for (const item of items) for (const listener of listeners.get(item.event) ?? []) (listener as (p: unknown) => void)(item.payload);
-      return push(...items);
-    };
-    const api = {
-      ...Object.fromEntries(REQUEST_CHANNELS.map((channel) => [methodName(channel), (request: never) => call(channel, request)])),
-      on<E extends EventChannel>(event: E, listener: (payload: EventChannels[E]) => void) {
-        const set = listeners.get(event) ?? new Set();
-        set.add(listener as (payload: never) => void);
-        listeners.set(event, set);
-        return () => set.delete(listener as (payload: never) => void);
-      },
-      pathForDroppedFile: () => null,
-    } as unknown as PushDoctorApi;
-    const store = createGuideStore(api);
+    const store = createGuideStore(bridgeOverHandlers(call, service.events));
     const guide = () => store.getState();
     const snap = (label: string) => ledger.add(SURFACES.renderer, label, JSON.stringify(store.getState()));
     const stop = guide().init();

@@ -17,26 +17,27 @@ import { accessToken, apiToken, appPassword, dataCenterToken, shapeless, type Pl
  * the Authorization header it received (a misbehaving server or proxy), so that whatever git or the
  * REST client repeats of it is in the output to search:
  *
- * | remote     | where its secret is                                                    | server    |
- * |------------|------------------------------------------------------------------------|-----------|
- * | origin     | ~/.git-credentials (API token, read scope only: push refused)          | cloud A   |
- * | legacy     | ~/.git-credentials (app password: 410)                                 | cloud A   |
- * | vault      | the Secret Service keyring, git's libsecret helper                     | cloud B   |
- * | cached     | git's credential-cache daemon                                          | cloud C   |
- * | chatty     | a helper (repository config) that also prints its password on stderr  | cloud E   |
- * | inline     | a `!` helper in the repository config with the password written in it   | cloud H   |
- * | bearer     | http.<url>.extraHeader "Authorization: Bearer …" in .git/config        | cloud D   |
- * | ci         | GIT_CONFIG_PARAMETERS: extraheader "AUTHORIZATION: basic …" (as CI sets) | cloud D   |
- * | embedded   | remote.embedded.url http://jdoe:PASSWORD@…                             | DC F      |
- * | mirror     | remote.mirror.pushurl http://jdoe:PASSWORD@…                           | DC F      |
- * | short      | ~/.gitconfig url."http://jdoe:PASSWORD@…".insteadOf                    | DC F      |
- * | proxied    | remote.proxied.proxy http://proxyuser:PASSWORD@… (its port refuses)    | cloud D   |
- * | sshorigin  | ~/.ssh/id_work (passphrase) and ~/.ssh/id_plain                         | SSH G     |
+ * | remote    | where its secret is                                                        | server  |
+ * |-----------|----------------------------------------------------------------------------|---------|
+ * | origin    | ~/.git-credentials (API token, read scope only: push refused)              | cloud A |
+ * | legacy    | ~/.git-credentials (app password: 410)                                     | cloud A |
+ * | vault     | the Secret Service keyring, git's libsecret helper                          | cloud B |
+ * | cached    | git's credential-cache daemon                                              | cloud C |
+ * | chatty    | a helper (repository config) that prints its password and a token on stderr | cloud E |
+ * | inline    | a `!` helper in the repository config with the password written in it      | cloud H |
+ * | bearer    | http.<url>.extraHeader "Authorization: Bearer …" in .git/config            | cloud D |
+ * | ci        | GIT_CONFIG_PARAMETERS: extraheader "AUTHORIZATION: basic …" (as CI sets it) | cloud D |
+ * | proxied   | remote.proxied.proxy http://proxyuser:PASSWORD@… (its port refuses)        | cloud D |
+ * | embedded  | remote.embedded.url http://jdoe:PASSWORD@…                                 | DC F    |
+ * | mirror    | remote.mirror.pushurl http://jdoe:PASSWORD@…                               | DC F    |
+ * | short     | ~/.gitconfig url."http://jdoe:PASSWORD@…".insteadOf                        | DC F    |
+ * | sshorigin | ~/.ssh/id_work (passphrase) and ~/.ssh/id_plain                             | SSH G   |
  *
  * Cloud remotes are https://[user@]bitbucket.org/acme/NAME.git, sent to their server by a global
  * `url.<server>.insteadOf` rule per remote (the way a user's config could). The environment holds
  * BITBUCKET_TOKEN, GIT_ASKPASS and SSH_ASKPASS programs that print secrets, the key's passphrase,
- * a proxy URL with a password, and the account link's token where no keychain keeps it.
+ * a proxy URL with a password, and the account link's token where no keychain keeps it; ~/.ssh/config
+ * an sshpass password in another host's ProxyCommand; ~/.profile a token in a mistyped export.
  */
 export interface SweepWorld {
   home: TestHome;
@@ -49,8 +50,6 @@ export interface SweepWorld {
   keyring: TestKeyring | null;
   /** The engine's own state folder (journal, backups, undo-secrets). */
   stateDir: string;
-  /** The remotes of `work`, with what each stands for. */
-  remotes: readonly string[];
   sshKeys: { plain: string; encrypted: string };
   cleanup(): Promise<void>;
 }
@@ -349,7 +348,6 @@ async function build(home: TestHome, options: SweepWorldOptions, stops: Array<()
     site,
     keyring,
     stateDir: path.join(home.env.XDG_STATE_HOME!, 'push-doctor'),
-    remotes: remotes.map(([name]) => name),
     sshKeys: { plain: plain.path, encrypted: encrypted.path },
     async cleanup() {
       for (const stop of stops.splice(0)) await Promise.resolve(stop()).catch(() => {});
