@@ -31,7 +31,7 @@ export default defineConfig({
       {
         test: {
           name: 'engine',
-          include: ['test/engine/**/*.test.ts', 'test/fix/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/faults/**/*.test.ts', 'test/fuzz/**/*.test.ts', 'test/crash/**/*.test.ts'],
+          include: ['test/engine/**/*.test.ts', 'test/fix/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/faults/**/*.test.ts', 'test/fuzz/**/*.test.ts', 'test/crash/**/*.test.ts', 'test/secrets/**/*.test.ts'],
           // The headless machine's own proof runs only in the headless project.
           exclude: [...excluded, 'test/fix/headless-machine.test.ts'],
           globalSetup: ['test/support/build-cli.ts'],

@@ -30,18 +30,21 @@ type Command = (args: string[], io: CliIo) => Promise<number>;
 /**
  * Each command is loaded when it runs, not at start: `diagnose` never loads what only `fix`, `undo`,
  * `keygen`, `account` or `keys` need (zod for the journal, the key generator, the REST client), which
- * keeps the start fast.
+ * keeps the start fast. Its usage line names its subcommands (`account link ... | account status ...`).
  */
-const COMMANDS: Record<string, () => Promise<Command>> = {
-  diagnose: async () => (await import('./commands/diagnose.js')).diagnoseCommand,
-  fix: async () => (await import('./commands/fix.js')).fixCommand,
-  test: async () => (await import('./commands/test.js')).testCommand,
-  keygen: async () => (await import('./commands/keygen.js')).keygenCommand,
-  undo: async () => (await import('./commands/undo.js')).undoCommand,
-  history: async () => (await import('./commands/undo.js')).historyCommand,
-  account: async () => (await import('./commands/account.js')).accountCommand,
-  keys: async () => (await import('./commands/keys.js')).keysCommand,
+const COMMANDS: Record<string, { usage: string; load: () => Promise<Command> }> = {
+  diagnose: { usage: DIAGNOSE_USAGE, load: async () => (await import('./commands/diagnose.js')).diagnoseCommand },
+  fix: { usage: FIX_USAGE, load: async () => (await import('./commands/fix.js')).fixCommand },
+  test: { usage: TEST_USAGE, load: async () => (await import('./commands/test.js')).testCommand },
+  keygen: { usage: KEYGEN_USAGE, load: async () => (await import('./commands/keygen.js')).keygenCommand },
+  undo: { usage: UNDO_USAGE, load: async () => (await import('./commands/undo.js')).undoCommand },
+  history: { usage: HISTORY_USAGE, load: async () => (await import('./commands/undo.js')).historyCommand },
+  account: { usage: ACCOUNT_USAGE, load: async () => (await import('./commands/account.js')).accountCommand },
+  keys: { usage: KEYS_USAGE, load: async () => (await import('./commands/keys.js')).keysCommand },
 };
+
+/** The commands `push-doctor` runs and each one's usage line (the secret sweep runs every command and subcommand). */
+export const COMMAND_USAGES: Readonly<Record<string, string>> = Object.fromEntries(Object.entries(COMMANDS).map(([name, command]) => [name, command.usage]));
 
 /** Runs the CLI and returns the exit code. Errors become one line on stderr, never a stack trace. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -50,7 +53,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(USAGE);
     return name === undefined ? 2 : 0;
   }
-  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name]!.load : undefined;
   try {
     if (!load) throw new UsageError(`unknown command "${name}"`);
     return await (await load())(args, io);

@@ -49,9 +49,13 @@ export async function fillCredential(ctx: EngineContext, repoRoot: string, pushU
     env: { ...extraEnv, GIT_TRACE: '2' },
     signal,
   });
+  // The password first, so that a helper repeating it on stderr is masked too.
+  const fields = result.exitCode === 0 && !result.timedOut ? parseCredentialOutput(result.stdout) : {};
+  const secret = fields.password === undefined ? null : ctx.secrets.wrap(fields.password);
   const stderrLines = result.stderr.split('\n');
   const helpersRun = stderrLines.filter((line) => TRACE_LINE.test(line) && HELPER_RUN.test(line)).length;
-  const said = stderrLines.filter((line) => line.trim() && !TRACE_LINE.test(line)).map((line) => ctx.secrets.redact(line));
+  // A helper may print anything on stderr, other secrets too (a refresh token in a debug line).
+  const said = stderrLines.filter((line) => line.trim() && !TRACE_LINE.test(line)).map((line) => ctx.secrets.redactOpaque(line));
   const base = { helpersRun, durationMs: result.durationMs, garbled: garbledLine(ctx, stderrLines) };
 
   if (result.timedOut) {
@@ -64,11 +68,9 @@ export async function fillCredential(ctx: EngineContext, repoRoot: string, pushU
     return { ...base, status, credential: null, username: username ? decodeSafe(username) : null, evidence: said };
   }
 
-  const fields = parseCredentialOutput(result.stdout);
-  if (fields.password === undefined) {
+  if (secret === null) {
     return { ...base, status: fields.username ? 'username-only' : 'none', credential: null, username: fields.username ?? null, evidence: said };
   }
-  const secret = ctx.secrets.wrap(fields.password);
   const username = fields.username ?? null;
   const credential: CachedCredential = { username, secret, secretKind: classifySecret(secret), usernameKind: classifyUsername(username) };
   return { ...base, status: 'found', credential, username, evidence: said };
@@ -79,7 +81,7 @@ function garbledLine(ctx: EngineContext, stderrLines: string[]): FillResult['gar
   const at = stderrLines.findIndex((line) => line.startsWith(INVALID_LINE));
   if (at === -1) return null;
   const helper = stderrLines.slice(0, at).filter((line) => TRACE_LINE.test(line) && HELPER_RUN.test(line)).length - 1;
-  return { helper: Math.max(0, helper), line: ctx.secrets.redact(stderrLines[at]!.slice(INVALID_LINE.length)).slice(0, 80) };
+  return { helper: Math.max(0, helper), line: ctx.secrets.redactOpaque(stderrLines[at]!.slice(INVALID_LINE.length)).slice(0, 80) };
 }
 
 const INVALID_LINE = 'warning: invalid credential line: ';

@@ -5,6 +5,7 @@ import { access } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ENV_PROGRAM, LOGIN_SHELL_TIMEOUT_MS, RESOLVING_ENVIRONMENT_VARIABLE } from '../facts/macos.js';
+import { redactOpaque } from '../secrets/redact.js';
 
 /**
  * The user's login-shell environment, for an app started from Finder, the Dock, Spotlight or a
@@ -209,10 +210,14 @@ function runShell(shell: string, args: string[], env: NodeJS.ProcessEnv, marker:
 /** What an interactive shell without a terminal always says; not a reason. */
 const NO_TERMINAL_NOISE = /no job control in this shell|cannot set terminal process group|Inappropriate ioctl for device|can't access tty/i;
 
-/** The last line the shell wrote on stderr, for the reason of a failure (profiles may print anything; keep it short). */
+/**
+ * The last line the shell wrote on stderr, for the reason of a failure (profiles may print anything;
+ * keep it short). It goes to the app's log, and a profile's error may quote a secret (bash names the
+ * token of a mistyped `export TOKEN= value` as a bad identifier): masked, like every secret shown.
+ */
 function lastLine(text: string): string | null {
   const line = text.split('\n').map((l) => l.trim()).filter((l) => l && !NO_TERMINAL_NOISE.test(l)).pop();
-  return line ? line.slice(0, 200) : null;
+  return line ? redactOpaque(line).slice(0, 200) : null;
 }
 
 /**

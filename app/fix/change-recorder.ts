@@ -78,9 +78,11 @@ export interface ChangeRecorder {
   /**
    * Changes a git config file with `git config --file FILE <edit>` for each edit, all in one atomic
    * replace: git edits a private copy, then the file gets the result (see editConfigCopy). Throws
-   * when git refuses an edit; the file is then unchanged.
+   * when git refuses an edit; the file is then unchanged. Its old bytes are kept as an undo secret:
+   * a git config file can hold credentials no pattern recognises (a `!` helper with a password
+   * written in it, an extra header), so none of it goes with the ordinary backups.
    */
-  editGitConfig(file: string, edits: ReadonlyArray<readonly string[]>, options?: { cwd?: string; sensitive?: boolean }): Promise<void>;
+  editGitConfig(file: string, edits: ReadonlyArray<readonly string[]>, options?: { cwd?: string }): Promise<void>;
   /** Saves or erases a credential in one helper, keeping the old one for undo as protected as the helper kept it. */
   setCredential(change: CredentialChange): Promise<void>;
   /** Adds a key to an ssh-agent (a no-op when it holds the key already); undo removes it again. */

@@ -45,7 +45,7 @@ export async function helperCall(
   const got = /^password=(.*)$/m.exec(result.stdout)?.[1];
   const found = action === 'get' && got !== undefined ? ctx.secrets.wrap(got) : null;
   const username = action === 'get' ? (/^username=(.*)$/m.exec(result.stdout)?.[1] ?? null) : null;
-  return { ok: result.exitCode === 0, password: found, username, error: ctx.secrets.redact(result.stderr.trim() || result.spawnError || '') };
+  return { ok: result.exitCode === 0, password: found, username, error: ctx.secrets.redactOpaque(result.stderr.trim() || result.spawnError || '') };
 }
 
 /**

@@ -173,21 +173,13 @@ export function describeUrlEdits(edits: readonly UrlEdit[]): PlannedChange[] {
   });
 }
 
-/** Whether a config file holds a secret of this run: then its backup is kept as an undo secret (a 0600 file of its own), apart from the other backups. */
-async function holdsSecret(ctx: EngineContext, file: string): Promise<boolean> {
-  const text = await readFile(file, 'utf8').catch(() => '');
-  return ctx.secrets.redact(text) !== text;
-}
-
 /** Applies the planned edits through the journal. */
 export async function applyUrlEdits(ctx: EngineContext, change: ChangeRecorder, repoRoot: string, edits: readonly UrlEdit[]): Promise<void> {
   for (const edit of edits) {
-    // A file that holds a secret: its backup is kept as an undo secret.
-    const sensitive = await holdsSecret(ctx, edit.file);
     const config = (...changes: string[][]) => {
       // A value that still holds a secret would reach git's command line: refuse instead (remove-secret takes it out first).
       if (changes.flat().some((arg) => ctx.secrets.redact(arg) !== arg)) throw new Error('a URL of this remote holds a password or token: take it out first (remote.remove-secret)');
-      return change.editGitConfig(edit.file, changes, { cwd: repoRoot, sensitive });
+      return change.editGitConfig(edit.file, changes, { cwd: repoRoot });
     };
     if (edit.kind === 'value') {
       if (edit.before.length === 1 && edit.after.length === 1) {

@@ -224,10 +224,10 @@ class Change implements ChangeRecorder {
     await chmod(file, mode);
   }
 
-  async editGitConfig(file: string, edits: ReadonlyArray<readonly string[]>, options: { cwd?: string; sensitive?: boolean } = {}): Promise<void> {
+  async editGitConfig(file: string, edits: ReadonlyArray<readonly string[]>, options: { cwd?: string } = {}): Promise<void> {
     this.open();
     const edited = await editConfigCopy(this.ctx, file, edits, options.cwd);
-    await this.writeFile(file, edited.bytes, { mode: edited.mode, sensitive: options.sensitive });
+    await this.writeFile(file, edited.bytes, { mode: edited.mode, sensitive: true });
   }
 
   async setCredential(change: CredentialChange): Promise<void> {

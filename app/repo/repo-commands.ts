@@ -6,6 +6,7 @@ import { describeRepoCommand, type RepoCommand, type RepoCommandKind } from '../
 import { describeHelper, parseConfigWithOrigin, selectHelpers, type ConfigScope, type CredentialConfigEntry } from '../credentials/helpers.js';
 import { credentialUrlParts } from '../credentials/urlmatch.js';
 import { git } from '../git/git.js';
+import { redactOpaque } from '../secrets/redact.js';
 import { maskCommandSecrets, shellQuote } from '../ssh/command.js';
 
 /**
@@ -157,10 +158,14 @@ function isCommandUrl(value: string): boolean {
   return /^\s*ext::/i.test(value);
 }
 
-/** A command for display: sshpass passwords and `password=` values masked, known secrets redacted. */
+/**
+ * A command for display: sshpass passwords and `password=` values masked, known secrets redacted,
+ * and long opaque words masked too: a `!` helper may hold its password as a printf argument, and
+ * the prompt that shows it runs before anything could tell the run which value that is.
+ */
 function displayCommand(ctx: Pick<EngineContext, 'secrets'>, command: string): string {
   const masked = maskCommandSecrets(command).replace(/(password=)[^\s'";]+/g, '$1•••••');
-  return ctx.secrets.redact(masked);
+  return redactOpaque(ctx.secrets.redact(masked));
 }
 
 /**

@@ -42,3 +42,19 @@ export function redact(text: string, known: Iterable<string> = []): string {
   for (const [pattern, replace, needle] of PATTERNS) if (needle.test(out)) out = out.replace(pattern, replace as (m: string) => string);
   return out;
 }
+
+/** A maximal run of token characters, 16 or more, that is not part of a path (no slash or backslash beside it). */
+const OPAQUE_WORD = /(?<![\w.~+\-/\\])[\w.~+-]{16,}(?![\w.~+\-/\\])/g;
+
+/**
+ * For text written by someone else, where neither the run's secrets nor the patterns can know what
+ * a secret looks like (a shell snippet in a repository's config, what a login shell printed): also
+ * masks every long opaque word, a run of 16 or more token characters mixing at least two of lower
+ * case, upper case and digits, as generated tokens and passwords do. Words of a path are kept.
+ */
+export function redactOpaque(text: string, known: Iterable<string> = []): string {
+  return redact(text, known).replace(OPAQUE_WORD, (word) => {
+    const kinds = Number(/[a-z]/.test(word)) + Number(/[A-Z]/.test(word)) + Number(/\d/.test(word));
+    return kinds >= 2 ? maskSecret(word) : word;
+  });
+}

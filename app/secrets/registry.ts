@@ -1,4 +1,4 @@
-import { redact } from './redact.js';
+import { redact, redactOpaque } from './redact.js';
 import { Secret, revealSecret } from './secret.js';
 
 /**
@@ -26,5 +26,10 @@ export class SecretRegistry {
 
   redact(text: string): string {
     return redact(text, this.secrets.keys());
+  }
+
+  /** For what another program printed (a credential helper's stderr): also masks long opaque words (see redactOpaque). */
+  redactOpaque(text: string): string {
+    return redactOpaque(text, this.secrets.keys());
   }
 }

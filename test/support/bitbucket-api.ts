@@ -120,6 +120,8 @@ export interface FakeApiOptions {
    * namespace the server can be the real api.bitbucket.org on 443 (the certificate then names it).
    */
   listen?: { host: string; port: number; name: string };
+  /** A misbehaving server that repeats the request's Authorization header in every error message. */
+  echoAuthorization?: boolean;
 }
 
 export interface FakeApiRequest {
@@ -169,6 +171,7 @@ export async function startFakeBitbucketApi(options: FakeApiOptions = {}): Promi
       const scheme = /^(\w+)\s/.exec(authorization ?? '')?.[1] ?? null;
       const send = (status: number, json: unknown, extra: Record<string, string> = {}) => {
         requests.push({ method: req.method ?? 'GET', path: url.pathname, status, scheme, url: req.url ?? '', headers, body });
+        if (options.echoAuthorization && status >= 400) echoAuthorization(json, authorization);
         res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...extra });
         res.end(json === null ? '' : JSON.stringify(json));
       };
@@ -337,6 +340,14 @@ export async function startFakeBitbucketApi(options: FakeApiOptions = {}): Promi
       await rm(root, { recursive: true, force: true });
     },
   };
+}
+
+/** Appends the Authorization header as sent to the error message of a Cloud or Data Center error body. */
+function echoAuthorization(json: unknown, authorization: string | undefined): void {
+  const said = ` (request had Authorization: ${authorization ?? 'none'})`;
+  const body = json as { error?: { message?: string }; errors?: Array<{ message?: string }> } | null;
+  if (body?.error) body.error.message = `${body.error.message ?? ''}${said}`;
+  for (const error of body?.errors ?? []) error.message = `${error.message ?? ''}${said}`;
 }
 
 function parseBasic(header: string | undefined): { user: string; password: string } | null {

@@ -56,6 +56,11 @@ export interface FakeBitbucketHttpOptions {
   basicAuthDisabled?: boolean;
   /** Data Center's bare 403 (no words) for every authenticated request: no push permission, or basic auth off on older servers. */
   bare403?: boolean;
+  /**
+   * A misbehaving server or proxy that echoes the request's credentials in every error body: each
+   * Authorization header as sent, and a Basic one decoded (git shows text/plain bodies as `remote:` lines).
+   */
+  echoAuthorization?: boolean;
 }
 
 export interface FakeRequest {
@@ -112,7 +117,7 @@ export async function startFakeBitbucketHttp(options: FakeBitbucketHttpOptions =
     peakInFlight = Math.max(peakInFlight, inFlight);
     res.once('close', () => inFlight--);
     const answer = () =>
-      handle(req, res, { flavor, projectRoot, accounts, repos: options.repos ?? {}, requests, workspaceRule: options.workspaceRule ?? null, appPasswordStatus: options.appPasswordStatus ?? 410, basicAuthDisabled: options.basicAuthDisabled ?? false, bare403: options.bare403 ?? false });
+      handle(req, res, { flavor, projectRoot, accounts, repos: options.repos ?? {}, requests, workspaceRule: options.workspaceRule ?? null, appPasswordStatus: options.appPasswordStatus ?? 410, basicAuthDisabled: options.basicAuthDisabled ?? false, bare403: options.bare403 ?? false, echoAuthorization: options.echoAuthorization ?? false });
     if (delayMs > 0) {
       const timer = setTimeout(() => {
         pending.delete(timer);
@@ -181,6 +186,7 @@ interface HandlerState {
   appPasswordStatus: 401 | 410;
   basicAuthDisabled: boolean;
   bare403: boolean;
+  echoAuthorization: boolean;
 }
 
 function handle(req: http.IncomingMessage, res: http.ServerResponse, state: HandlerState): void {
@@ -197,7 +203,9 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse, state: Hand
     // Drain the request body so the client is not stuck writing it.
     req.resume();
     res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...headers });
-    res.end(lines.length > 0 ? `${lines.join('\n')}\n` : '');
+    const echoed = status >= 400 && state.echoAuthorization ? echoedCredentials(req) : [];
+    const body = [...lines, ...echoed];
+    res.end(body.length > 0 ? `${body.join('\n')}\n` : '');
   };
   const unauthorized = (lines: readonly string[], user: string | null) =>
     reply(401, lines, user, { 'WWW-Authenticate': `Basic realm="${state.flavor === 'cloud' ? HTTP_ANSWERS.cloudRealm : HTTP_ANSWERS.dataCenterRealm}"` });
@@ -207,9 +215,13 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse, state: Hand
   if (!match || !service) return reply(404, ['Not found'], null);
   const repoPath = match[1]!;
 
-  const auth = parseBasic(req.headers.authorization);
+  // Access tokens may also come as a bearer token (Data Center's project and repository tokens only work so).
+  const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+  const bearerAccount = bearer ? state.accounts.find((a) => a.secret === bearer && (a.kind === 'access-token' || a.kind === 'dc-token')) : undefined;
+  if (bearer && !bearerAccount) return unauthorized(HTTP_ANSWERS.invalidCredentials, null);
+  const auth = bearerAccount ? { username: bearerAccount.kind === 'access-token' ? ACCESS_TOKEN_USERNAME : bearerAccount.username, password: bearerAccount.secret } : parseBasic(req.headers.authorization);
   if (!auth) return unauthorized([], null);
-  if (state.basicAuthDisabled) return reply(403, [`${DC_MESSAGES.basicAuthDisabled} on this instance.`], auth.username);
+  if (state.basicAuthDisabled && !bearerAccount) return reply(403, [`${DC_MESSAGES.basicAuthDisabled} on this instance.`], auth.username);
   const account = state.accounts.find((a) => a.secret === auth.password);
   if (!account) return unauthorized(HTTP_ANSWERS.invalidCredentials, auth.username);
 
@@ -254,6 +266,19 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse, state: Hand
     return reply(403, ['You do not have write access to this repository.'], account.username);
   }
   runHttpBackend(req, res, state.projectRoot, pathname, url.search.slice(1), account.username, (status) => log(status, account.username));
+}
+
+/** Every Authorization header of a request as sent (Node keeps only the first in req.headers), and Basic ones decoded. */
+function echoedCredentials(req: http.IncomingMessage): string[] {
+  const lines: string[] = [];
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    if (req.rawHeaders[i]!.toLowerCase() !== 'authorization') continue;
+    const value = req.rawHeaders[i + 1]!;
+    lines.push(`You sent: Authorization: ${value}`);
+    const basic = parseBasic(value);
+    if (basic) lines.push(`Decoded: ${basic.username}:${basic.password}`);
+  }
+  return lines;
 }
 
 function parseBasic(header: string | undefined): { username: string; password: string } | null {

@@ -1,11 +1,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
-import { FIGURES_DIR, type CrashSweepFigures, type FiguresFile } from './figures.js';
+import { FIGURES_DIR, type CrashSweepFigures, type FiguresFile, type SecretSweepFigures } from './figures.js';
 
 /**
  * Writes the figures CI prints (`npm run figures`): how many fault cases ran and passed, how
- * many fast-check runs each property made, and the crash sweep's points and cases. Only the kinds present in a run are written, so running
+ * many fast-check runs each property made, the crash sweep's points and cases, and the planted secrets the
+ * secret sweep searched for on each surface. Only the kinds present in a run are written, so running
  * one test file does not wipe the others' figures with zeros.
  */
 /** Whether a test's file is under `folder` of the project (vitest's module ids use "/" on every system, also Windows). */
@@ -48,6 +49,9 @@ export default class FiguresReporter implements Reporter {
     const crash = tests.filter((t) => inFolder(t, 'test/crash/'));
     if (crash.length > 0) files.push(['crash.json', crashFigures(crash)]);
 
+    const secrets = tests.filter((t) => t.module.moduleId.includes(`${path.sep}test${path.sep}secrets${path.sep}`));
+    if (secrets.some((t) => t.meta().secretSweep)) files.push(['secrets.json', secretFigures(secrets)]);
+
     if (files.length === 0) return;
     await mkdir(FIGURES_DIR, { recursive: true });
     for (const [file, figures] of files) await writeFile(path.join(FIGURES_DIR, file), `${JSON.stringify(figures, null, 2)}\n`);
@@ -79,6 +83,35 @@ function crashFigures(tests: TestCase[]): FiguresFile {
       const next = m.finished + m.rolledBack > 0 ? ` (${m.finished} finished, ${m.rolledBack} rolled back on the next start)` : '';
       return { name: name(t), value: `${state}: ${m.fixPoints} points in the change, ${m.undoPoints} in its undo; ${m.passed}/${m.cases} cases passed${next}, ${m.seconds} s` };
     }),
+  };
+}
+
+/**
+ * The secret sweep: "planted secrets checked" is every distinct secret planted times every surface
+ * searched (each surface's texts were searched for every secret, in every form it could take).
+ */
+function secretFigures(tests: TestCase[]): FiguresFile {
+  const swept = tests.map((t) => t.meta().secretSweep).filter((m): m is SecretSweepFigures => m !== undefined);
+  const secrets = new Set(swept.flatMap((m) => m.secrets));
+  const texts = new Map<string, number>();
+  for (const m of swept) for (const [surface, n] of Object.entries(m.surfaces)) texts.set(surface, (texts.get(surface) ?? 0) + n);
+  const skipped = new Map(swept.flatMap((m) => m.skipped.map((s) => [s.id, s.reason] as const)));
+  for (const id of secrets) skipped.delete(id);
+  return {
+    title: 'Secret sweep (test/secrets): planted secrets searched for on every surface',
+    figures: {
+      'planted secrets checked': secrets.size * texts.size,
+      'planted secrets': secrets.size,
+      surfaces: texts.size,
+      'texts searched': [...texts.values()].reduce((a, b) => a + b, 0),
+      leaks: swept.reduce((n, m) => n + m.leaks, 0),
+      'plants skipped here': skipped.size,
+      'tests failed': tests.filter((t) => t.result().state === 'failed').length,
+    },
+    rows: [
+      ...[...texts].map(([surface, n]) => ({ name: surface, value: `${n} texts × ${secrets.size} secrets` })),
+      ...[...skipped].map(([id, reason]) => ({ name: `not planted: ${id}`, value: reason })),
+    ],
   };
 }
 

@@ -11,6 +11,8 @@ declare module '@vitest/runner' {
     faultSlowest?: { surface: string; ms: number };
     /** Crash sweep (test/crash): one scenario's write points and the cases killed at them. */
     crashSweep?: CrashSweepFigures;
+    /** Secret sweep (test/secrets): the secrets planted and how many texts each surface gave. */
+    secretSweep?: SecretSweepFigures;
   }
 }
 
@@ -31,6 +33,19 @@ export interface CrashSweepFigures {
   finished: number;
   rolledBack: number;
   seconds: number;
+}
+
+export interface SecretSweepFigures {
+  /** The test file. */
+  file: string;
+  /** The plants made on this machine. */
+  secrets: string[];
+  /** The plants that could not be made here, and why. */
+  skipped: Array<{ id: string; reason: string }>;
+  /** Surface → how many texts (outputs, results, files) it gave. */
+  surfaces: Record<string, number>;
+  /** Places a planted secret was found (0 when the sweep passed). */
+  leaks: number;
 }
 
 /** The format of a figures file, printed by scripts/figures.mjs. */

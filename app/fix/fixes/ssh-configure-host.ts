@@ -205,7 +205,8 @@ export const configureHost: Fix = {
     const { target, configFile, key, edit } = planned.value;
     // ssh reads ~/.ssh/config only when it is not writable by others; a new folder is private.
     await change.ensureDir(path.dirname(configFile), 0o700);
-    await change.writeFile(configFile, edit.text, { mode: 0o600 });
+    // Its old bytes are an undo secret: an ssh config can hold a password (sshpass -p in a ProxyCommand).
+    await change.writeFile(configFile, edit.text, { mode: 0o600, sensitive: true });
     return { message: `ssh now uses ${key.value} for ${target.host} (${configFile}).` };
   },
 
