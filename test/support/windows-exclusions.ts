@@ -11,6 +11,7 @@ const SSH_SCENARIOS = 'the SSH scenarios drive OpenSSH with POSIX paths (/dev/nu
 const HTTP_FAKES = "the HTTPS fakes run git http-backend behind sh credential helpers and the Secret Service keyring";
 const MODES = 'checks POSIX file modes (0600/0700), which NTFS does not have (Windows ACLs: key-acl.test.ts)';
 const TEST_HOME = "the test home's git config runs `ssh -F` with POSIX paths and the tests start sh scripts";
+const SECRET_PLANTS = "the secret sweep plants its secrets through sh helpers, git's cache helper and an ssh-agent (Unix sockets)";
 const REPO_SCRIPTS = "the commands the repository's own config names are sh scripts (#!/bin/sh) that leave a marker, run beside the SSH scenarios";
 const CACHE_HELPER = "git's cache helper keeps the test credentials: a Unix-socket daemon that Git for Windows has only since 2.45, and not reliably (git-for-windows/git#3892, #5314)";
 
@@ -55,6 +56,8 @@ export const WINDOWS_EXCLUSIONS: Readonly<Record<string, string>> = {
   'test/main/handlers.test.ts': SSH_SCENARIOS,
   'test/main/state-store.test.ts': SSH_SCENARIOS,
   'test/main/trust.test.ts': REPO_SCRIPTS,
+  'test/secrets/cli.test.ts': SECRET_PLANTS,
+  'test/secrets/ipc.test.ts': SECRET_PLANTS,
 };
 
 /**
@@ -119,9 +122,6 @@ export const RUN_ON_WINDOWS: readonly string[] = [
   'test/fuzz/ipc.test.ts',
   'test/fuzz/output-classifiers.test.ts',
   'test/fuzz/urls.test.ts',
-  'test/renderer/',
-  'test/scripts/ensure-electron.test.ts',
-  'test/scripts/npm-package.test.ts',
   'test/main/account.test.ts',
   'test/main/app-protocol.test.ts',
   'test/main/cli-install-menu.test.ts',
@@ -138,6 +138,10 @@ export const RUN_ON_WINDOWS: readonly string[] = [
   'test/main/retest.test.ts',
   'test/main/tray.test.ts',
   'test/main/window.test.ts',
+  'test/renderer/',
+  'test/scripts/ensure-electron.test.ts',
+  'test/scripts/npm-package.test.ts',
+  'test/secrets/regressions.test.ts',
 ];
 
 /** The files to leave out on this platform (none but on Windows). */
