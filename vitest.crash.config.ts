@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import { usePhysicalTmpdir } from './test/support/physical-tmpdir.js';
 
@@ -13,6 +14,8 @@ usePhysicalTmpdir();
 export default defineConfig({
   test: {
     reporters: ['default', './test/support/figures-reporter.ts'],
+    // As in vitest.config.ts: every core, not Vitest's default of one less (one file at a time on 2 cores).
+    maxWorkers: Math.max(2, availableParallelism()),
     projects: [
       {
         test: {
