@@ -1,7 +1,7 @@
-import { availableParallelism } from 'node:os';
 import { configDefaults, defineConfig } from 'vitest/config';
 import { FIX_SUITES } from './test/support/fix-suites.js';
 import { usePhysicalTmpdir } from './test/support/physical-tmpdir.js';
+import { TEST_WORKERS } from './test/support/workers.js';
 import { excludedHere } from './test/support/windows-exclusions.js';
 
 /** Files that need POSIX-only parts are left out on Windows; windows-exclusions.test.ts lists them with the reason. */
@@ -28,9 +28,7 @@ export default defineConfig({
   test: {
     // The figures reporter writes test-output/figures/*.json for `npm run figures` (fault cases, fuzz runs).
     reporters: ['default', './test/support/figures-reporter.ts'],
-    // Vitest's default is one worker less than the cores: a single file at a time on a 2-core CI
-    // machine. The tests mostly wait on git, ssh, servers and Chromium, so use every core.
-    maxWorkers: Math.max(2, availableParallelism()),
+    maxWorkers: TEST_WORKERS,
     projects: [
       {
         test: {
